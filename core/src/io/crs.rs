@@ -1,1 +1,300 @@
-//! TODO
+//! Coordinate reference systems: identify them (GDAL's OSR, which uses PROJ's database) and
+//! transform coordinates (PROJ, through the `proj` crate, the same libproj GDAL links).
+//!
+//! Every layer ends up in the mine's projected CRS (`survey.toml [mine] crs`). Axis order is
+//! always the GIS order (x = easting / longitude, y = northing / latitude), whatever the EPSG
+//! definition says: EPSG:4490 (CGCS2000 geographic) is lat/lon by authority, lon/lat here.
+
+use crate::error::{Location, Result};
+use crate::text;
+use gdal::spatial_ref::{AxisMappingStrategy, SpatialRef};
+
+/// A CRS: `EPSG:n` where it is identifiable, else its WKT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crs {
+    pub def: String,
+}
+
+impl std::fmt::Display for Crs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.def.len() > 60 {
+            let name = SpatialRef::from_definition(&self.def).ok().and_then(|s| s.name());
+            write!(f, "{}", name.unwrap_or_else(|| "WKT".into()))
+        } else {
+            f.write_str(&self.def)
+        }
+    }
+}
+
+fn srs_to_crs(mut srs: SpatialRef) -> Crs {
+    srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    if let (Some(name), Ok(code)) = (srs.auth_name(), srs.auth_code()) {
+        return Crs { def: format!("{name}:{code}") };
+    }
+    if srs.auto_identify_epsg().is_ok() {
+        if let (Some(name), Ok(code)) = (srs.auth_name(), srs.auth_code()) {
+            return Crs { def: format!("{name}:{code}") };
+        }
+    }
+    if let Some(def) = best_match(&srs) {
+        return Crs { def };
+    }
+    Crs { def: srs.to_wkt().unwrap_or_default() }
+}
+
+/// The authority code PROJ's identification finds for `srs` with at least 90 % confidence
+/// (e.g. a .prj written by ArcGIS without AUTHORITY nodes).
+fn best_match(srs: &SpatialRef) -> Option<String> {
+    let mut n: std::ffi::c_int = 0;
+    let mut conf: *mut std::ffi::c_int = std::ptr::null_mut();
+    // SAFETY: OSRFindMatches returns an array of `n` new SRS handles and `n` confidences, which
+    // we read and then free with the matching GDAL functions.
+    unsafe {
+        let list = gdal_sys::OSRFindMatches(srs.to_c_hsrs(), std::ptr::null_mut(), &mut n, &mut conf);
+        if list.is_null() {
+            return None;
+        }
+        let mut out = None;
+        if n > 0 && !conf.is_null() && *conf >= 90 {
+            let m = *list;
+            let name = gdal_sys::OSRGetAuthorityName(m, std::ptr::null());
+            let code = gdal_sys::OSRGetAuthorityCode(m, std::ptr::null());
+            if !name.is_null() && !code.is_null() {
+                let name = std::ffi::CStr::from_ptr(name).to_string_lossy();
+                let code = std::ffi::CStr::from_ptr(code).to_string_lossy();
+                out = Some(format!("{name}:{code}"));
+            }
+        }
+        gdal_sys::OSRFreeSRSArray(list);
+        gdal_sys::VSIFree(conf.cast());
+        out
+    }
+}
+
+impl Crs {
+    /// Parse a user-given definition ("EPSG:4547", WKT, PROJ string); an unknown CRS is an
+    /// error at `at`.
+    pub fn parse(def: &str, at: &Location) -> Result<Self> {
+        let srs = SpatialRef::from_definition(def.trim()).map_err(|e| {
+            crate::Error::at(at.clone(), text!("未知坐标系 \"{}\": {}", "unknown CRS \"{}\": {}", def, e))
+        })?;
+        Ok(srs_to_crs(srs))
+    }
+
+    /// From the WKT of a .prj file or a LAS VLR.
+    pub fn from_wkt(wkt: &str, at: &Location) -> Result<Self> {
+        let srs = SpatialRef::from_wkt(wkt)
+            .or_else(|_| SpatialRef::from_esri(wkt))
+            .map_err(|e| crate::Error::at(at.clone(), text!("无法识别的坐标系定义: {}", "unrecognised CRS definition: {}", e)))?;
+        Ok(srs_to_crs(srs))
+    }
+
+    pub(crate) fn from_srs(srs: SpatialRef) -> Self {
+        srs_to_crs(srs)
+    }
+
+    /// A GDAL spatial reference in GIS axis order.
+    pub(crate) fn srs(&self) -> Result<SpatialRef> {
+        let mut s = SpatialRef::from_definition(&self.def)
+            .map_err(|e| crate::Error::Internal(format!("CRS {}: {e}", self.def)))?;
+        s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+        Ok(s)
+    }
+
+    /// Is this a projected CRS in metres?
+    pub fn is_projected_metres(&self) -> bool {
+        self.srs().is_ok_and(|s| s.is_projected() && (s.linear_units() - 1.0).abs() < 1e-12)
+    }
+
+    pub fn is_geographic(&self) -> bool {
+        self.srs().is_ok_and(|s| s.is_geographic())
+    }
+
+    /// The same CRS? (identical definitions, or OSR finds them equivalent)
+    pub fn same_as(&self, other: &Crs) -> bool {
+        if self.def == other.def {
+            return true;
+        }
+        match (self.srs(), other.srs()) {
+            (Ok(a), Ok(b)) => {
+                // SAFETY: both handles are valid for the duration of the call.
+                unsafe { gdal_sys::OSRIsSame(a.to_c_hsrs(), b.to_c_hsrs()) != 0 }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A coordinate transformation between two CRSs (PROJ), in GIS axis order; z passes through.
+pub struct Transformer {
+    proj: proj::Proj,
+    pub from: Crs,
+    pub to: Crs,
+}
+
+impl std::fmt::Debug for Transformer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Transformer({} -> {})", self.from, self.to)
+    }
+}
+
+impl Transformer {
+    pub fn new(from: &Crs, to: &Crs, at: &Location) -> Result<Self> {
+        let proj = proj::Proj::new_known_crs(&from.def, &to.def, None).map_err(|e| {
+            crate::Error::at(
+                at.clone(),
+                text!("无法从 {} 转换到 {}: {}", "cannot transform from {} to {}: {}", from, to, e),
+            )
+        })?;
+        Ok(Self { proj, from: from.clone(), to: to.clone() })
+    }
+
+    /// Transform one (x, y); an error names `at`.
+    pub fn xy(&self, x: f64, y: f64, at: &Location) -> Result<(f64, f64)> {
+        let (ox, oy) = self.proj.convert((x, y)).map_err(|e| {
+            crate::Error::at(at.clone(), text!("坐标 ({}, {}) 转换失败: {}", "coordinate ({}, {}) failed to transform: {}", x, y, e))
+        })?;
+        if !ox.is_finite() || !oy.is_finite() {
+            return Err(crate::Error::at(
+                at.clone(),
+                text!("坐标 ({}, {}) 超出 {} 的定义范围", "coordinate ({}, {}) is outside the domain of {}", x, y, self.to),
+            ));
+        }
+        Ok((ox, oy))
+    }
+
+    /// Transform points in place (x, y; z kept).
+    pub fn points(&self, pts: &mut [[f64; 3]], at: &Location) -> Result<()> {
+        for p in pts {
+            let (x, y) = self.xy(p[0], p[1], at)?;
+            p[0] = x;
+            p[1] = y;
+        }
+        Ok(())
+    }
+
+    /// Transform a polygon's rings.
+    pub fn polygon(&self, poly: &geo_types::Polygon<f64>, at: &Location) -> Result<geo_types::Polygon<f64>> {
+        let ring = |ls: &geo_types::LineString<f64>| -> Result<geo_types::LineString<f64>> {
+            ls.0.iter()
+                .map(|c| self.xy(c.x, c.y, at).map(|(x, y)| geo_types::coord! { x: x, y: y }))
+                .collect::<Result<Vec<_>>>()
+                .map(geo_types::LineString)
+        };
+        let ext = ring(poly.exterior())?;
+        let ints = poly.interiors().iter().map(ring).collect::<Result<Vec<_>>>()?;
+        Ok(geo_types::Polygon::new(ext, ints))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+
+    fn at() -> Location {
+        Location::default()
+    }
+
+    /// CGCS2000 geographic → EPSG:4547 (3° Gauss-Krüger, CM 114E, no zone prefix) gives PROJ's
+    /// values (TECH-NOTES: E = 528770.2373, N = 3386666.2506) and back.
+    #[test]
+    fn cgcs2000_to_gauss_kruger_and_back() {
+        let geo = Crs::parse("EPSG:4490", &at()).expect("4490");
+        let gk = Crs::parse("EPSG:4547", &at()).expect("4547");
+        assert!(gk.is_projected_metres());
+        assert!(geo.is_geographic());
+        let t = Transformer::new(&geo, &gk, &at()).expect("t");
+        let (e, n) = t.xy(114.3, 30.6, &at()).expect("fwd");
+        assert_abs_diff_eq!(e, 528770.2373, epsilon = 1e-4);
+        assert_abs_diff_eq!(n, 3386666.2506, epsilon = 1e-4);
+        let back = Transformer::new(&gk, &geo, &at()).expect("inv");
+        let (lon, lat) = back.xy(e, n, &at()).expect("inv");
+        assert_abs_diff_eq!(lon, 114.3, epsilon = 1e-10);
+        assert_abs_diff_eq!(lat, 30.6, epsilon = 1e-10);
+    }
+
+    /// The zone-prefixed 3° zone 38 (EPSG:4526, CM 114E) differs from EPSG:4547 only by the
+    /// 38 000 000 m false-easting prefix.
+    #[test]
+    fn zone_prefixed_three_degree_zone() {
+        let geo = Crs::parse("EPSG:4490", &at()).expect("4490");
+        let z38 = Crs::parse("EPSG:4526", &at()).expect("4526");
+        let t = Transformer::new(&geo, &z38, &at()).expect("t");
+        let (e, n) = t.xy(114.3, 30.6, &at()).expect("fwd");
+        assert_abs_diff_eq!(e, 38_528_770.2373, epsilon = 1e-4);
+        assert_abs_diff_eq!(n, 3386666.2506, epsilon = 1e-4);
+        // And 4547 → 4526 directly is a pure shift.
+        let gk = Crs::parse("EPSG:4547", &at()).expect("4547");
+        let s = Transformer::new(&gk, &z38, &at()).expect("shift");
+        let (e2, n2) = s.xy(500_000.0, 4_000_000.0, &at()).expect("shift");
+        assert_abs_diff_eq!(e2, 38_500_000.0, epsilon = 1e-6);
+        assert_abs_diff_eq!(n2, 4_000_000.0, epsilon = 1e-6);
+    }
+
+    /// Every accept/expect pair of every `+proj=tmerc … +ellps=GRS80` block of PROJ's own
+    /// builtins.gie (the Gauss-Krüger ellipsoid of CGCS2000), forward, within the block's
+    /// tolerance.
+    #[test]
+    fn proj_gie_tmerc_grs80_vectors() {
+        let gie = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/real/testsuites/proj_gie/builtins.gie"),
+        )
+        .expect("builtins.gie");
+        let mut op: Option<proj::Proj> = None;
+        let mut tol_m = 1e-3;
+        let mut accept: Option<(f64, f64)> = None;
+        let mut forward = true;
+        let (mut checked, mut blocks) = (0, 0);
+        for line in gie.lines() {
+            let w: Vec<&str> = line.split_whitespace().collect();
+            match w.first().copied() {
+                Some("operation") => {
+                    let def = w[1..].join(" ");
+                    let ok = def.starts_with("+proj=tmerc") && def.contains("+ellps=GRS80") && !def.contains("+inv");
+                    op = if ok { proj::Proj::new(&def).ok() } else { None };
+                    blocks += usize::from(op.is_some());
+                    tol_m = 1e-3;
+                    forward = true;
+                }
+                Some("direction") => forward = w.get(1) != Some(&"inverse"),
+                Some("tolerance") if w.len() >= 3 => {
+                    let v: f64 = w[1].parse().unwrap_or(1.0);
+                    tol_m = v * match w[2] {
+                        "nm" => 1e-9,
+                        "um" => 1e-6,
+                        "mm" => 1e-3,
+                        "cm" => 1e-2,
+                        _ => 1.0,
+                    };
+                }
+                Some("accept") if w.len() >= 3 => accept = w[1].parse().ok().zip(w[2].parse().ok()),
+                Some("expect") if w.len() >= 3 && w[1] != "failure" => {
+                    if let (Some(p), Some((lon, lat)), true) = (&op, accept.take(), forward) {
+                        let (ee, en): (f64, f64) = (w[1].parse().expect("e"), w[2].parse().expect("n"));
+                        let Ok((e, n)) = p.convert((lon.to_radians(), lat.to_radians())) else { panic!("{line}: accept {lon} {lat} failed") };
+                        assert!((e - ee).abs() <= tol_m.max(1e-6) && (n - en).abs() <= tol_m.max(1e-6), "{line}: got {e} {n}");
+                        checked += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(blocks >= 3, "found {blocks} tmerc GRS80 blocks");
+        assert!(checked >= 10, "checked {checked} vectors");
+    }
+
+    #[test]
+    fn unknown_crs_is_an_error() {
+        let e = Crs::parse("EPSG:999999", &Location::file("survey.toml").field("crs")).expect_err("unknown");
+        assert_eq!(e.exit_code(), 2);
+        assert_eq!(e.problems()[0].at.field.as_deref(), Some("crs"));
+    }
+
+    #[test]
+    fn wkt_without_authority_is_identified() {
+        let wkt = SpatialRef::from_epsg(4547).and_then(|s| s.to_wkt()).expect("wkt");
+        let c = Crs::from_wkt(&wkt, &at()).expect("wkt");
+        assert!(c.same_as(&Crs::parse("EPSG:4547", &at()).expect("4547")));
+    }
+}

@@ -35,3 +35,42 @@ pub fn open(path: &Path) -> Result<Survey> {
         ))
     }
 }
+
+use crate::error::Problems;
+use crate::model::record::{Geom, Record, Value};
+
+/// Push one source feature as records: one per geometry part. A multi-part feature is split
+/// into `id#1`, `id#2` … with a warning, since every layer kind is single-part.
+pub(crate) fn push_feature(
+    records: &mut Vec<Record>,
+    index: u64,
+    attrs: Vec<(String, Value)>,
+    mut parts: Vec<Geom>,
+    at: &Location,
+    ps: &mut Problems,
+) {
+    if parts.len() <= 1 {
+        records.push(Record { index, geom: parts.pop(), attrs });
+        return;
+    }
+    let id_text = attrs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("id"))
+        .and_then(|(_, v)| match v {
+            Value::Text(s) => Some(s.trim().to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| format!("#{index}"));
+    ps.warning(
+        at.clone().feature(&id_text),
+        text!("多部件要素拆分为 {} 个要素 ({}#1 …)", "multi-part feature split into {} features ({}#1 …)", parts.len(), id_text),
+    );
+    for (k, g) in parts.into_iter().enumerate() {
+        let part_id = Value::Text(format!("{id_text}#{}", k + 1));
+        let mut a: Vec<(String, Value)> =
+            attrs.iter().filter(|(key, _)| !key.eq_ignore_ascii_case("id")).cloned().collect();
+        a.insert(0, ("id".into(), part_id));
+        records.push(Record { index, geom: Some(g), attrs: a });
+    }
+}

@@ -1,4 +1,27 @@
 //! LAS / LAZ / COPC point clouds through `las`: header, CRS, bounds, streamed chunked access.
+//!
+//! - [`read_header`]: what a file says about itself (counts, bounds, version, CRS), no points.
+//! - [`CloudReader`]: the points in chunks of a bounded size; never the whole file in memory.
+//! - [`scan`]: one streaming pass over all points (count, bounds, classes), to check a header
+//!   against the data.
+//! - [`write_cloud`] / [`write_cloud_at`]: LAS 1.4 point format 6 (`.las`, or `.laz` by the
+//!   extension), written to a temporary file beside the target and renamed into place.
+//!
+//! COPC files (`.copc.laz`) are LAZ 1.4 files and are read sequentially like any LAZ file.
+//! Positions stay in the file's CRS.
+//!
+//! The CRS comes from the `LASF_Projection` VLRs or EVLRs: an OGC WKT record (2112) or a
+//! GeoTIFF key directory (34735, with 34736 doubles and 34737 ASCII). When both are present
+//! the WKT wins (LAS 1.4) and [`CloudHeader::crs_notes`] says so.
+
+use crate::error::{Error, Location, Result};
+use crate::i18n::Text;
+use crate::text;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 
 /// What a point-cloud file says about itself (read from its header and VLRs, no points loaded).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12,4 +35,1562 @@ pub struct CloudHeader {
     pub compressed: bool,
     /// CRS as "EPSG:n" when identifiable, else WKT; None when the file has none.
     pub crs: Option<String>,
+    /// Remarks on the CRS records, for the importer to pass on as warnings: both WKT and
+    /// GeoTIFF present and not naming the same EPSG code (WKT used), a GeoTIFF CRS that names no EPSG code (then `crs` is None
+    /// although the file declares one), an unreadable GeoTIFF directory.
+    pub crs_notes: Vec<Text>,
+}
+
+/// One point as the importer and the viewer need it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CloudPoint {
+    /// x, y, z in the file's CRS (scale and offset applied).
+    pub pos: [f64; 3],
+    /// ASPRS classification (for point formats 0–5 the low 5 bits of the class byte).
+    pub class: u8,
+    pub intensity: u16,
+    /// GPS time for point formats that carry it (1, 3, 4, 5, 6–10).
+    pub gps_time: Option<f64>,
+}
+
+/// What a full pass over the points found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudStats {
+    pub count: u64,
+    /// [min_x, min_y, min_z, max_x, max_y, max_z] of the points; all 0 when there are none.
+    pub bounds: [f64; 6],
+    /// Points per classification.
+    pub class_counts: BTreeMap<u8, u64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+fn invalid(path: &Path, t: Text) -> Error {
+    Error::at(Location::file(path), t)
+}
+
+/// A las error met while reading the header or VLRs.
+fn header_error(path: &Path, e: las::Error) -> Error {
+    match e {
+        las::Error::InvalidFileSignature(sig) => invalid(
+            path,
+            text!(
+                "不是 LAS/LAZ 文件：文件标识为 \"{}\"，应为 \"LASF\"",
+                "not a LAS/LAZ file: the signature is \"{}\", expected \"LASF\"",
+                String::from_utf8_lossy(&sig).escape_debug()
+            ),
+        ),
+        las::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            invalid(
+                path,
+                text!(
+                    "LAS/LAZ 文件头或 VLR 不完整（文件只有 {} 字节）",
+                    "truncated LAS/LAZ header or VLRs (the file has only {} bytes)",
+                    len
+                ),
+            )
+        }
+        las::Error::Io(io) => Error::io(path, io),
+        other => invalid(
+            path,
+            text!(
+                "LAS/LAZ 文件头无效：{}",
+                "invalid LAS/LAZ header: {}",
+                other
+            ),
+        ),
+    }
+}
+
+/// A las error met while reading points `first..` of a chunk.
+fn point_error(path: &Path, first: u64, e: las::Error) -> Error {
+    match e {
+        las::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => invalid(
+            path,
+            text!(
+                "点数据在第 {} 个点之后不完整（文件被截断？）",
+                "point data ends early, after point {} (truncated file?)",
+                first
+            ),
+        ),
+        other => invalid(
+            path,
+            text!(
+                "无法读取从第 {} 个点开始的点数据：{}",
+                "cannot read the points from point {} on: {}",
+                first,
+                other
+            ),
+        ),
+    }
+}
+
+fn panic_error(path: &Path, opening: bool) -> Error {
+    let t = if opening {
+        text!(
+            "LAS/LAZ 解码器在打开文件时失败（数据损坏？）",
+            "the LAS/LAZ decoder failed while opening the file (corrupt data?)"
+        )
+    } else {
+        text!(
+            "LAS/LAZ 解码器在读取点时失败（数据损坏？）",
+            "the LAS/LAZ decoder failed while reading points (corrupt data?)"
+        )
+    };
+    invalid(path, t)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/// Reads the header, VLRs and EVLRs of a LAS/LAZ/COPC file; no points are decoded.
+pub fn read_header(path: &Path) -> Result<CloudHeader> {
+    CloudReader::open(path).map(|r| r.header)
+}
+
+/// Streams the points of a LAS/LAZ/COPC file in chunks.
+///
+/// Not `Send` (the `las` reader is not): open it on the thread that reads it.
+pub struct CloudReader {
+    path: PathBuf,
+    header: CloudHeader,
+    reader: las::Reader,
+    buf: las::PointData,
+    /// Points delivered so far.
+    done: u64,
+    /// Set after a decoder panic: the reader's state is unknown, every further call fails.
+    poisoned: bool,
+}
+
+impl std::fmt::Debug for CloudReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudReader")
+            .field("path", &self.path)
+            .field("header", &self.header)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CloudReader {
+    /// Opens a file and reads its header, VLRs and EVLRs (for the CRS); positioned at the
+    /// first point.
+    pub fn open(path: &Path) -> Result<CloudReader> {
+        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+
+        // The fixed header first, for precise messages about a file that is not LAS at all or
+        // is cut short, and for the fields `las` normalises (version, EVLR table).
+        let raw = {
+            let mut r = BufReader::new(&mut file);
+            las::raw::Header::read_from(&mut r).map_err(|e| header_error(path, e))?
+        };
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(path, e))?;
+
+        let opened = catch_unwind(AssertUnwindSafe(|| las::Reader::new(BufReader::new(file))));
+        let reader = match opened {
+            Ok(r) => r.map_err(|e| header_error(path, e))?,
+            Err(_) => return Err(panic_error(path, true)),
+        };
+        let h = reader.header();
+
+        let point_format = h
+            .point_format()
+            .to_u8()
+            .map_err(|e| header_error(path, e))?;
+        let compressed = h.point_format().is_compressed;
+        let point_count = h.number_of_points();
+
+        // Uncompressed: the point records must fit in the file.
+        if !compressed {
+            let need = u128::from(raw.offset_to_point_data)
+                + u128::from(point_count) * u128::from(raw.point_data_record_length);
+            if need > u128::from(file_len) {
+                return Err(invalid(
+                    path,
+                    text!(
+                        "文件被截断：文件头声明 {} 个点（需 {} 字节），文件只有 {} 字节",
+                        "truncated file: the header declares {} points ({} bytes), the file has only {} bytes",
+                        point_count,
+                        need,
+                        file_len
+                    ),
+                ));
+            }
+        }
+
+        // CRS records: the VLRs as `las` read them, the EVLRs read here (`las` keeps only the
+        // first EVLR).
+        let mut crs_records: Vec<CrsRecord> = h
+            .vlrs()
+            .iter()
+            .filter(|v| v.is_crs())
+            .map(|v| CrsRecord {
+                record_id: v.record_id,
+                data: v.data.clone(),
+            })
+            .collect();
+        if let Some(evlr) = &raw.evlr {
+            crs_records.extend(read_crs_evlrs(
+                path,
+                file_len,
+                evlr.start_of_first_evlr,
+                evlr.number_of_evlrs,
+            )?);
+        }
+        let (crs, crs_notes) = resolve_crs(&crs_records);
+
+        let b = h.bounds();
+        let header = CloudHeader {
+            point_count,
+            bounds: [b.min.x, b.min.y, b.min.z, b.max.x, b.max.y, b.max.z],
+            version: format!("{}.{}", raw.version.major, raw.version.minor),
+            point_format,
+            compressed,
+            crs,
+            crs_notes,
+        };
+        let buf = las::PointDataBuilder::new().for_header(h).build();
+        Ok(CloudReader {
+            path: path.to_path_buf(),
+            header,
+            reader,
+            buf,
+            done: 0,
+            poisoned: false,
+        })
+    }
+
+    pub fn header(&self) -> &CloudHeader {
+        &self.header
+    }
+
+    /// Points delivered so far.
+    pub fn points_read(&self) -> u64 {
+        self.done
+    }
+
+    /// Reads up to `max_points` (at least 1) next points, replacing the contents of `out`.
+    /// Returns how many were read: 0 at the end of the file.
+    pub fn next_chunk(&mut self, max_points: usize, out: &mut Vec<CloudPoint>) -> Result<usize> {
+        out.clear();
+        if self.poisoned {
+            return Err(panic_error(&self.path, false));
+        }
+        let want = u64::try_from(max_points.max(1)).unwrap_or(u64::MAX);
+        let reader = &mut self.reader;
+        let buf = &mut self.buf;
+        let n = match catch_unwind(AssertUnwindSafe(|| reader.fill_points(want, buf))) {
+            Ok(Ok(n)) => n,
+            Ok(Err(e)) => return Err(point_error(&self.path, self.done, e)),
+            Err(_) => {
+                self.poisoned = true;
+                return Err(panic_error(&self.path, false));
+            }
+        };
+        if n == 0 {
+            return Ok(0);
+        }
+        let pd = &self.buf;
+        out.reserve(pd.len());
+        let xyz = pd.x().zip(pd.y()).zip(pd.z());
+        let attrs = pd.classification().zip(pd.intensity());
+        match pd.gps_time() {
+            Some(t) => {
+                out.extend(
+                    xyz.zip(attrs)
+                        .zip(t)
+                        .map(|((((x, y), z), (c, i)), t)| CloudPoint {
+                            pos: [x, y, z],
+                            class: c,
+                            intensity: i,
+                            gps_time: Some(t),
+                        }),
+                )
+            }
+            None => out.extend(xyz.zip(attrs).map(|(((x, y), z), (c, i))| CloudPoint {
+                pos: [x, y, z],
+                class: c,
+                intensity: i,
+                gps_time: None,
+            })),
+        }
+        self.done += out.len() as u64;
+        Ok(out.len())
+    }
+}
+
+/// Streams every point (chunks of `chunk` points) and returns count, bounds and classes,
+/// calling `progress(done, total)` after each chunk (`total` is the header's point count).
+pub fn scan(path: &Path, chunk: usize, mut progress: impl FnMut(u64, u64)) -> Result<CloudStats> {
+    let mut reader = CloudReader::open(path)?;
+    let total = reader.header.point_count;
+    let mut buf = Vec::with_capacity(chunk.clamp(1, 1 << 20));
+    let mut stats = CloudStats::default();
+    let mut bounds = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::INFINITY,
+        -f64::INFINITY,
+        -f64::INFINITY,
+        -f64::INFINITY,
+    ];
+    loop {
+        let n = reader.next_chunk(chunk, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        for p in &buf {
+            for k in 0..3 {
+                bounds[k] = bounds[k].min(p.pos[k]);
+                bounds[k + 3] = bounds[k + 3].max(p.pos[k]);
+            }
+            *stats.class_counts.entry(p.class).or_insert(0) += 1;
+        }
+        stats.count += n as u64;
+        progress(stats.count, total);
+    }
+    if stats.count > 0 {
+        stats.bounds = bounds;
+    }
+    Ok(stats)
+}
+
+// ---------------------------------------------------------------------------------------------
+// CRS
+
+const LASF_PROJECTION: &str = "LASF_Projection";
+const WKT_RECORD: u16 = 2112;
+const GEOKEY_DIRECTORY: u16 = 34735;
+const GEOKEY_ASCII: u16 = 34737;
+/// The largest CRS record we read (a WKT is a few KiB).
+const MAX_CRS_RECORD: u64 = 16 << 20;
+const EVLR_HEADER_LEN: u64 = 60;
+
+struct CrsRecord {
+    record_id: u16,
+    data: Vec<u8>,
+}
+
+/// Walks the EVLR table and returns the CRS records in it.
+fn read_crs_evlrs(path: &Path, file_len: u64, start: u64, count: u32) -> Result<Vec<CrsRecord>> {
+    let mut out = Vec::new();
+    if count == 0 || start == 0 {
+        return Ok(out);
+    }
+    let mut f = BufReader::new(File::open(path).map_err(|e| Error::io(path, e))?);
+    let mut pos = start;
+    for i in 0..count {
+        let truncated = || {
+            invalid(
+                path,
+                text!(
+                    "扩展 VLR（EVLR）第 {} 条超出文件末尾（文件 {} 字节）",
+                    "extended VLR (EVLR) {} runs past the end of the file ({} bytes)",
+                    i + 1,
+                    file_len
+                ),
+            )
+        };
+        if pos
+            .checked_add(EVLR_HEADER_LEN)
+            .is_none_or(|end| end > file_len)
+        {
+            return Err(truncated());
+        }
+        let mut head = [0u8; EVLR_HEADER_LEN as usize];
+        f.seek(SeekFrom::Start(pos))
+            .map_err(|e| Error::io(path, e))?;
+        f.read_exact(&mut head).map_err(|e| Error::io(path, e))?;
+        let user_id = las_str(&head[2..18]);
+        let record_id = u16::from_le_bytes([head[18], head[19]]);
+        let mut len8 = [0u8; 8];
+        len8.copy_from_slice(&head[20..28]);
+        let len = u64::from_le_bytes(len8);
+        let data_start = pos + EVLR_HEADER_LEN;
+        let end = data_start
+            .checked_add(len)
+            .filter(|&e| e <= file_len)
+            .ok_or_else(truncated)?;
+        if user_id.eq_ignore_ascii_case(LASF_PROJECTION)
+            && matches!(record_id, WKT_RECORD | GEOKEY_DIRECTORY..=GEOKEY_ASCII)
+        {
+            if len > MAX_CRS_RECORD {
+                return Err(invalid(
+                    path,
+                    text!(
+                        "坐标系 EVLR {} 过大（{} 字节）",
+                        "CRS EVLR {} is implausibly large ({} bytes)",
+                        record_id,
+                        len
+                    ),
+                ));
+            }
+            let mut data = vec![0u8; len as usize];
+            f.read_exact(&mut data).map_err(|e| Error::io(path, e))?;
+            out.push(CrsRecord { record_id, data });
+        }
+        pos = end;
+    }
+    Ok(out)
+}
+
+/// A fixed-width, NUL-padded LAS string.
+fn las_str(b: &[u8]) -> String {
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    String::from_utf8_lossy(&b[..end]).trim().to_string()
+}
+
+/// The CRS of a file from its CRS records: WKT first (LAS 1.4), else GeoTIFF keys.
+fn resolve_crs(records: &[CrsRecord]) -> (Option<String>, Vec<Text>) {
+    let mut notes = Vec::new();
+    let wkt = records
+        .iter()
+        .find(|r| r.record_id == WKT_RECORD)
+        .map(|r| {
+            String::from_utf8_lossy(&r.data)
+                .trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                .to_string()
+        })
+        .filter(|s| !s.is_empty());
+    let geotiff = records
+        .iter()
+        .find(|r| r.record_id == GEOKEY_DIRECTORY)
+        .map(|dir| {
+            let ascii = records
+                .iter()
+                .find(|r| r.record_id == GEOKEY_ASCII)
+                .map(|r| &r.data[..]);
+            geotiff_crs(&dir.data, ascii)
+        });
+
+    if let Some(wkt) = wkt {
+        let crs = match wkt_epsg(&wkt) {
+            Some(code) => format!("EPSG:{code}"),
+            None => wkt,
+        };
+        // Both present: a remark unless the GeoTIFF keys name the same EPSG code.
+        let agree = matches!(&geotiff, Some(GeoTiffCrs::Epsg(c)) if crs == format!("EPSG:{c}"));
+        if let Some(g) = geotiff.as_ref().filter(|_| !agree) {
+            let other = match g {
+                GeoTiffCrs::Epsg(c) => format!("EPSG:{c}"),
+                GeoTiffCrs::UserDefined(s) => s.clone(),
+                GeoTiffCrs::Invalid(s) => s.clone(),
+            };
+            notes.push(text!(
+                "文件同时带有 WKT 和 GeoTIFF 坐标系记录（GeoTIFF：{}）；按 LAS 1.4 使用 WKT",
+                "the file carries both WKT and GeoTIFF CRS records (GeoTIFF: {}); using the WKT (LAS 1.4)",
+                other
+            ));
+        }
+        return (Some(crs), notes);
+    }
+    match geotiff {
+        None => (None, notes),
+        Some(GeoTiffCrs::Epsg(c)) => (Some(format!("EPSG:{c}")), notes),
+        Some(GeoTiffCrs::UserDefined(desc)) => {
+            notes.push(text!(
+                "GeoTIFF 坐标系为自定义（{}），无法确定 EPSG 代码",
+                "the GeoTIFF CRS is user-defined ({}), no EPSG code can be determined",
+                desc
+            ));
+            (None, notes)
+        }
+        Some(GeoTiffCrs::Invalid(why)) => {
+            notes.push(text!(
+                "GeoTIFF 坐标系记录无法解析：{}",
+                "the GeoTIFF CRS record cannot be parsed: {}",
+                why
+            ));
+            (None, notes)
+        }
+    }
+}
+
+enum GeoTiffCrs {
+    Epsg(u16),
+    /// No EPSG code; a description from the keys (citations, model type).
+    UserDefined(String),
+    Invalid(String),
+}
+
+/// Reads GTModelTypeGeoKey (1024), GeographicTypeGeoKey (2048) and ProjectedCSTypeGeoKey
+/// (3072) from a GeoKeyDirectory. VerticalCSTypeGeoKey (4096) is ignored.
+fn geotiff_crs(dir: &[u8], ascii: Option<&[u8]>) -> GeoTiffCrs {
+    let words: Vec<u16> = dir
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    if words.len() < 4 {
+        return GeoTiffCrs::Invalid(format!("GeoKeyDirectory of {} bytes", dir.len()));
+    }
+    let n_keys = usize::from(words[3]);
+    let keys = &words[4..];
+    if keys.len() < n_keys * 4 {
+        return GeoTiffCrs::Invalid(format!(
+            "GeoKeyDirectory declares {n_keys} keys but holds {}",
+            keys.len() / 4
+        ));
+    }
+    let mut model = None;
+    let mut geographic = None;
+    let mut projected = None;
+    let mut citations = Vec::new();
+    for k in keys.chunks_exact(4).take(n_keys) {
+        let (id, location, count, value) = (k[0], k[1], k[2], k[3]);
+        match (id, location) {
+            (1024, 0) => model = Some(value),
+            (2048, 0) => geographic = Some(value),
+            (3072, 0) => projected = Some(value),
+            // GTCitation, GeogCitation, PCSCitation
+            (1026 | 2049 | 3073, GEOKEY_ASCII) => {
+                if let Some(a) = ascii {
+                    let s = usize::from(value);
+                    let e = (s + usize::from(count)).min(a.len());
+                    if s < e {
+                        let t = String::from_utf8_lossy(&a[s..e])
+                            .trim_matches(|c: char| c == '|' || c == '\0' || c.is_whitespace())
+                            .to_string();
+                        if !t.is_empty() {
+                            citations.push(t);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let epsg = |v: Option<u16>| v.filter(|c| (1024..=32766).contains(c));
+    // A projected code wins; a geographic (or geocentric) one stands alone only when the
+    // model is not projected.
+    if let Some(c) = epsg(projected) {
+        return GeoTiffCrs::Epsg(c);
+    }
+    if model != Some(1) && projected.is_none() {
+        if let Some(c) = epsg(geographic) {
+            return GeoTiffCrs::Epsg(c);
+        }
+    }
+    let mut desc = Vec::new();
+    if let Some(m) = model {
+        desc.push(format!("GTModelType={m}"));
+    }
+    if let Some(p) = projected {
+        desc.push(format!("ProjectedCSType={p}"));
+    }
+    if let Some(g) = geographic {
+        desc.push(format!("GeographicType={g}"));
+    }
+    desc.extend(citations);
+    GeoTiffCrs::UserDefined(desc.join(", "))
+}
+
+/// One WKT node: `KEYWORD[item, …]`.
+#[derive(Debug)]
+struct WktNode {
+    keyword: String,
+    items: Vec<WktItem>,
+}
+
+#[derive(Debug)]
+enum WktItem {
+    /// A quoted string.
+    Str(String),
+    /// A number or a bare word (an enumeration like `EAST`).
+    Word(String),
+    Node(WktNode),
+}
+
+/// A small WKT1/WKT2 parser, enough to find the root's authority.
+struct WktParser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl WktParser<'_> {
+    const MAX_DEPTH: usize = 64;
+
+    fn skip_ws(&mut self) {
+        while self.s.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    fn word(&mut self) -> Option<String> {
+        let start = self.i;
+        while self
+            .s
+            .get(self.i)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'+'))
+        {
+            self.i += 1;
+        }
+        (self.i > start).then(|| String::from_utf8_lossy(&self.s[start..self.i]).into_owned())
+    }
+
+    fn string(&mut self) -> Option<String> {
+        // at the opening quote
+        self.i += 1;
+        let mut out = Vec::new();
+        loop {
+            match *self.s.get(self.i)? {
+                b'"' if self.s.get(self.i + 1) == Some(&b'"') => {
+                    out.push(b'"');
+                    self.i += 2;
+                }
+                b'"' => {
+                    self.i += 1;
+                    return Some(String::from_utf8_lossy(&out).into_owned());
+                }
+                c => {
+                    out.push(c);
+                    self.i += 1;
+                }
+            }
+        }
+    }
+
+    fn node(&mut self, depth: usize) -> Option<WktNode> {
+        if depth > Self::MAX_DEPTH {
+            return None;
+        }
+        self.skip_ws();
+        let keyword = self.word()?;
+        self.skip_ws();
+        let close = match *self.s.get(self.i)? {
+            b'[' => b']',
+            b'(' => b')',
+            _ => return None,
+        };
+        self.i += 1;
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            let item = match *self.s.get(self.i)? {
+                b'"' => WktItem::Str(self.string()?),
+                c if c == close && items.is_empty() => {
+                    self.i += 1;
+                    break;
+                }
+                _ => {
+                    let save = self.i;
+                    let w = self.word()?;
+                    self.skip_ws();
+                    if matches!(self.s.get(self.i), Some(b'[' | b'(')) {
+                        self.i = save;
+                        WktItem::Node(self.node(depth + 1)?)
+                    } else {
+                        WktItem::Word(w)
+                    }
+                }
+            };
+            items.push(item);
+            self.skip_ws();
+            match *self.s.get(self.i)? {
+                b',' => self.i += 1,
+                c if c == close => {
+                    self.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        Some(WktNode { keyword, items })
+    }
+}
+
+fn parse_wkt(wkt: &str) -> Option<WktNode> {
+    WktParser {
+        s: wkt.as_bytes(),
+        i: 0,
+    }
+    .node(0)
+}
+
+/// The EPSG code of the root CRS of a WKT: the last `AUTHORITY["EPSG","n"]` (WKT1) or
+/// `ID["EPSG",n]` (WKT2) among the root's own children (not those of nested elements).
+fn wkt_epsg(wkt: &str) -> Option<u32> {
+    let root = parse_wkt(wkt)?;
+    root.items
+        .iter()
+        .filter_map(|it| match it {
+            WktItem::Node(n)
+                if n.keyword.eq_ignore_ascii_case("AUTHORITY")
+                    || n.keyword.eq_ignore_ascii_case("ID") =>
+            {
+                match (n.items.first(), n.items.get(1)) {
+                    (Some(WktItem::Str(auth)), Some(WktItem::Str(code) | WktItem::Word(code)))
+                        if auth.eq_ignore_ascii_case("EPSG") =>
+                    {
+                        code.trim().parse::<u32>().ok()
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .next_back()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/// Point format written: LAS 1.4 point data record format 6 (x, y, z, intensity, returns,
+/// class, GPS time; 30 bytes). It is the LAS 1.4 base format, the only one for which LAS 1.4
+/// allows a WKT CRS without caveats, and its class byte holds 0–255. A point without GPS time
+/// is written with time 0.
+const WRITE_FORMAT: u8 = 6;
+const WRITE_RECORD_LEN: usize = 30;
+/// Points encoded per batch handed to the `las` writer.
+const WRITE_BATCH: usize = 65_536;
+
+/// Writes points to a LAS 1.4 file (point format 6; LAZ-compressed when the extension is
+/// `.laz`), with the offset taken from the first point rounded to whole kilometres, so that
+/// Gauss-Krüger coordinates (x ≈ 38 500 000, y ≈ 3 400 000) keep `scale` precision (0.001 for
+/// millimetres) within ±2 147 km of it at scale 0.001. Returns the number of points written.
+/// See [`write_cloud_at`].
+pub fn write_cloud(
+    path: &Path,
+    crs_wkt: Option<&str>,
+    scale: f64,
+    points: impl IntoIterator<Item = CloudPoint>,
+) -> Result<u64> {
+    let mut it = points.into_iter().peekable();
+    let origin = match it.peek() {
+        Some(p) => {
+            let mut o = [0.0; 3];
+            for (k, v) in o.iter_mut().enumerate() {
+                let c = p.pos[k];
+                *v = if c.is_finite() {
+                    (c / 1000.0).round() * 1000.0
+                } else {
+                    0.0
+                };
+            }
+            o
+        }
+        None => [0.0; 3],
+    };
+    write_cloud_at(path, crs_wkt, scale, origin, it)
+}
+
+/// Writes points to a LAS 1.4 file (point format 6; LAZ when the extension is `.laz`) with
+/// the given `scale` (e.g. 0.001 m) and offset `origin`; every coordinate must lie within
+/// `scale × 2^31` of the origin. With `crs_wkt` the file gets a WKT VLR
+/// (`LASF_Projection`/2112) and the WKT global-encoding bit (set for format 6 anyway).
+///
+/// The file is written to a temporary file in the same folder and renamed into place when
+/// complete: a failed write leaves no file (and an existing one untouched).
+pub fn write_cloud_at(
+    path: &Path,
+    crs_wkt: Option<&str>,
+    scale: f64,
+    origin: [f64; 3],
+    points: impl IntoIterator<Item = CloudPoint>,
+) -> Result<u64> {
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(invalid(
+            path,
+            text!(
+                "点云比例因子无效：{}",
+                "invalid point-cloud scale factor: {}",
+                scale
+            ),
+        ));
+    }
+    if origin.iter().any(|v| !v.is_finite()) {
+        return Err(invalid(
+            path,
+            text!(
+                "点云偏移量无效：{:?}",
+                "invalid point-cloud offset: {:?}",
+                origin
+            ),
+        ));
+    }
+    let compressed = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("laz"));
+
+    let mut builder = las::Builder::from((1, 4));
+    let mut format = las::point::Format::new(WRITE_FORMAT).map_err(|e| internal(path, e))?;
+    format.is_compressed = compressed;
+    builder.point_format = format;
+    let t = |offset| las::Transform { scale, offset };
+    builder.transforms = las::Vector {
+        x: t(origin[0]),
+        y: t(origin[1]),
+        z: t(origin[2]),
+    };
+    builder.generating_software = "minehaz".to_string();
+    builder.system_identifier = "minehaz".to_string();
+    if let Some(wkt) = crs_wkt {
+        let mut data = wkt.as_bytes().to_vec();
+        data.push(0); // LAS 1.4: the WKT is NUL-terminated
+        builder.vlrs.push(las::Vlr {
+            user_id: LASF_PROJECTION.to_string(),
+            record_id: WKT_RECORD,
+            description: "OGC WKT coordinate system".to_string(),
+            data,
+        });
+        builder.has_wkt_crs = true;
+    }
+    let header = builder.into_header().map_err(|e| internal(path, e))?;
+    let transforms = *header.transforms();
+
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".minehaz-cloud-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| Error::io(path, e))?;
+    let (file, tmp_path) = tmp.into_parts();
+
+    let write_err = |e: las::Error| match e {
+        las::Error::Io(io) => Error::io(path, io),
+        other => invalid(
+            path,
+            text!(
+                "写入 LAS/LAZ 文件失败：{}",
+                "cannot write the LAS/LAZ file: {}",
+                other
+            ),
+        ),
+    };
+    let mut writer = las::Writer::new(BufWriter::new(file), header).map_err(write_err)?;
+
+    let quantize = |i: u64, p: &CloudPoint| -> Result<[i32; 3]> {
+        let mut q = [0i32; 3];
+        for k in 0..3 {
+            let n = ((p.pos[k] - origin[k]) / scale).round();
+            if !(n.is_finite() && n >= f64::from(i32::MIN) && n <= f64::from(i32::MAX)) {
+                return Err(invalid(
+                    path,
+                    text!(
+                        "第 {} 个点 ({}, {}, {}) 无法以比例 {} 和偏移 ({}, {}, {}) 存储（非有限值或离偏移太远）",
+                        "point {} ({}, {}, {}) cannot be stored with scale {} and offset ({}, {}, {}): not finite or too far from the offset",
+                        i,
+                        p.pos[0],
+                        p.pos[1],
+                        p.pos[2],
+                        scale,
+                        origin[0],
+                        origin[1],
+                        origin[2]
+                    ),
+                ));
+            }
+            q[k] = n as i32;
+        }
+        Ok(q)
+    };
+
+    let mut count: u64 = 0;
+    let mut bytes: Vec<u8> = Vec::with_capacity(WRITE_BATCH * WRITE_RECORD_LEN);
+    let flush = |bytes: &mut Vec<u8>, writer: &mut las::Writer<BufWriter<File>>| -> Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let pd = las::PointDataBuilder::new()
+            .with_format(format)
+            .with_transforms(transforms)
+            .build_from_bytes(std::mem::take(bytes))
+            .map_err(|e| internal(path, e))?;
+        writer.write_points(&pd).map_err(write_err)?;
+        *bytes = Vec::with_capacity(WRITE_BATCH * WRITE_RECORD_LEN);
+        Ok(())
+    };
+    for p in points {
+        let q = quantize(count, &p)?;
+        let mut rec = [0u8; WRITE_RECORD_LEN];
+        rec[0..4].copy_from_slice(&q[0].to_le_bytes());
+        rec[4..8].copy_from_slice(&q[1].to_le_bytes());
+        rec[8..12].copy_from_slice(&q[2].to_le_bytes());
+        rec[12..14].copy_from_slice(&p.intensity.to_le_bytes());
+        rec[14] = 0x11; // return 1 of 1
+        rec[15] = 0; // class flags, scanner channel, scan direction, edge
+        rec[16] = p.class;
+        // 17 user data, 18..20 scan angle, 20..22 point source id: 0
+        rec[22..30].copy_from_slice(&p.gps_time.unwrap_or(0.0).to_le_bytes());
+        bytes.extend_from_slice(&rec);
+        count += 1;
+        if bytes.len() >= WRITE_BATCH * WRITE_RECORD_LEN {
+            flush(&mut bytes, &mut writer)?;
+        }
+    }
+    flush(&mut bytes, &mut writer)?;
+    writer.close().map_err(write_err)?;
+    let inner = writer.into_inner().map_err(write_err)?;
+    let file = inner
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io(path, e))?;
+    drop(file);
+    tmp_path
+        .persist(path)
+        .map_err(|e| Error::io(path, e.error))?;
+    Ok(count)
+}
+
+fn internal(path: &Path, e: las::Error) -> Error {
+    Error::Internal(format!("{}: las: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/data/real/pointcloud")
+            .join(rel)
+    }
+
+    /// What the CRS of a test file should come out as.
+    #[derive(Debug)]
+    enum CrsWant {
+        None,
+        Epsg(&'static str),
+        /// A WKT (no EPSG authority on its root), starting with this text.
+        Wkt(&'static str),
+    }
+
+    struct Expect {
+        file: &'static str,
+        version: &'static str,
+        format: u8,
+        count: u64,
+        /// [x_min, x_max, y_min, y_max, z_min, z_max] as printed in PROVENANCE.md.
+        xyz: [f64; 6],
+        classes: &'static [(u8, u64)],
+        crs: CrsWant,
+        /// Remarks expected in `crs_notes`.
+        notes: usize,
+    }
+
+    /// Every LAS/LAZ/COPC file of shared/data/real/pointcloud/PROVENANCE.md.
+    const FILES: &[Expect] = &[
+        Expect {
+            file: "laspy/1_4_w_evlr.laz",
+            version: "1.4",
+            format: 6,
+            count: 1000,
+            xyz: [
+                1694038.45, 1694539.68, 1816492.71, 1816497.98, 5592.75, 5599.07,
+            ],
+            classes: &[(2, 1000)],
+            // PROVENANCE names "NAD83(HARN) / New Mexico Central (ftUS)", which is EPSG:2903;
+            // the WKT's root carries AUTHORITY["EPSG","2903"].
+            crs: CrsWant::Epsg("EPSG:2903"),
+            notes: 0,
+        },
+        Expect {
+            file: "laspy/autzen_trim.laz",
+            version: "1.2",
+            format: 3,
+            count: 110000,
+            xyz: [636001.76, 637179.22, 848935.20, 849497.90, 406.26, 520.51],
+            classes: &[(1, 83893), (2, 26107)],
+            // PROVENANCE gives only a name. The WKT VLR is an ESRI-style PROJCS without a root
+            // AUTHORITY, and the GeoTIFF keys are user-defined (ProjectedCSType 32767): no EPSG
+            // code to be had without a PROJ/GDAL identification (GDAL finds none either), so the
+            // WKT itself; the GeoTIFF keys are reported in a note.
+            crs: CrsWant::Wkt("PROJCS[\"NAD_1983_HARN_Lambert_Conformal_Conic\","),
+            notes: 1,
+        },
+        Expect {
+            file: "laspy/extrabytes.las",
+            version: "1.4",
+            format: 3,
+            count: 1065,
+            xyz: [635619.85, 638982.55, 848899.70, 853535.43, 406.59, 586.38],
+            classes: &[(1, 789), (2, 276)],
+            crs: CrsWant::None,
+            notes: 0,
+        },
+        Expect {
+            file: "laspy/file_with_both_wkt_and_geotiff_vlrs.las",
+            version: "1.4",
+            format: 6,
+            count: 25408,
+            xyz: [
+                2445180.00, 2445239.99, 604300.00, 604339.98, 1352.70, 1403.96,
+            ],
+            classes: &[
+                (2, 9808),
+                (3, 158),
+                (4, 724),
+                (5, 10956),
+                (6, 3737),
+                (7, 25),
+            ],
+            // PROVENANCE says 6880 (NAD83(2011) / Nebraska (ftUS)): that is pyproj's identify()
+            // of the WKT at 70 % confidence. The WKT is ESRI-style ("NAD83_2011_Nebraska_ft")
+            // with no AUTHORITY at all, so parsing yields the WKT; the GeoTIFF keys say
+            // EPSG:32104 (NAD83 / Nebraska in metres: wrong for these foot coordinates) and are
+            // overridden by the WKT, with a note.
+            crs: CrsWant::Wkt("PROJCS[\"NAD83_2011_Nebraska_ft\","),
+            notes: 1,
+        },
+        Expect {
+            file: "laspy/fullwave.laz",
+            version: "1.4",
+            format: 10,
+            count: 10750,
+            xyz: [
+                194267.42, 194318.30, 8249096.01, 8249137.34, 989.94, 1003.70,
+            ],
+            classes: &[(0, 10750)],
+            crs: CrsWant::Epsg("EPSG:32723"),
+            notes: 0,
+        },
+        Expect {
+            file: "laspy/simple.copc.laz",
+            version: "1.4",
+            format: 7,
+            count: 1065,
+            xyz: [635619.85, 638982.55, 848899.70, 853535.43, 406.59, 586.38],
+            classes: &[(1, 789), (2, 276)],
+            // A COMPD_CS whose root has no AUTHORITY (its parts are EPSG:2991 and EPSG:6360):
+            // the compound WKT is kept whole rather than reduced to its horizontal part.
+            crs: CrsWant::Wkt("COMPD_CS[\"NAD83 / Oregon LCC (m) + NAVD88 height (ftUS)\","),
+            notes: 0,
+        },
+        Expect {
+            file: "laspy/simple.las",
+            version: "1.2",
+            format: 3,
+            count: 1065,
+            xyz: [635619.85, 638982.55, 848899.70, 853535.43, 406.59, 586.38],
+            classes: &[(1, 789), (2, 276)],
+            crs: CrsWant::None,
+            notes: 0,
+        },
+        Expect {
+            file: "laspy/simple.laz",
+            version: "1.2",
+            format: 3,
+            count: 1065,
+            xyz: [635619.85, 638982.55, 848899.70, 853535.43, 406.59, 586.38],
+            classes: &[(1, 789), (2, 276)],
+            crs: CrsWant::None,
+            notes: 0,
+        },
+        Expect {
+            file: "laspy/test1_4.las",
+            version: "1.4",
+            format: 6,
+            count: 1000,
+            xyz: [
+                1694038.45, 1694539.68, 1816492.71, 1816497.98, 5592.75, 5599.07,
+            ],
+            classes: &[(2, 1000)],
+            // "NAD83(HARN) / New Mexico Central (ftUS)" = EPSG:2903, from the WKT root.
+            crs: CrsWant::Epsg("EPSG:2903"),
+            notes: 0,
+        },
+        Expect {
+            file: "laspy/unregistered_extra_bytes.las",
+            version: "1.4",
+            format: 6,
+            count: 4,
+            xyz: [1.0, 4.0, 1.0, 4.0, 1.0, 4.0],
+            classes: &[(0, 4)],
+            crs: CrsWant::None,
+            notes: 0,
+        },
+        Expect {
+            file: "pdal/hexbin-crop.las",
+            version: "1.2",
+            format: 1,
+            count: 38367,
+            xyz: [
+                393775.82, 394069.24, 3689071.94, 3689273.09, 3107.86, 3209.32,
+            ],
+            classes: &[(1, 3049), (2, 35318)],
+            // WKT and GeoTIFF both say 32642: no note.
+            crs: CrsWant::Epsg("EPSG:32642"),
+            notes: 0,
+        },
+        Expect {
+            file: "pdal/lone-star.copc.laz",
+            version: "1.4",
+            format: 6,
+            count: 518862,
+            xyz: [
+                515368.60, 515401.04, 4918340.36, 4918381.12, 2322.90, 2338.58,
+            ],
+            classes: &[(0, 518862)],
+            // PROVENANCE says 4978 (pyproj identify() at 70 %). The WKT is
+            // GEOCCS["unnamed",DATUM["WGS_1984",…]] with no root AUTHORITY, so the WKT. (The
+            // coordinates look like UTM metres, not geocentric: the file's CRS is suspect.)
+            crs: CrsWant::Wkt("GEOCCS[\"unnamed\","),
+            notes: 0,
+        },
+        Expect {
+            file: "pdal/utm17.las",
+            version: "1.2",
+            format: 3,
+            count: 10,
+            xyz: [289814.15, 289818.50, 4320978.61, 4320980.59, 170.58, 170.76],
+            classes: &[(2, 10)],
+            crs: CrsWant::Epsg("EPSG:32617"),
+            notes: 0,
+        },
+        Expect {
+            file: "las-rs/32-1-472-150-76.laz",
+            version: "1.1",
+            format: 1,
+            count: 5658,
+            xyz: [326400.01, 327199.99, 6724172.52, 6724199.99, -0.37, 202.74],
+            classes: &[(1, 3648), (2, 1461), (7, 30), (9, 519)],
+            // GeoTIFF keys only: ProjectedCSType 25832 (vertical 5941 ignored).
+            crs: CrsWant::Epsg("EPSG:25832"),
+            notes: 0,
+        },
+    ];
+
+    fn assert_bounds(file: &str, what: &str, got: [f64; 6], want: [f64; 6]) {
+        // got: [min_x, min_y, min_z, max_x, max_y, max_z]; want: x, y, z ranges
+        let got = [got[0], got[3], got[1], got[4], got[2], got[5]];
+        for k in 0..6 {
+            assert!(
+                (got[k] - want[k]).abs() <= 0.01,
+                "{file}: {what} bounds {got:?} != {want:?} (index {k})"
+            );
+        }
+    }
+
+    #[test]
+    fn real_files_header_and_crs() {
+        for e in FILES {
+            let h = read_header(&data(e.file)).unwrap_or_else(|err| panic!("{}: {err}", e.file));
+            assert_eq!(h.point_count, e.count, "{}", e.file);
+            assert_eq!(h.version, e.version, "{}", e.file);
+            assert_eq!(h.point_format, e.format, "{}", e.file);
+            assert_eq!(h.compressed, e.file.ends_with(".laz"), "{}", e.file);
+            assert_bounds(e.file, "header", h.bounds, e.xyz);
+            let ok = match (&e.crs, h.crs.as_deref()) {
+                (CrsWant::None, None) => true,
+                (CrsWant::Epsg(want), Some(got)) => got == *want,
+                (CrsWant::Wkt(start), Some(got)) => {
+                    got.starts_with(start) && wkt_epsg(got).is_none()
+                }
+                _ => false,
+            };
+            assert!(ok, "{}: crs {:?}, want {:?}", e.file, h.crs, e.crs);
+            assert_eq!(h.crs_notes.len(), e.notes, "{}: {:?}", e.file, h.crs_notes);
+        }
+    }
+
+    #[test]
+    fn real_files_scan() {
+        for e in FILES {
+            let mut calls = 0u64;
+            let mut last = (0, 0);
+            let mut monotonic = true;
+            let s = scan(&data(e.file), 10_000, |done, total| {
+                monotonic &= done > last.0;
+                calls += 1;
+                last = (done, total);
+            })
+            .unwrap_or_else(|err| panic!("{}: {err}", e.file));
+            assert_eq!(s.count, e.count, "{}", e.file);
+            assert!(monotonic, "{}", e.file);
+            assert_eq!(last, (e.count, e.count), "{}", e.file);
+            assert_eq!(calls, e.count.div_ceil(10_000), "{}", e.file);
+            assert_bounds(e.file, "scan", s.bounds, e.xyz);
+            let want: BTreeMap<u8, u64> = e.classes.iter().copied().collect();
+            assert_eq!(s.class_counts, want, "{}", e.file);
+        }
+    }
+
+    #[test]
+    fn notes_name_both_crs_records() {
+        let h =
+            read_header(&data("laspy/file_with_both_wkt_and_geotiff_vlrs.las")).expect("header");
+        assert!(
+            h.crs_notes[0].en.contains("EPSG:32104"),
+            "{:?}",
+            h.crs_notes
+        );
+        assert!(
+            h.crs_notes[0].en.contains("using the WKT"),
+            "{:?}",
+            h.crs_notes
+        );
+    }
+
+    #[test]
+    fn reader_chunks_and_fields() {
+        let path = data("laspy/simple.laz");
+        let mut r = CloudReader::open(&path).expect("open");
+        assert_eq!(r.header().point_count, 1065);
+        let mut out = Vec::new();
+        let mut sizes = Vec::new();
+        loop {
+            let n = r.next_chunk(400, &mut out).expect("chunk");
+            assert_eq!(n, out.len());
+            if n == 0 {
+                break;
+            }
+            sizes.push(n);
+            // PDRF 3 carries GPS time.
+            assert!(out.iter().all(|p| p.gps_time.is_some()));
+        }
+        assert_eq!(sizes, vec![400, 400, 265]);
+        assert_eq!(r.points_read(), 1065);
+        // At the end it stays at the end.
+        assert_eq!(r.next_chunk(400, &mut out).expect("end"), 0);
+        assert!(out.is_empty());
+
+        // Same points from the uncompressed twin, point for point.
+        let mut a = CloudReader::open(&data("laspy/simple.las")).expect("las");
+        let mut b = CloudReader::open(&path).expect("laz");
+        let (mut pa, mut pb) = (Vec::new(), Vec::new());
+        while a.next_chunk(333, &mut pa).expect("a") > 0 {
+            assert_eq!(b.next_chunk(333, &mut pb).expect("b"), pa.len());
+            assert_eq!(pa, pb);
+        }
+
+        // PDRF 1 (las-rs tile): GPS time, LAS 1.1; a point format without GPS time would give None.
+        let mut c = CloudReader::open(&data("las-rs/32-1-472-150-76.laz")).expect("open");
+        let n = c.next_chunk(0, &mut out).expect("chunk of at least one");
+        assert_eq!(n, 1);
+        assert!(out[0].gps_time.is_some());
+    }
+
+    #[test]
+    fn wkt_authority_of_the_root_only() {
+        let projcs = r#"PROJCS["x",GEOGCS["g",DATUM["d",SPHEROID["s",1,2,AUTHORITY["EPSG","7030"]]],AUTHORITY["EPSG","4326"]],AUTHORITY["EPSG","32650"]]"#;
+        assert_eq!(wkt_epsg(projcs), Some(32650));
+        // Nested authorities are not the root's.
+        let no_root = r#"PROJCS["x",GEOGCS["g",AUTHORITY["EPSG","4326"]],UNIT["metre",1,AUTHORITY["EPSG","9001"]]]"#;
+        assert_eq!(wkt_epsg(no_root), None);
+        // WKT2 with numeric ID, parentheses and escaped quotes.
+        let wkt2 = r#"PROJCRS["CGCS2000 / 3-degree Gauss-Kruger zone 38 ""x""",BASEGEOGCRS["China Geodetic Coordinate System 2000",DATUM["China 2000",ELLIPSOID["CGCS2000",6378137,298.257222101]],ID["EPSG",4490]],CONVERSION["c",METHOD("Transverse Mercator",ID["EPSG",9807])],CS[Cartesian,2],AXIS["northing (X)",north],USAGE[SCOPE["s"],AREA["a"],BBOX[1,2,3,4]],ID["EPSG",4525]]"#;
+        assert_eq!(wkt_epsg(wkt2), Some(4525));
+        // Garbage and unbalanced text.
+        assert_eq!(wkt_epsg(""), None);
+        assert_eq!(wkt_epsg("PROJCS[\"x\",AUTHORITY[\"EPSG\",\"1\"]"), None);
+        assert_eq!(wkt_epsg("not wkt at all"), None);
+        let deep = "A[".repeat(10_000);
+        assert_eq!(wkt_epsg(&deep), None);
+    }
+
+    #[test]
+    fn geotiff_keys() {
+        fn dir(keys: &[[u16; 4]]) -> Vec<u8> {
+            let mut w = vec![1u16, 1, 0, keys.len() as u16];
+            for k in keys {
+                w.extend_from_slice(k);
+            }
+            w.iter().flat_map(|v| v.to_le_bytes()).collect()
+        }
+        let epsg = |d: &[u8]| match geotiff_crs(d, None) {
+            GeoTiffCrs::Epsg(c) => Some(c),
+            _ => None,
+        };
+        assert_eq!(
+            epsg(&dir(&[[1024, 0, 1, 1], [3072, 0, 1, 4547]])),
+            Some(4547)
+        );
+        assert_eq!(
+            epsg(&dir(&[[1024, 0, 1, 2], [2048, 0, 1, 4490]])),
+            Some(4490)
+        );
+        // Projected model without a projected code: no EPSG from the geographic key alone.
+        assert_eq!(epsg(&dir(&[[1024, 0, 1, 1], [2048, 0, 1, 4490]])), None);
+        assert_eq!(epsg(&dir(&[[1024, 0, 1, 1], [3072, 0, 1, 32767]])), None);
+        // Truncated: more keys declared than present.
+        let mut d = dir(&[[3072, 0, 1, 4547]]);
+        d.truncate(10);
+        assert!(matches!(geotiff_crs(&d, None), GeoTiffCrs::Invalid(_)));
+        assert!(matches!(geotiff_crs(&[1, 0], None), GeoTiffCrs::Invalid(_)));
+    }
+
+    /// A temporary copy of a test file, changed by `edit`.
+    fn broken_copy(
+        rel: &str,
+        name: &str,
+        edit: impl FnOnce(&mut Vec<u8>),
+    ) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut bytes = std::fs::read(data(rel)).expect("read");
+        edit(&mut bytes);
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        (dir, p)
+    }
+
+    fn invalid_en(e: &Error) -> String {
+        assert!(matches!(e, Error::Invalid(_)), "{e:?}");
+        let p = &e.problems()[0];
+        assert!(p.at.file.is_some(), "{e:?}");
+        p.text.en.clone()
+    }
+
+    #[test]
+    fn bad_signature() {
+        let (_d, p) = broken_copy("laspy/simple.las", "bad.las", |b| {
+            b[..4].copy_from_slice(b"XYZW")
+        });
+        let e = read_header(&p).expect_err("bad signature");
+        let en = invalid_en(&e);
+        assert!(
+            en.contains("not a LAS/LAZ file") && en.contains("XYZW"),
+            "{en}"
+        );
+        assert_eq!(e.problems()[0].at.file.as_deref(), Some(p.as_path()));
+        assert!(CloudReader::open(&p).is_err());
+        assert!(scan(&p, 100, |_, _| {}).is_err());
+    }
+
+    #[test]
+    fn truncated_header() {
+        for cut in [0usize, 3, 100, 226] {
+            let (_d, p) = broken_copy("laspy/simple.las", "cut.las", |b| b.truncate(cut));
+            let e = read_header(&p).expect_err("truncated");
+            let en = invalid_en(&e);
+            assert!(
+                en.contains("truncated") || en.contains("not a LAS/LAZ"),
+                "cut {cut}: {en}"
+            );
+        }
+        // Cut inside the VLRs of a 1.4 file.
+        let (_d, p) = broken_copy("laspy/test1_4.las", "cut.las", |b| b.truncate(400));
+        let en = invalid_en(&read_header(&p).expect_err("truncated VLR"));
+        assert!(en.contains("truncated"), "{en}");
+    }
+
+    #[test]
+    fn truncated_points() {
+        // Uncompressed: caught at open from the sizes.
+        let (_d, p) = broken_copy("laspy/simple.las", "short.las", |b| {
+            let n = b.len() - 1000;
+            b.truncate(n)
+        });
+        let en = invalid_en(&read_header(&p).expect_err("short"));
+        assert!(en.contains("truncated file"), "{en}");
+
+        // Compressed: caught while streaming (or at open, from the chunk table); never a panic.
+        let (_d, p) = broken_copy("laspy/simple.laz", "short.laz", |b| {
+            let n = b.len() / 2;
+            b.truncate(n)
+        });
+        let res = scan(&p, 100, |_, _| {});
+        let e = res.expect_err("short laz");
+        invalid_en(&e);
+    }
+
+    #[test]
+    fn corrupt_laz_points_do_not_panic() {
+        // Overwrite the middle of the compressed point data with noise: an error or wrong
+        // points, but no panic escapes.
+        let (_d, p) = broken_copy("laspy/simple.laz", "noise.laz", |b| {
+            let mid = b.len() / 2;
+            let mut x: u32 = 12345;
+            for v in &mut b[mid..mid + 2000] {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                *v = (x >> 16) as u8;
+            }
+        });
+        if let Err(e) = scan(&p, 100, |_, _| {}) {
+            invalid_en(&e);
+        }
+    }
+
+    fn gk_points(n: usize) -> impl Iterator<Item = CloudPoint> {
+        (0..n).map(|i| {
+            let f = i as f64;
+            CloudPoint {
+                pos: [
+                    38_500_000.0 + (f * 0.7371).rem_euclid(2500.0) + 0.0004 * (i % 3) as f64,
+                    3_400_000.0 + (f * 0.013_3).rem_euclid(1800.0),
+                    -350.0 + (f * 0.001_7).rem_euclid(400.0),
+                ],
+                class: (i % 20) as u8,
+                intensity: (i % 65_536) as u16,
+                gps_time: if i % 2 == 0 {
+                    Some(1.0e8 + f * 1e-4)
+                } else {
+                    None
+                },
+            }
+        })
+    }
+
+    #[test]
+    fn round_trip_gauss_krueger_laz() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("gk.laz");
+        let wkt = r#"PROJCS["CGCS2000 / 3-degree Gauss-Kruger zone 38",GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4490"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",114],PARAMETER["scale_factor",1],PARAMETER["false_easting",38500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Northing",NORTH],AXIS["Easting",EAST],AUTHORITY["EPSG","4525"]]"#;
+        const N: usize = 100_000;
+        let written = write_cloud(&path, Some(wkt), 0.001, gk_points(N)).expect("write");
+        assert_eq!(written, N as u64);
+        // Only the file: no temporary left beside it.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("e").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("gk.laz")]);
+
+        let h = read_header(&path).expect("header");
+        assert_eq!(h.point_count, N as u64);
+        assert_eq!(h.version, "1.4");
+        assert_eq!(h.point_format, WRITE_FORMAT);
+        assert!(h.compressed);
+        assert_eq!(h.crs.as_deref(), Some("EPSG:4525"));
+        assert!(h.crs_notes.is_empty());
+        // The WKT global-encoding bit (bit 4) and the WKT VLR.
+        {
+            let r = las::Reader::from_path(&path).expect("las");
+            assert!(r.header().has_wkt_crs());
+            let raw = las::raw::Header::read_from(File::open(&path).expect("f")).expect("raw");
+            assert_ne!(raw.global_encoding & 16, 0);
+            assert!(
+                raw.x_offset.abs() > 1.0e7,
+                "offset near the data: {}",
+                raw.x_offset
+            );
+            assert_eq!(raw.x_scale_factor, 0.001);
+        }
+
+        let mut r = CloudReader::open(&path).expect("open");
+        let mut want = gk_points(N);
+        let mut got = Vec::new();
+        let mut n = 0usize;
+        let mut max_err: f64 = 0.0;
+        while r.next_chunk(7_777, &mut got).expect("chunk") > 0 {
+            for p in &got {
+                let w = want.next().expect("more written than read");
+                for k in 0..3 {
+                    max_err = max_err.max((p.pos[k] - w.pos[k]).abs());
+                }
+                assert_eq!(p.class, w.class);
+                assert_eq!(p.intensity, w.intensity);
+                assert_eq!(p.gps_time, Some(w.gps_time.unwrap_or(0.0)));
+                n += 1;
+            }
+        }
+        assert_eq!(n, N);
+        // Half the 1 mm quantum plus f64 rounding at 3.85e7 (ulp 7.5e-9); the brief asks for 1 mm.
+        assert!(max_err <= 0.0005 + 1e-8, "max position error {max_err}");
+        // The header's bounds enclose the data; `las` rounds them outwards, by up to one quantum.
+        let s = scan(&path, 10_000, |_, _| {}).expect("scan");
+        for k in 0..3 {
+            let (lo, hi) = (h.bounds[k] - s.bounds[k], h.bounds[k + 3] - s.bounds[k + 3]);
+            assert!(
+                (-0.001 - 1e-8..=1e-8).contains(&lo),
+                "{:?} vs {:?}",
+                s.bounds,
+                h.bounds
+            );
+            assert!(
+                (-1e-8..=0.001 + 1e-8).contains(&hi),
+                "{:?} vs {:?}",
+                s.bounds,
+                h.bounds
+            );
+        }
+        assert_eq!(s.class_counts.len(), 20);
+    }
+
+    #[test]
+    fn write_plain_las_without_crs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("plain.las");
+        let pts = vec![
+            CloudPoint {
+                pos: [500_000.123, 3_400_000.456, 12.789],
+                class: 2,
+                intensity: 7,
+                gps_time: None,
+            },
+            CloudPoint {
+                pos: [500_001.0, 3_400_001.0, -5.0],
+                class: 255,
+                intensity: 0,
+                gps_time: Some(3.5),
+            },
+        ];
+        assert_eq!(
+            write_cloud(&path, None, 0.001, pts.clone()).expect("write"),
+            2
+        );
+        let h = read_header(&path).expect("header");
+        assert!(!h.compressed);
+        assert_eq!(h.crs, None);
+        let mut r = CloudReader::open(&path).expect("open");
+        let mut got = Vec::new();
+        assert_eq!(r.next_chunk(10, &mut got).expect("chunk"), 2);
+        assert_eq!(got[1].class, 255);
+        for (a, b) in got.iter().zip(&pts) {
+            for k in 0..3 {
+                assert!((a.pos[k] - b.pos[k]).abs() < 1e-9);
+            }
+        }
+        // Empty clouds are fine too.
+        let empty = dir.path().join("empty.laz");
+        assert_eq!(
+            write_cloud(&empty, None, 0.001, std::iter::empty()).expect("empty"),
+            0
+        );
+        assert_eq!(read_header(&empty).expect("header").point_count, 0);
+        assert_eq!(
+            scan(&empty, 10, |_, _| {}).expect("scan"),
+            CloudStats::default()
+        );
+    }
+
+    #[test]
+    fn failed_write_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("far.laz");
+        // The second point is 3000 km from the first: out of i32 range at 1 mm.
+        let pts = [
+            CloudPoint {
+                pos: [500_000.0, 3_400_000.0, 0.0],
+                class: 1,
+                intensity: 0,
+                gps_time: None,
+            },
+            CloudPoint {
+                pos: [3_500_000.0, 3_400_000.0, 0.0],
+                class: 1,
+                intensity: 0,
+                gps_time: None,
+            },
+        ];
+        let e = write_cloud(&path, None, 0.001, pts).expect_err("too far");
+        assert!(invalid_en(&e).contains("point 1"), "{e}");
+        let nan = [CloudPoint {
+            pos: [f64::NAN, 0.0, 0.0],
+            class: 1,
+            intensity: 0,
+            gps_time: None,
+        }];
+        assert!(write_cloud(&path, None, 0.001, nan).is_err());
+        assert!(write_cloud(&path, None, 0.0, std::iter::empty()).is_err());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("dir").count(),
+            0,
+            "nothing left behind"
+        );
+    }
+
+    #[test]
+    fn missing_file() {
+        let e = read_header(Path::new("/nonexistent/x.laz")).expect_err("missing");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("/nonexistent/x.laz"), "{e}");
+    }
 }
