@@ -277,6 +277,7 @@ mod tests {
         assert_eq!(l.crs.as_ref().map(|c| c.def.as_str()), Some("EPSG:4269"));
         let n = l.records.len();
         assert!(n >= 4, "4 shapes, multi-part ones split: {n}");
+        let mut ps = Problems::default();
         let (l, enc) = read_shapefile(&real("pyshp/blockgroups.shp"), "x", &mut ps).expect("blockgroups");
         // 663 shapes; the multi-part ones are split (each part keeps its shape's index).
         let mut shapes: Vec<u64> = l.records.iter().map(|r| r.index).collect();
