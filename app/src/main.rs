@@ -1,1 +1,133 @@
-fn main(){}
+//! `minehaz`: the command line of the minehaz 3D GIS for the survey of hidden hazard-causing
+//! factors in mines. Thin: it parses, dispatches to one module per subcommand, and maps errors
+//! to exit codes (0 ok, 1 findings / verification failed, 2 unreadable or invalid input).
+
+mod cmd;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use minehaz_core::i18n::{set_lang, tr, Lang};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "minehaz", version, about = "矿山隐蔽致灾因素普查三维 GIS / 3D GIS for the survey of hidden hazard-causing factors in mines")]
+struct Cli {
+    /// 界面语言 / language: zh (中文, default) or en
+    #[arg(long, global = true, value_enum, default_value = "zh")]
+    lang: LangArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 概览：图层、数量、范围、坐标系、校验警告 / Overview: layers, counts, bounds, CRS, validation warnings
+    Info {
+        /// 调查数据包目录或 .gpkg 工程文件 / survey folder or .gpkg project store
+        survey: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// 导入为 GeoPackage 工程文件（QGIS 可打开）/ Import into a GeoPackage project store (opens in QGIS)
+    Import {
+        /// 调查数据包目录或 .gpkg / survey folder or .gpkg
+        survey: PathBuf,
+        /// 输出工程文件 / output project store
+        #[arg(long)]
+        out: PathBuf,
+        /// 操作人（写入审计记录；默认 $USER）/ who imports (audit log; default $USER)
+        #[arg(long)]
+        author: Option<String>,
+        /// 覆盖已存在的工程文件（其审计记录将丢失）/ replace an existing store (its audit log is lost)
+        #[arg(long)]
+        force: bool,
+    },
+    /// 从任意 GDAL 矢量数据（含 DXF）导入单个图层到工程文件 / Import one layer from any GDAL vector source (DXF too) into a store
+    ImportLayer {
+        /// 源数据 (DXF, GeoJSON, Shapefile, GPKG …) / source dataset
+        source: PathBuf,
+        /// 目标图层类型 (goaf, workings, faults …) / target layer kind
+        #[arg(long)]
+        kind: String,
+        /// 目标工程文件 / target project store (.gpkg)
+        #[arg(long)]
+        into: PathBuf,
+        /// 源图层名（默认第一个）/ source layer (default: the first)
+        #[arg(long)]
+        source_layer: Option<String>,
+        /// 源坐标系（源数据未声明时）/ source CRS when the source declares none (e.g. EPSG:4547)
+        #[arg(long)]
+        source_crs: Option<String>,
+        /// 字段映射 目标=源 / field mapping target=source (repeatable), e.g. id=EntityHandle
+        #[arg(long = "map", value_name = "FIELD=SOURCE")]
+        map: Vec<String>,
+        /// 为每个要素设置字段 / set a field on every feature (repeatable), e.g. status=existing
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// 审计记录 / Audit log
+    Audit {
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// 校验哈希链：发现被修改或删除的记录 / Verify the hash chain: detect edited or deleted rows
+    Verify {
+        /// 工程文件 / project store (.gpkg)
+        file: PathBuf,
+    },
+    /// 列出审计记录 / List the audit rows
+    Log {
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    set_lang(match cli.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    });
+    let result = match cli.command {
+        Command::Info { survey, format } => cmd::info::run(&survey, format),
+        Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
+        Command::ImportLayer { source, kind, into, source_layer, source_crs, map, set, author } => {
+            cmd::import_layer::run(&cmd::import_layer::Args { source, kind, into, source_layer, source_crs, map, set, author })
+        }
+        Command::Audit { action: AuditCmd::Verify { file } } => cmd::audit::verify(&file),
+        Command::Audit { action: AuditCmd::Log { file } } => cmd::audit::log(&file),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            match e.downcast_ref::<minehaz_core::Error>() {
+                Some(core) => {
+                    eprintln!("{}", tr("minehaz: 输入无法读取或无效:", "minehaz: the input cannot be read or is invalid:"));
+                    eprintln!("{core}");
+                    ExitCode::from(u8::try_from(core.exit_code()).unwrap_or(2))
+                }
+                None => {
+                    eprintln!("minehaz: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}

@@ -226,9 +226,23 @@ pub fn write_layer(
         ));
     }
     layer.create_defn_fields(&defs).map_err(err)?;
+    append_to(&layer, records, file, name)
+}
+
+/// Append records to an existing layer (matching fields by name; unknown ones are skipped).
+pub fn append_records(ds: &Dataset, name: &str, records: &[Record], file: &Path) -> Result<()> {
+    let layer = ds.layer_by_name(name).map_err(|e| {
+        crate::Error::at(Location::file(file).layer(name), text!("图层不存在: {}", "no such layer: {}", e))
+    })?;
+    append_to(&layer, records, file, name)
+}
+
+fn append_to<L: LayerAccess>(layer: &L, records: &[Record], file: &Path, name: &str) -> Result<()> {
+    let err = |e: gdal::errors::GdalError| {
+        crate::Error::at(Location::file(file).layer(name), text!("写入图层失败: {}", "writing the layer failed: {}", e))
+    };
     let defn = layer.defn();
-    let index: Vec<(String, usize)> =
-        defs.iter().filter_map(|(n, _)| defn.field_index(n).ok().map(|i| ((*n).to_string(), i))).collect();
+    let index: Vec<(String, usize)> = defn.fields().enumerate().map(|(i, f)| (f.name(), i)).collect();
     for rec in records {
         let mut f = gdal::vector::Feature::new(defn).map_err(err)?;
         if let Some(g) = &rec.geom {
@@ -243,7 +257,7 @@ pub fn write_layer(
                 Value::Text(s) => f.set_field_string(*i, s).map_err(err)?,
             }
         }
-        f.create(&layer).map_err(err)?;
+        f.create(layer).map_err(err)?;
     }
     Ok(())
 }

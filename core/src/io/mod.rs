@@ -7,6 +7,7 @@ pub mod crs;
 pub mod csv_tables;
 pub mod gdal_vector;
 pub mod grid;
+pub mod layer_import;
 pub mod package;
 pub mod pointcloud;
 pub mod shp;

@@ -1,8 +1,450 @@
-//! The GeoPackage project store.
-use crate::error::Result;
-use crate::model::Survey;
-use std::path::Path;
+//! The GeoPackage project store (`minehaz import SURVEY --out mine.gpkg`): one file a GIS user
+//! opens in QGIS, holding every layer and table of a survey.
+//!
+//! | table | what |
+//! |---|---|
+//! | `licence`, `goaf`, … `slope_design` | the vector layers of SURVEY-FORMAT.md, same names and fields, in the mine CRS; lines and points with Z |
+//! | `boreholes` | collars (Point Z) with depth and date |
+//! | `borehole_traces` | desurveyed trajectories (LineString Z, minimum curvature; derived, for display) |
+//! | `borehole_surveys`, `borehole_intervals` | the down-hole tables (attributes) |
+//! | `positioning` | personnel fixes (Point Z; `z` also as a nullable field since it may be unknown) |
+//! | `grid_<name>` | each geophysical grid as a raster table (2D gridded coverage, Float32) |
+//! | `minehaz_grids` | grid name → raster table and its .toml (method, unit, thresholds) |
+//! | `pointclouds` | each LiDAR epoch: file path (relative to the store), SHA-256, header; points stay in the LAS/LAZ file |
+//! | `minehaz_meta` | format version and survey.toml verbatim |
+//! | `minehaz_audit` | the hash-chained audit log ([`super::audit`]) |
+//!
+//! Writes are atomic: everything goes to a temporary file beside the target inside one
+//! transaction, which is renamed over the target only when complete. An interrupted or failed
+//! import leaves no file behind.
 
-pub fn read_store(_path: &Path) -> Result<Survey> {
-    Err(crate::Error::Internal("not yet".into()))
+use super::audit;
+use super::crs::Crs;
+use super::gdal_vector::{self, SourceLayer};
+use super::package::{collect, create_gpkg, type_layers, write_layers, Sources};
+use crate::borehole::{Borehole, Collar, Interval, Station};
+use crate::error::{Location, Problems, Result};
+use crate::model::record::{FieldType, Geom, Record, Value};
+use crate::model::{Fix, PointCloudSource, Survey, SurveyMeta};
+use crate::text;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FORMAT: &str = "minehaz-store/1";
+
+fn gerr(path: &Path) -> impl Fn(gdal::errors::GdalError) -> crate::Error + '_ {
+    move |e| crate::Error::at(Location::file(path), text!("写入工程文件失败: {}", "writing the project store failed: {}", e))
+}
+
+fn rec(index: u64, geom: Option<Geom>, attrs: Vec<(&str, Value)>) -> Record {
+    Record { index, geom, attrs: attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+}
+
+fn opt_text(v: &Option<String>) -> Value {
+    v.as_ref().map_or(Value::Null, |s| Value::Text(s.clone()))
+}
+
+fn opt_real(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, Value::Real)
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| crate::Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A path to record for `target` relative to the store's folder where possible.
+fn relative_to(target: &Path, store: &Path) -> String {
+    let base = store.parent().map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf())).unwrap_or_default();
+    let t = target.canonicalize().unwrap_or_else(|_| target.to_path_buf());
+    // Walk up from the base until it is a prefix of the target.
+    let mut up = 0;
+    let mut b = base.as_path();
+    loop {
+        if let Ok(rest) = t.strip_prefix(b) {
+            let mut s = "../".repeat(up);
+            s.push_str(&rest.to_string_lossy());
+            return s;
+        }
+        match b.parent() {
+            Some(p) => {
+                b = p;
+                up += 1;
+            }
+            None => return t.to_string_lossy().to_string(),
+        }
+    }
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone)]
+pub struct WriteSummary {
+    pub audit: audit::Entry,
+}
+
+/// Write `survey` as a new project store at `out` (atomically; `out` is replaced only when
+/// `replace` is set). `who` and `when` go to the audit log.
+pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: bool) -> Result<WriteSummary> {
+    if out.exists() && !replace {
+        return Err(crate::Error::at(
+            Location::file(out),
+            text!("目标文件已存在；它的审计记录会丢失，确需覆盖请加 --force", "the target exists; its audit log would be lost: add --force to replace it"),
+        ));
+    }
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.", out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()))
+        .suffix(".tmp.gpkg")
+        .tempfile_in(dir)
+        .map_err(|e| crate::Error::io(dir, e))?;
+    let tmp_path = tmp.path().to_path_buf();
+    // GDAL creates the file itself; the NamedTempFile guard removes it on any early return.
+    std::fs::remove_file(&tmp_path).map_err(|e| crate::Error::io(&tmp_path, e))?;
+    let summary = write_into(survey, &tmp_path, out, who, when)?;
+    tmp.persist(out).map_err(|e| crate::Error::io(out, e.error))?;
+    Ok(summary)
+}
+
+fn write_into(survey: &Survey, path: &Path, final_path: &Path, who: &str, when: &str) -> Result<WriteSummary> {
+    let mine = Crs::parse(&survey.meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
+    let e = gerr(path);
+    let mut ds = create_gpkg(path)?;
+    let entry;
+    {
+        let mut tx = ds.start_transaction().map_err(&e)?;
+        write_layers(&mut tx, &survey.layers, &mine, path)?;
+        write_tables(&mut tx, survey, &mine, path, final_path)?;
+        entry = audit::append(
+            &tx,
+            path,
+            when,
+            who,
+            "import",
+            &survey.meta.mine.id,
+            &import_detail(survey),
+        )?;
+        tx.commit().map_err(&e)?;
+    }
+    ds.close().map_err(&e)?;
+    for g in &survey.grids {
+        super::grid::append_to_gpkg(g, path, &format!("grid_{}", g.name), &mine)?;
+    }
+    Ok(WriteSummary { audit: entry })
+}
+
+fn import_detail(s: &Survey) -> String {
+    let mut d: BTreeMap<String, usize> = s.layers.counts().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    d.insert("boreholes".into(), s.boreholes.len());
+    d.insert("grids".into(), s.grids.len());
+    d.insert("pointclouds".into(), s.point_clouds.len());
+    d.insert("positioning".into(), s.positioning.len());
+    serde_json::to_string(&d).unwrap_or_default()
+}
+
+fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, final_path: &Path) -> Result<()> {
+    use FieldType::{Int, Real, Text};
+    let f = |v: &[(&str, FieldType)]| v.iter().map(|(n, t)| (n.to_string(), *t)).collect::<Vec<_>>();
+    let meta = vec![
+        rec(1, None, vec![("key", Value::Text("format".into())), ("value", Value::Text(FORMAT.into()))]),
+        rec(2, None, vec![("key", Value::Text("survey.toml".into())), ("value", Value::Text(s.meta.to_toml()))]),
+        rec(3, None, vec![("key", Value::Text("written_by".into())), ("value", Value::Text(format!("minehaz {}", env!("CARGO_PKG_VERSION"))))]),
+    ];
+    gdal_vector::write_layer(ds, "minehaz_meta", None, None, &f(&[("key", Text), ("value", Text)]), &meta, path)?;
+    let collars: Vec<Record> = s
+        .boreholes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let c = &b.collar;
+            rec(i as u64 + 1, Some(Geom::Point { pos: [c.x, c.y, c.z], has_z: true }), vec![
+                ("id", Value::Text(c.id.clone())),
+                ("depth", opt_real(c.depth_m)),
+                ("drilled_at", opt_text(&c.drilled_at)),
+            ])
+        })
+        .collect();
+    gdal_vector::write_layer(ds, "boreholes", Some(crate::model::record::GeomType::PointZ), Some(mine), &f(&[("depth", Real), ("drilled_at", Text)]), &collars, path)?;
+    let traces: Vec<Record> = s
+        .boreholes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let t = b.trajectory();
+            rec(i as u64 + 1, Some(Geom::Line { coords: t.polyline(10.0), has_z: true }), vec![("id", Value::Text(b.collar.id.clone())), ("length_m", Value::Real(t.length()))])
+        })
+        .collect();
+    gdal_vector::write_layer(ds, "borehole_traces", Some(crate::model::record::GeomType::LineStringZ), Some(mine), &f(&[("length_m", Real)]), &traces, path)?;
+    let surveys: Vec<Record> = s
+        .boreholes
+        .iter()
+        .flat_map(|b| {
+            b.stations.iter().map(move |st| {
+                rec(0, None, vec![
+                    ("id", Value::Text(b.collar.id.clone())),
+                    ("depth", Value::Real(st.depth_m)),
+                    ("azimuth", Value::Real(st.azimuth_deg)),
+                    ("dip", Value::Real(st.dip_deg)),
+                ])
+            })
+        })
+        .collect();
+    gdal_vector::write_layer(ds, "borehole_surveys", None, None, &f(&[("depth", Real), ("azimuth", Real), ("dip", Real)]), &surveys, path)?;
+    let intervals: Vec<Record> = s
+        .boreholes
+        .iter()
+        .flat_map(|b| {
+            b.intervals.iter().map(move |iv| {
+                rec(0, None, vec![
+                    ("id", Value::Text(b.collar.id.clone())),
+                    ("from", Value::Real(iv.from_m)),
+                    ("to", Value::Real(iv.to_m)),
+                    ("lithology", opt_text(&iv.lithology)),
+                    ("seam", opt_text(&iv.seam)),
+                    ("water_inflow_m3h", opt_real(iv.water_inflow_m3h)),
+                    ("gas_content_m3t", opt_real(iv.gas_content_m3t)),
+                    ("gas_pressure_mpa", opt_real(iv.gas_pressure_mpa)),
+                ])
+            })
+        })
+        .collect();
+    gdal_vector::write_layer(
+        ds,
+        "borehole_intervals",
+        None,
+        None,
+        &f(&[("from", Real), ("to", Real), ("lithology", Text), ("seam", Text), ("water_inflow_m3h", Real), ("gas_content_m3t", Real), ("gas_pressure_mpa", Real)]),
+        &intervals,
+        path,
+    )?;
+    let fixes: Vec<Record> = s
+        .positioning
+        .iter()
+        .enumerate()
+        .map(|(i, fx)| {
+            let z = fx.pos[2];
+            rec(i as u64 + 1, Some(Geom::Point { pos: [fx.pos[0], fx.pos[1], if z.is_nan() { 0.0 } else { z }], has_z: true }), vec![
+                ("id", Value::Text((i + 1).to_string())),
+                ("time", Value::Text(fx.time.clone())),
+                ("person_id", Value::Text(fx.person_id.clone())),
+                ("z", if z.is_nan() { Value::Null } else { Value::Real(z) }),
+            ])
+        })
+        .collect();
+    gdal_vector::write_layer(ds, "positioning", Some(crate::model::record::GeomType::PointZ), Some(mine), &f(&[("time", Text), ("person_id", Text), ("z", Real)]), &fixes, path)?;
+    let grids: Vec<Record> = s
+        .grids
+        .iter()
+        .map(|g| {
+            rec(0, None, vec![
+                ("id", Value::Text(g.name.clone())),
+                ("raster_table", Value::Text(format!("grid_{}", g.name))),
+                ("meta_toml", Value::Text(toml::to_string(&g.meta).unwrap_or_default())),
+            ])
+        })
+        .collect();
+    gdal_vector::write_layer(ds, "minehaz_grids", None, None, &f(&[("raster_table", Text), ("meta_toml", Text)]), &grids, path)?;
+    let mut clouds = Vec::new();
+    for pc in &s.point_clouds {
+        let h = &pc.header;
+        clouds.push(rec(0, None, vec![
+            ("id", Value::Text(pc.epoch.clone())),
+            ("path", Value::Text(relative_to(&pc.path, final_path))),
+            ("sha256", Value::Text(sha256_file(&pc.path)?)),
+            ("point_count", Value::Int(h.point_count as i64)),
+            ("min_x", Value::Real(h.bounds[0])),
+            ("min_y", Value::Real(h.bounds[1])),
+            ("min_z", Value::Real(h.bounds[2])),
+            ("max_x", Value::Real(h.bounds[3])),
+            ("max_y", Value::Real(h.bounds[4])),
+            ("max_z", Value::Real(h.bounds[5])),
+            ("las_version", Value::Text(h.version.clone())),
+            ("point_format", Value::Int(i64::from(h.point_format))),
+        ]));
+    }
+    gdal_vector::write_layer(
+        ds,
+        "pointclouds",
+        None,
+        None,
+        &f(&[
+            ("path", Text),
+            ("sha256", Text),
+            ("point_count", Int),
+            ("min_x", Real),
+            ("min_y", Real),
+            ("min_z", Real),
+            ("max_x", Real),
+            ("max_y", Real),
+            ("max_z", Real),
+            ("las_version", Text),
+            ("point_format", Int),
+        ]),
+        &clouds,
+        path,
+    )?;
+    audit::create(ds, path)
+}
+
+fn table(ds: &gdal::Dataset, name: &str, path: &Path, ps: &mut Problems) -> Result<Vec<Record>> {
+    if ds.layer_by_name(name).is_err() {
+        return Ok(Vec::new());
+    }
+    Ok(gdal_vector::read_layer(ds, name, path, ps)?.records)
+}
+
+fn text_of(r: &Record, k: &str) -> Option<String> {
+    match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
+        Some(Value::Text(s)) => Some(s.clone()),
+        Some(Value::Int(i)) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+fn real_of(r: &Record, k: &str) -> Option<f64> {
+    match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
+        Some(Value::Real(x)) => Some(*x),
+        Some(Value::Int(i)) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// Read a project store back into a survey.
+pub fn read_store(path: &Path) -> Result<Survey> {
+    let ds = gdal_vector::open_vector(path)?;
+    let mut ps = Problems::default();
+    let meta_rows = table(&ds, "minehaz_meta", path, &mut ps)?;
+    let get = |k: &str| meta_rows.iter().find(|r| text_of(r, "key").as_deref() == Some(k)).and_then(|r| text_of(r, "value"));
+    if get("format").as_deref() != Some(FORMAT) {
+        return Err(crate::Error::at(
+            Location::file(path).layer("minehaz_meta"),
+            text!("不是 minehaz 工程文件（缺少格式标记 {}）", "not a minehaz project store (no {} format mark)", FORMAT),
+        ));
+    }
+    let toml_text = get("survey.toml").unwrap_or_default();
+    let meta = SurveyMeta::parse(&toml_text, &path.join("minehaz_meta/survey.toml"))?;
+    let mine = Crs::parse(&meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
+    let mut sources: Sources = BTreeMap::new();
+    let mut layer_files = BTreeMap::new();
+    for name in crate::model::Layers::NAMES {
+        if ds.layer_by_name(name).is_err() {
+            continue;
+        }
+        if let Some(mut l) = collect(gdal_vector::read_layer(&ds, name, path, &mut ps), &mut ps)? {
+            collect(super::package::reproject(&mut l, path, &mine, &mut ps), &mut ps)?;
+            layer_files.insert(name.to_string(), path.to_path_buf());
+            sources.insert(name.to_string(), (path.to_path_buf(), SourceLayer { name: name.to_string(), crs: l.crs, records: l.records }));
+        }
+    }
+    let layers = type_layers(sources, &mut ps);
+    let mut boreholes: Vec<Borehole> = Vec::new();
+    let mut index = BTreeMap::new();
+    for r in table(&ds, "boreholes", path, &mut ps)? {
+        let Some(Geom::Point { pos, .. }) = r.geom else { continue };
+        let id = text_of(&r, "id").unwrap_or_default();
+        index.insert(id.clone(), boreholes.len());
+        boreholes.push(Borehole {
+            collar: Collar { id, x: pos[0], y: pos[1], z: pos[2], depth_m: real_of(&r, "depth"), drilled_at: text_of(&r, "drilled_at") },
+            stations: Vec::new(),
+            intervals: Vec::new(),
+        });
+    }
+    for r in table(&ds, "borehole_surveys", path, &mut ps)? {
+        if let (Some(&i), Some(d), Some(a), Some(dip)) =
+            (text_of(&r, "id").and_then(|id| index.get(&id)), real_of(&r, "depth"), real_of(&r, "azimuth"), real_of(&r, "dip"))
+        {
+            boreholes[i].stations.push(Station { depth_m: d, azimuth_deg: a, dip_deg: dip });
+        }
+    }
+    for r in table(&ds, "borehole_intervals", path, &mut ps)? {
+        if let (Some(&i), Some(from_m), Some(to_m)) = (text_of(&r, "id").and_then(|id| index.get(&id)), real_of(&r, "from"), real_of(&r, "to")) {
+            boreholes[i].intervals.push(Interval {
+                from_m,
+                to_m,
+                lithology: text_of(&r, "lithology"),
+                seam: text_of(&r, "seam"),
+                water_inflow_m3h: real_of(&r, "water_inflow_m3h"),
+                gas_content_m3t: real_of(&r, "gas_content_m3t"),
+                gas_pressure_mpa: real_of(&r, "gas_pressure_mpa"),
+            });
+        }
+    }
+    let positioning: Vec<Fix> = table(&ds, "positioning", path, &mut ps)?
+        .into_iter()
+        .filter_map(|r| {
+            let Some(Geom::Point { pos, .. }) = r.geom else { return None };
+            Some(Fix {
+                time: text_of(&r, "time")?,
+                person_id: text_of(&r, "person_id")?,
+                pos: [pos[0], pos[1], real_of(&r, "z").unwrap_or(f64::NAN)],
+            })
+        })
+        .collect();
+    let mut grids = Vec::new();
+    for r in table(&ds, "minehaz_grids", path, &mut ps)? {
+        let (Some(name), Some(tbl)) = (text_of(&r, "id"), text_of(&r, "raster_table")) else { continue };
+        let mut g = super::grid::read_from_gpkg(path, &tbl, &name)?;
+        g.meta = toml::from_str(&text_of(&r, "meta_toml").unwrap_or_default()).unwrap_or_default();
+        grids.push(g);
+    }
+    let mut point_clouds = Vec::new();
+    let base = path.parent().unwrap_or(Path::new("."));
+    for r in table(&ds, "pointclouds", path, &mut ps)? {
+        let (Some(epoch), Some(rel)) = (text_of(&r, "id"), text_of(&r, "path")) else { continue };
+        let file: PathBuf = if Path::new(&rel).is_absolute() { PathBuf::from(&rel) } else { base.join(&rel) };
+        let at = Location::file(path).layer("pointclouds").feature(&epoch).field("path");
+        if !file.exists() {
+            ps.error(at, text!("点云文件 {} 不存在（工程文件引用它）", "point-cloud file {} is missing (the store refers to it)", file.display()));
+            continue;
+        }
+        if let Some(pc) = collect(super::package::point_cloud_source(&file, &mine, &mut Problems::default()), &mut ps)? {
+            if Some(pc.header.point_count as f64) != real_of(&r, "point_count") {
+                ps.error(at, text!("点云文件 {} 与导入时不同（点数变化）", "point-cloud file {} differs from the imported one (point count)", file.display()));
+                continue;
+            }
+            point_clouds.push(PointCloudSource { epoch, ..pc });
+        }
+    }
+    let mut survey = Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
+    crate::validate::validate(&survey, &mut ps);
+    survey.warnings = ps.into_result()?;
+    Ok(survey)
+}
+
+/// Open a project store for update.
+pub fn open_update(path: &Path) -> Result<gdal::Dataset> {
+    gdal::Dataset::open_ex(
+        path,
+        gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR | gdal::GdalOpenFlags::GDAL_OF_UPDATE,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| crate::Error::at(Location::file(path), text!("无法以写方式打开: {}", "cannot open for update: {}", e)))
+}
+
+/// Append typed features of `layer` to a project store in one transaction with an audit row.
+/// The caller has validated the features (ids unique against the store, geometry valid).
+pub fn append_features(path: &Path, layer: &str, records: &[Record], who: &str, when: &str, detail: &str) -> Result<audit::Entry> {
+    let mut ds = open_update(path)?;
+    let e = gerr(path);
+    let entry;
+    {
+        let tx = ds.start_transaction().map_err(&e)?;
+        gdal_vector::append_records(&tx, layer, records, path)?;
+        entry = audit::append(&tx, path, when, who, "import-layer", layer, detail)?;
+        tx.commit().map_err(&e)?;
+    }
+    ds.close().map_err(&e)?;
+    Ok(entry)
 }

@@ -123,3 +123,67 @@ impl Layers {
         c.0
     }
 }
+
+/// Count and 3D bounds of one layer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LayerSummary {
+    pub name: &'static str,
+    pub name_zh: &'static str,
+    pub count: usize,
+    /// [min_x, min_y, min_z, max_x, max_y, max_z]; z from vertices (lines, points) or from
+    /// z_floor / z_roof where given (outlines). None when the layer is empty.
+    pub bounds: Option<[f64; 6]>,
+}
+
+/// Grow `b` by a point.
+pub fn grow(b: &mut Option<[f64; 6]>, x: f64, y: f64, z: Option<f64>) {
+    let v = b.get_or_insert([f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY]);
+    v[0] = v[0].min(x);
+    v[1] = v[1].min(y);
+    v[3] = v[3].max(x);
+    v[4] = v[4].max(y);
+    if let Some(z) = z.filter(|z| z.is_finite()) {
+        v[2] = v[2].min(z);
+        v[5] = v[5].max(z);
+    }
+}
+
+impl Layers {
+    /// Count and bounds of every layer, in package order.
+    pub fn summaries(&self) -> Vec<LayerSummary> {
+        struct S(Vec<LayerSummary>);
+        impl LayerVisitor for S {
+            fn visit<K: LayerKind>(&mut self, items: &[K]) {
+                let mut b = None;
+                for f in items {
+                    let r = f.write();
+                    let zf = |k: &str| match r.get(k) {
+                        Some(super::record::Value::Real(v)) => Some(*v),
+                        _ => None,
+                    };
+                    match &r.geom {
+                        Some(Geom::Polygon(p)) => {
+                            for c in &p.exterior().0 {
+                                grow(&mut b, c.x, c.y, zf("z_floor"));
+                                grow(&mut b, c.x, c.y, zf("z_roof"));
+                            }
+                        }
+                        Some(Geom::Line { coords, .. }) => coords.iter().for_each(|c| grow(&mut b, c[0], c[1], Some(c[2]))),
+                        Some(Geom::Point { pos, .. }) => grow(&mut b, pos[0], pos[1], Some(pos[2])),
+                        None => {}
+                    }
+                }
+                if let Some(v) = &mut b {
+                    if !v[2].is_finite() {
+                        v[2] = f64::NAN;
+                        v[5] = f64::NAN;
+                    }
+                }
+                self.0.push(LayerSummary { name: K::NAME, name_zh: K::NAME_ZH, count: items.len(), bounds: b });
+            }
+        }
+        let mut s = S(Vec::new());
+        self.visit(&mut s);
+        s.0
+    }
+}

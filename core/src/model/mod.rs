@@ -7,7 +7,7 @@ pub mod layers;
 pub mod meta;
 pub mod record;
 
-pub use kinds::{LayerKind, LayerVisitor, LayerVisitorMut, Layers, ZRange};
+pub use kinds::{LayerKind, LayerSummary, LayerVisitor, LayerVisitorMut, Layers, ZRange};
 pub use layers::*;
 pub use meta::SurveyMeta;
 
@@ -116,4 +116,6 @@ pub struct Survey {
     pub positioning: Vec<Fix>,
     /// Warnings met while reading (errors abort the read).
     pub warnings: Vec<Problem>,
+    /// The file each vector layer was read from (for problem locations).
+    pub layer_files: std::collections::BTreeMap<String, PathBuf>,
 }

@@ -1,0 +1,50 @@
+//! `minehaz import SURVEY --out mine.gpkg`: validate everything, stream-check point clouds
+//! against their headers (with a progress bar), then write the project store atomically.
+
+use minehaz_core::i18n::tr;
+use minehaz_core::{io, text};
+use std::path::Path;
+
+pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyhow::Result<u8> {
+    let survey = io::open(path)?;
+    super::print_warnings(&survey.warnings);
+    for pc in &survey.point_clouds {
+        let total = pc.header.point_count;
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(format!("{} {}", tr("校验点云", "checking point cloud"), pc.epoch));
+        let stats = io::pointcloud::scan(&pc.path, 200_000, |done, _| bar.set_position(done))?;
+        bar.finish_and_clear();
+        if stats.count != total {
+            return Err(minehaz_core::Error::at(
+                minehaz_core::Location::file(&pc.path),
+                text!("文件头声明 {} 点，实际读到 {} 点", "the header declares {} points but {} were read", total, stats.count),
+            )
+            .into());
+        }
+    }
+    let who = super::author(author);
+    let summary = io::store::write_store(&survey, out, &who, &super::now(), force)?;
+    let n: usize = survey.layers.counts().iter().map(|(_, c)| c).sum();
+    println!(
+        "{} {}: {} {}, {} {}, {} {}, {} {}, {} {}",
+        tr("已写入", "Wrote"),
+        out.display(),
+        n,
+        tr("个要素", "features"),
+        survey.boreholes.len(),
+        tr("个钻孔", "boreholes"),
+        survey.grids.len(),
+        tr("个网格", "grids"),
+        survey.point_clouds.len(),
+        tr("期点云", "point-cloud epochs"),
+        survey.positioning.len(),
+        tr("条定位记录", "positioning fixes")
+    );
+    println!("{} #{} {} ({})", tr("审计记录", "audit row"), summary.audit.seq, &summary.audit.hash[..16], who);
+    Ok(0)
+}

@@ -1,0 +1,26 @@
+//! One module per subcommand; each calls core and prints.
+
+pub mod audit;
+pub mod import;
+pub mod import_layer;
+pub mod info;
+
+/// Who is acting, for the audit log: the given author, else $USER, else "unknown".
+pub fn author(given: Option<String>) -> String {
+    given
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Now, ISO 8601 with the local offset (audit timestamps; rules never read the clock).
+pub fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// Print warnings to stderr.
+pub fn print_warnings(ws: &[minehaz_core::Problem]) {
+    for w in ws {
+        eprintln!("{w}");
+    }
+}
