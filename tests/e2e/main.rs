@@ -1,1 +1,8 @@
-fn t(){}
+//! End-to-end tests: the built `minehaz` binary on the sample surveys, on real public files
+//! (../shared/data/real) and on bad inputs, each in a temporary folder.
+
+mod audit;
+mod bad_input;
+mod common;
+mod real_data;
+mod samples;

@@ -70,7 +70,7 @@ pub fn entries(ds: &Dataset, path: &Path) -> Result<Vec<Entry>> {
     let e = sql_err(path);
     let rs = ds
         .execute_sql(
-            format!("SELECT seq, at, who, action, target, detail, prev_hash, hash FROM {TABLE} ORDER BY seq"),
+            format!("SELECT CAST(seq AS TEXT) AS seq_text, at, who, action, target, detail, prev_hash, hash FROM {TABLE} ORDER BY seq"),
             None,
             gdal::vector::sql::Dialect::SQLITE,
         )
@@ -80,7 +80,8 @@ pub fn entries(ds: &Dataset, path: &Path) -> Result<Vec<Entry>> {
         for f in rs.features() {
             let s = |i: usize| f.field_as_string(i).ok().flatten().unwrap_or_default();
             out.push(Entry {
-                seq: f.field_as_integer64(0).ok().flatten().unwrap_or(-1),
+                // seq is read as text: an INTEGER PRIMARY KEY column would become OGR's FID.
+                seq: s(0).parse().unwrap_or(-1),
                 at: s(1),
                 who: s(2),
                 action: s(3),

@@ -59,8 +59,9 @@ pub fn import_layer(source: &Path, kind: &str, store: &Path, opts: &LayerImport,
     if let Some(c) = &opts.source_crs {
         src.crs = Some(Crs::parse(c, &Location::default().field("source-crs"))?);
     }
+    let stem = source.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     for r in &mut src.records {
-        remap(r, opts);
+        remap(r, opts, &stem);
     }
     src.name = kind.to_string();
     reproject(&mut src, source, &mine, &mut ps)?;
@@ -116,7 +117,7 @@ pub fn import_layer(source: &Path, kind: &str, store: &Path, opts: &LayerImport,
     Ok(LayerImported { count: records.len(), warnings, audit })
 }
 
-fn remap(r: &mut Record, opts: &LayerImport) {
+fn remap(r: &mut Record, opts: &LayerImport, stem: &str) {
     for (target, from) in &opts.map {
         let v = r.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(from)).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
         r.attrs.retain(|(k, _)| !k.eq_ignore_ascii_case(target));
@@ -126,13 +127,14 @@ fn remap(r: &mut Record, opts: &LayerImport) {
         r.attrs.retain(|(k, _)| !k.eq_ignore_ascii_case(target));
         r.attrs.push((target.clone(), Value::Text(v.clone())));
     }
+    // Without an id field: the DXF entity handle where there is one, else "<file>-<n>".
     if !r.attrs.iter().any(|(k, _)| k.eq_ignore_ascii_case("id")) {
         let id = r
             .attrs
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("EntityHandle"))
+            .find(|(k, v)| k.eq_ignore_ascii_case("EntityHandle") && !v.is_null())
             .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| Value::Text(format!("#{}", r.index)));
+            .unwrap_or_else(|| Value::Text(format!("{stem}-{}", r.index)));
         r.attrs.push(("id".into(), id));
     }
 }

@@ -1,0 +1,83 @@
+//! The audit log: import writes a chained row; editing or deleting any row is detected.
+
+use crate::common::*;
+
+fn imported() -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::tempdir().expect("tmp");
+    let pkg = d.path().join("pkg");
+    write_package(&pkg, SURVEY_TOML, &valid_layers());
+    let out = d.path().join("mine.gpkg");
+    let o = minehaz(&["import", p(&pkg), "--out", p(&out), "--author", "张工"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    (d, out)
+}
+
+fn sql(path: &std::path::Path, q: &str) {
+    let ds = gdal::Dataset::open_ex(
+        path,
+        gdal::DatasetOptions { open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR | gdal::GdalOpenFlags::GDAL_OF_UPDATE, ..Default::default() },
+    )
+    .expect("open");
+    ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).expect("sql");
+}
+
+/// A second audited change: import one more layer (the Swiss borders DXF as faults).
+fn second_row(out: &std::path::Path) {
+    let o = minehaz(&["import-layer", p(&real("vector/dxf/sic97_borders.dxf")), "--kind", "faults", "--into", p(out), "--source-crs", "EPSG:4547", "--author", "李工"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn intact_chain_verifies() {
+    let (_d, out) = imported();
+    second_row(&out);
+    let o = minehaz(&["audit", "verify", p(&out)]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("audit chain intact: 2 rows"), "{}", stdout(&o));
+    let o = minehaz(&["audit", "log", p(&out)]);
+    let log = stdout(&o);
+    assert!(log.contains("张工") && log.contains("李工") && log.contains("import-layer"), "{log}");
+}
+
+#[test]
+fn edited_row_is_detected() {
+    let (_d, out) = imported();
+    second_row(&out);
+    sql(&out, "UPDATE minehaz_audit SET who = 'someone else' WHERE seq = 1");
+    let o = minehaz(&["audit", "verify", p(&out)]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("#1: row content does not match its hash"), "{}", stdout(&o));
+}
+
+#[test]
+fn deleted_middle_row_is_detected() {
+    let (_d, out) = imported();
+    second_row(&out);
+    second_row_again(&out);
+    sql(&out, "DELETE FROM minehaz_audit WHERE seq = 2");
+    let o = minehaz(&["audit", "verify", p(&out)]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("sequence gap"), "{}", stdout(&o));
+}
+
+fn second_row_again(out: &std::path::Path) {
+    let o = minehaz(&["import-layer", p(&real("vector/dxf/houses_of_parliament_georeferenced.dxf")), "--kind", "faults", "--into", p(out), "--source-crs", "EPSG:4547", "--map", "id=EntityHandle"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn deleted_last_row_is_detected() {
+    let (_d, out) = imported();
+    second_row(&out);
+    sql(&out, "DELETE FROM minehaz_audit WHERE seq = 2");
+    let o = minehaz(&["audit", "verify", p(&out)]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("chain head"), "{}", stdout(&o));
+}
+
+#[test]
+fn verify_of_a_non_store_is_exit_2() {
+    let o = minehaz(&["audit", "verify", p(&real("vector/naturalearth/naturalearth_lowres.shp"))]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("audit table is missing"), "{}", stderr(&o));
+}
