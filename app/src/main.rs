@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "minehaz", version, about = "矿山隐蔽致灾因素普查三维 GIS / 3D GIS for the survey of hidden hazard-causing factors in mines")]
+#[command(
+    name = "minehaz",
+    version,
+    about = "矿山隐蔽致灾因素普查三维 GIS / 3D GIS for the survey of hidden hazard-causing factors in mines"
+)]
 struct Cli {
     /// 界面语言 / language: zh (中文, default) or en
     #[arg(long, global = true, value_enum, default_value = "zh")]
@@ -94,9 +98,7 @@ enum AuditCmd {
         file: PathBuf,
     },
     /// 列出审计记录 / List the audit rows
-    Log {
-        file: PathBuf,
-    },
+    Log { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -109,25 +111,32 @@ fn main() -> ExitCode {
         Command::Info { survey, format } => cmd::info::run(&survey, format),
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
         Command::ImportLayer { source, kind, into, source_layer, source_crs, map, set, author } => {
-            cmd::import_layer::run(&cmd::import_layer::Args { source, kind, into, source_layer, source_crs, map, set, author })
+            cmd::import_layer::run(&cmd::import_layer::Args {
+                source,
+                kind,
+                into,
+                source_layer,
+                source_crs,
+                map,
+                set,
+                author,
+            })
         }
         Command::Audit { action: AuditCmd::Verify { file } } => cmd::audit::verify(&file),
         Command::Audit { action: AuditCmd::Log { file } } => cmd::audit::log(&file),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            match e.downcast_ref::<minehaz_core::Error>() {
-                Some(core) => {
-                    eprintln!("{}", tr("minehaz: 输入无法读取或无效:", "minehaz: the input cannot be read or is invalid:"));
-                    eprintln!("{core}");
-                    ExitCode::from(u8::try_from(core.exit_code()).unwrap_or(2))
-                }
-                None => {
-                    eprintln!("minehaz: {e:#}");
-                    ExitCode::from(2)
-                }
+        Err(e) => match e.downcast_ref::<minehaz_core::Error>() {
+            Some(core) => {
+                eprintln!("{}", tr("minehaz: 输入无法读取或无效:", "minehaz: the input cannot be read or is invalid:"));
+                eprintln!("{core}");
+                ExitCode::from(u8::try_from(core.exit_code()).unwrap_or(2))
             }
-        }
+            None => {
+                eprintln!("minehaz: {e:#}");
+                ExitCode::from(2)
+            }
+        },
     }
 }

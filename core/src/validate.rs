@@ -34,7 +34,11 @@ pub fn validate(survey: &Survey, ps: &mut Problems) {
         let file = survey.layer_files.get("licence").cloned().unwrap_or_default();
         ps.error(
             Location::file(file).layer("licence"),
-            text!("采矿许可范围应为一个面，实有 {} 个", "the licence must be one polygon, found {}", survey.layers.licence.len()),
+            text!(
+                "采矿许可范围应为一个面，实有 {} 个",
+                "the licence must be one polygon, found {}",
+                survey.layers.licence.len()
+            ),
         );
     }
     for w in &survey.layers.workings {
@@ -54,7 +58,10 @@ pub fn validate(survey: &Survey, ps: &mut Problems) {
 /// Report an invalid polygon (self-intersection, too few points, bad ring) at `at`.
 pub fn check_polygon(p: &geo_types::Polygon<f64>, at: Location, ps: &mut Problems) {
     if p.exterior().0.len() < 4 {
-        ps.error(at.field("geometry"), text!("面的外环少于 3 个顶点", "the polygon's outer ring has fewer than 3 vertices"));
+        ps.error(
+            at.field("geometry"),
+            text!("面的外环少于 3 个顶点", "the polygon's outer ring has fewer than 3 vertices"),
+        );
         return;
     }
     let mut reasons = Vec::new();
@@ -64,10 +71,7 @@ pub fn check_polygon(p: &geo_types::Polygon<f64>, at: Location, ps: &mut Problem
     }))
     .ok();
     if !reasons.is_empty() {
-        ps.error(
-            at.field("geometry"),
-            text!("几何无效: {}", "invalid geometry: {}", reasons.join("; ")),
-        );
+        ps.error(at.field("geometry"), text!("几何无效: {}", "invalid geometry: {}", reasons.join("; ")));
     }
 }
 
@@ -78,7 +82,8 @@ mod tests {
 
     #[test]
     fn self_intersecting_polygon_is_reported_with_its_location() {
-        let bow = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 10.0), (x: 10.0, y: 0.0), (x: 0.0, y: 10.0), (x: 0.0, y: 0.0)];
+        let bow =
+            polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 10.0), (x: 10.0, y: 0.0), (x: 0.0, y: 10.0), (x: 0.0, y: 0.0)];
         let mut ps = Problems::default();
         check_polygon(&bow, Location::default().layer("goaf").feature("G9"), &mut ps);
         assert_eq!(ps.0.len(), 1);

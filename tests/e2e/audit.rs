@@ -15,7 +15,10 @@ fn imported() -> (tempfile::TempDir, std::path::PathBuf) {
 fn sql(path: &std::path::Path, q: &str) {
     let ds = gdal::Dataset::open_ex(
         path,
-        gdal::DatasetOptions { open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR | gdal::GdalOpenFlags::GDAL_OF_UPDATE, ..Default::default() },
+        gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR | gdal::GdalOpenFlags::GDAL_OF_UPDATE,
+            ..Default::default()
+        },
     )
     .expect("open");
     ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).expect("sql");
@@ -23,7 +26,18 @@ fn sql(path: &std::path::Path, q: &str) {
 
 /// A second audited change: import one more layer (the Swiss borders DXF as faults).
 fn second_row(out: &std::path::Path) {
-    let o = minehaz(&["import-layer", p(&real("vector/dxf/sic97_borders.dxf")), "--kind", "faults", "--into", p(out), "--source-crs", "EPSG:4547", "--author", "李工"]);
+    let o = minehaz(&[
+        "import-layer",
+        p(&real("vector/dxf/sic97_borders.dxf")),
+        "--kind",
+        "faults",
+        "--into",
+        p(out),
+        "--source-crs",
+        "EPSG:4547",
+        "--author",
+        "李工",
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
@@ -61,7 +75,18 @@ fn deleted_middle_row_is_detected() {
 }
 
 fn second_row_again(out: &std::path::Path) {
-    let o = minehaz(&["import-layer", p(&real("vector/dxf/houses_of_parliament_georeferenced.dxf")), "--kind", "faults", "--into", p(out), "--source-crs", "EPSG:4547", "--map", "id=EntityHandle"]);
+    let o = minehaz(&[
+        "import-layer",
+        p(&real("vector/dxf/houses_of_parliament_georeferenced.dxf")),
+        "--kind",
+        "faults",
+        "--into",
+        p(out),
+        "--source-crs",
+        "EPSG:4547",
+        "--map",
+        "id=EntityHandle",
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 

@@ -1,7 +1,7 @@
 //! Bad input: exit 2, a message naming file / layer / feature / field, and nothing written.
 
-use geo_types::polygon;
 use crate::common::*;
+use geo_types::polygon;
 use minehaz_core::model::record::{FieldType, GeomType, Value};
 
 /// Import `pkg` into a fresh folder; assert exit 2, that stderr names every `needle`, and that
@@ -116,7 +116,8 @@ fn truncated_shapefile() {
     std::fs::create_dir_all(d.path().join("layers")).expect("mkdir");
     // A real Shapefile, cut in half, offered as the goaf layer.
     for ext in ["shp", "shx", "dbf"] {
-        std::fs::copy(real(&format!("vector/pyshp/blockgroups.{ext}")), d.path().join(format!("layers/goaf.{ext}"))).expect("copy");
+        std::fs::copy(real(&format!("vector/pyshp/blockgroups.{ext}")), d.path().join(format!("layers/goaf.{ext}")))
+            .expect("copy");
     }
     let shp = d.path().join("layers/goaf.shp");
     let bytes = std::fs::read(&shp).expect("read");
@@ -131,7 +132,8 @@ fn shapefile_with_unknown_prj() {
     write_package(d.path(), SURVEY_TOML, &layers);
     std::fs::create_dir_all(d.path().join("layers")).expect("mkdir");
     for ext in ["shp", "shx", "dbf"] {
-        std::fs::copy(real(&format!("vector/shapelib/CoHI_GCS12.{ext}")), d.path().join(format!("layers/goaf.{ext}"))).expect("copy");
+        std::fs::copy(real(&format!("vector/shapelib/CoHI_GCS12.{ext}")), d.path().join(format!("layers/goaf.{ext}")))
+            .expect("copy");
     }
     std::fs::write(d.path().join("layers/goaf.prj"), "PROJCS[\"nonsense\", nothing]").expect("prj");
     import_fails(d.path(), &["goaf.prj", "unrecognised CRS"]);
@@ -146,7 +148,8 @@ fn shapefile_without_prj_is_taken_in_the_mine_crs_with_a_warning() {
     // PolylineZ breaklines as workings: kind/status are missing, so they are invalid — use
     // `info` only to see the warning about the CRS first.
     for ext in ["shp", "shx", "dbf"] {
-        std::fs::copy(real(&format!("vector/shapelib/brklinz.{ext}")), d.path().join(format!("layers/workings.{ext}"))).expect("copy");
+        std::fs::copy(real(&format!("vector/shapelib/brklinz.{ext}")), d.path().join(format!("layers/workings.{ext}")))
+            .expect("copy");
     }
     let o = minehaz(&["info", p(d.path())]);
     let err = stderr(&o);
@@ -182,12 +185,18 @@ fn layer_in_geographic_cgcs2000_lands_within_a_millimetre_of_its_projected_copy(
     let d = tempfile::tempdir().expect("tmp");
     let projected = valid_layers();
     // The same goafs, given in EPSG:4490 (lon/lat), transformed by PROJ.
-    let t = Transformer::new(&Crs::parse("EPSG:4547", &Default::default()).expect("c"), &Crs::parse("EPSG:4490", &Default::default()).expect("c"), &Default::default()).expect("t");
+    let t = Transformer::new(
+        &Crs::parse("EPSG:4547", &Default::default()).expect("c"),
+        &Crs::parse("EPSG:4490", &Default::default()).expect("c"),
+        &Default::default(),
+    )
+    .expect("t");
     let mut layers = valid_layers();
     layers[1].crs = "EPSG:4490";
     for r in &mut layers[1].records {
         if let Some(minehaz_core::model::record::Geom::Polygon(poly)) = &r.geom {
-            r.geom = Some(minehaz_core::model::record::Geom::Polygon(t.polygon(poly, &Default::default()).expect("fwd")));
+            r.geom =
+                Some(minehaz_core::model::record::Geom::Polygon(t.polygon(poly, &Default::default()).expect("fwd")));
         }
     }
     write_package(d.path(), SURVEY_TOML, &layers);

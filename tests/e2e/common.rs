@@ -69,7 +69,9 @@ pub fn rec(id: &str, geom: Geom, attrs: &[(&str, Value)]) -> Record {
 }
 
 pub fn square(x0: f64, y0: f64, d: f64) -> Geom {
-    Geom::Polygon(polygon![(x: x0, y: y0), (x: x0 + d, y: y0), (x: x0 + d, y: y0 + d), (x: x0, y: y0 + d), (x: x0, y: y0)])
+    Geom::Polygon(
+        polygon![(x: x0, y: y0), (x: x0 + d, y: y0), (x: x0 + d, y: y0 + d), (x: x0, y: y0 + d), (x: x0, y: y0)],
+    )
 }
 
 pub fn line(pts: &[[f64; 3]]) -> Geom {
@@ -89,13 +91,29 @@ pub struct RawLayer {
 pub fn valid_layers() -> Vec<RawLayer> {
     use FieldType::*;
     vec![
-        RawLayer { name: "licence", geom: GeomType::Polygon, fields: vec![], records: vec![rec("L1", square(480_000.0, 4_050_000.0, 2000.0), &[])], crs: "EPSG:4547" },
+        RawLayer {
+            name: "licence",
+            geom: GeomType::Polygon,
+            fields: vec![],
+            records: vec![rec("L1", square(480_000.0, 4_050_000.0, 2000.0), &[])],
+            crs: "EPSG:4547",
+        },
         RawLayer {
             name: "goaf",
             geom: GeomType::Polygon,
             fields: vec![("name", Text), ("water", Int), ("reliable", Int), ("z_floor", Real), ("z_roof", Real)],
             records: vec![
-                rec("G1", square(480_500.0, 4_050_500.0, 200.0), &[("name", Value::Text("3号煤老空区".into())), ("water", Value::Int(1)), ("reliable", Value::Int(0)), ("z_floor", Value::Real(990.0)), ("z_roof", Value::Real(1010.0))]),
+                rec(
+                    "G1",
+                    square(480_500.0, 4_050_500.0, 200.0),
+                    &[
+                        ("name", Value::Text("3号煤老空区".into())),
+                        ("water", Value::Int(1)),
+                        ("reliable", Value::Int(0)),
+                        ("z_floor", Value::Real(990.0)),
+                        ("z_roof", Value::Real(1010.0)),
+                    ],
+                ),
                 rec("G2", square(481_000.0, 4_051_000.0, 150.0), &[("water", Value::Int(0))]),
             ],
             crs: "EPSG:4547",
@@ -105,9 +123,31 @@ pub fn valid_layers() -> Vec<RawLayer> {
             geom: GeomType::LineStringZ,
             fields: vec![("kind", Text), ("status", Text), ("seam", Text), ("declared", Int)],
             records: vec![
-                rec("W1", line(&[[480_100.0, 4_050_100.0, 1000.0], [480_400.0, 4_050_150.0, 1002.0]]), &[("kind", Value::Text("roadway".into())), ("status", Value::Text("existing".into())), ("seam", Value::Text("3".into())), ("declared", Value::Int(1))]),
-                rec("W2", line(&[[480_100.0, 4_050_300.0, 1000.0], [480_300.0, 4_050_300.0, 1001.0]]), &[("kind", Value::Text("heading".into())), ("status", Value::Text("active".into())), ("seam", Value::Text("3".into())), ("declared", Value::Int(1))]),
-                rec("W3", line(&[[481_500.0, 4_051_500.0, 995.0], [481_700.0, 4_051_600.0, 996.0]]), &[("kind", Value::Text("longwall".into())), ("status", Value::Text("planned".into()))]),
+                rec(
+                    "W1",
+                    line(&[[480_100.0, 4_050_100.0, 1000.0], [480_400.0, 4_050_150.0, 1002.0]]),
+                    &[
+                        ("kind", Value::Text("roadway".into())),
+                        ("status", Value::Text("existing".into())),
+                        ("seam", Value::Text("3".into())),
+                        ("declared", Value::Int(1)),
+                    ],
+                ),
+                rec(
+                    "W2",
+                    line(&[[480_100.0, 4_050_300.0, 1000.0], [480_300.0, 4_050_300.0, 1001.0]]),
+                    &[
+                        ("kind", Value::Text("heading".into())),
+                        ("status", Value::Text("active".into())),
+                        ("seam", Value::Text("3".into())),
+                        ("declared", Value::Int(1)),
+                    ],
+                ),
+                rec(
+                    "W3",
+                    line(&[[481_500.0, 4_051_500.0, 995.0], [481_700.0, 4_051_600.0, 996.0]]),
+                    &[("kind", Value::Text("longwall".into())), ("status", Value::Text("planned".into()))],
+                ),
             ],
             crs: "EPSG:4547",
         },
@@ -124,14 +164,16 @@ pub fn write_package(dir: &Path, toml: &str, layers: &[RawLayer]) {
     for l in layers {
         let crs = Crs::parse(l.crs, &Default::default()).expect("crs");
         let fields: Vec<(String, FieldType)> = l.fields.iter().map(|(n, t)| (n.to_string(), *t)).collect();
-        gdal_vector::write_layer(&mut ds, l.name, Some(l.geom), Some(&crs), &fields, &l.records, &gpkg).expect("write layer");
+        gdal_vector::write_layer(&mut ds, l.name, Some(l.geom), Some(&crs), &fields, &l.records, &gpkg)
+            .expect("write layer");
     }
 }
 
-
 /// Files in a folder (to prove that a failed import wrote nothing).
 pub fn files_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir).map(|r| r.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect()).unwrap_or_default();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .unwrap_or_default();
     v.sort();
     v
 }

@@ -41,14 +41,36 @@ fn dxf_entity_counts() {
 #[test]
 fn dxf_into_store_keeps_z_and_counts() {
     let (_d, out) = store();
-    let o = minehaz(&["import-layer", p(&real("vector/dxf/sic97_borders.dxf")), "--kind", "faults", "--into", p(&out), "--source-crs", "EPSG:4547"]);
+    let o = minehaz(&[
+        "import-layer",
+        p(&real("vector/dxf/sic97_borders.dxf")),
+        "--kind",
+        "faults",
+        "--into",
+        p(&out),
+        "--source-crs",
+        "EPSG:4547",
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("Imported 4 features"), "{}", stdout(&o));
     let s = minehaz_core::io::open(&out).expect("store");
     assert_eq!(s.layers.faults.len(), 4);
     // Workings as 3D lines from a DXF with Z: the 3DFACE outlines are polygons, so as workings
     // (lines) they are refused with the feature named.
-    let o = minehaz(&["import-layer", p(&real("vector/dxf/3dface.dxf")), "--kind", "workings", "--into", p(&out), "--source-crs", "EPSG:4547", "--set", "kind=roadway", "--set", "status=existing"]);
+    let o = minehaz(&[
+        "import-layer",
+        p(&real("vector/dxf/3dface.dxf")),
+        "--kind",
+        "workings",
+        "--into",
+        p(&out),
+        "--source-crs",
+        "EPSG:4547",
+        "--set",
+        "kind=roadway",
+        "--set",
+        "status=existing",
+    ]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("layer workings") && stderr(&o).contains("expected a LineString"), "{}", stderr(&o));
     // Nothing was added by the failed import.
@@ -66,14 +88,32 @@ fn geojson_faults_are_transformed_into_the_mine_crs() {
     use minehaz_core::io::crs::{Crs, Transformer};
     let (_d, out) = store();
     let src = real("vector/map2loop_hamersley/faults.geojson");
-    let o = minehaz(&["import-layer", p(&src), "--kind", "faults", "--into", p(&out), "--map", "id=objectid", "--map", "dip_deg=dip", "--map", "dip_dir_deg=dip_dir"]);
+    let o = minehaz(&[
+        "import-layer",
+        p(&src),
+        "--kind",
+        "faults",
+        "--into",
+        p(&out),
+        "--map",
+        "id=objectid",
+        "--map",
+        "dip_deg=dip",
+        "--map",
+        "dip_dir_deg=dip_dir",
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let s = minehaz_core::io::open(&out).expect("store");
     let ds = gdal_vector::open_vector(&src).expect("open");
     let names = gdal_vector::layer_names(&ds);
     let l = gdal_vector::read_layer(&ds, &names[0], &src, &mut Default::default()).expect("read");
     assert!(s.layers.faults.len() >= 35);
-    let t = Transformer::new(&Crs::parse("EPSG:28350", &Default::default()).expect("c"), &Crs::parse("EPSG:4547", &Default::default()).expect("c"), &Default::default()).expect("t");
+    let t = Transformer::new(
+        &Crs::parse("EPSG:28350", &Default::default()).expect("c"),
+        &Crs::parse("EPSG:4547", &Default::default()).expect("c"),
+        &Default::default(),
+    )
+    .expect("t");
     let Some(Geom::Line { coords, .. }) = &l.records[0].geom else { panic!("line") };
     let (x, y) = t.xy(coords[0][0], coords[0][1], &Default::default()).expect("xy");
     let f = &s.layers.faults[0];

@@ -19,10 +19,26 @@ fn assert_same(a: &Survey, b: &Survey) {
             }
         )+};
     }
-    same_layer!(licence, goaf, water_bodies, faults, collapse_columns, gas_zones, burst_zones, fire_zones, anomalies, zones, geochem, slope_design);
+    same_layer!(
+        licence,
+        goaf,
+        water_bodies,
+        faults,
+        collapse_columns,
+        gas_zones,
+        burst_zones,
+        fire_zones,
+        anomalies,
+        zones,
+        geochem,
+        slope_design
+    );
     for (x, y) in a.layers.workings.iter().zip(&b.layers.workings) {
         assert!(same_coords(&x.line, &y.line), "working {}", x.id);
-        assert_eq!((x.kind, x.status, &x.seam, x.declared, &x.updated, &x.name), (y.kind, y.status, &y.seam, y.declared, &y.updated, &y.name));
+        assert_eq!(
+            (x.kind, x.status, &x.seam, x.declared, &x.updated, &x.name),
+            (y.kind, y.status, &y.seam, y.declared, &y.updated, &y.name)
+        );
     }
     for (x, y) in a.layers.drillholes.iter().zip(&b.layers.drillholes) {
         assert!(same_coords(&x.line, &y.line));
@@ -31,7 +47,12 @@ fn assert_same(a: &Survey, b: &Survey) {
     assert_eq!(a.boreholes, b.boreholes);
     assert_eq!(a.grids.len(), b.grids.len());
     for (x, y) in a.grids.iter().zip(&b.grids) {
-        assert_eq!((x.width, x.height, &x.values, x.nodata, &x.meta), (y.width, y.height, &y.values, y.nodata, &y.meta), "grid {}", x.name);
+        assert_eq!(
+            (x.width, x.height, &x.values, x.nodata, &x.meta),
+            (y.width, y.height, &y.values, y.nodata, &y.meta),
+            "grid {}",
+            x.name
+        );
         assert!(x.geotransform.iter().zip(&y.geotransform).all(|(p, q)| (p - q).abs() < 1e-6));
     }
     assert_eq!(a.positioning.len(), b.positioning.len());
@@ -55,8 +76,10 @@ fn round_trip(name: &str) -> (Survey, Survey) {
     let b = minehaz_core::io::open(&out).expect("store");
     assert_same(&a, &b);
     // `info` says the same of both (but for point-cloud paths).
-    let ia: serde_json::Value = serde_json::from_str(&stdout(&minehaz(&["info", p(&folder), "--format", "json"]))).expect("json");
-    let ib: serde_json::Value = serde_json::from_str(&stdout(&minehaz(&["info", p(&out), "--format", "json"]))).expect("json");
+    let ia: serde_json::Value =
+        serde_json::from_str(&stdout(&minehaz(&["info", p(&folder), "--format", "json"]))).expect("json");
+    let ib: serde_json::Value =
+        serde_json::from_str(&stdout(&minehaz(&["info", p(&out), "--format", "json"]))).expect("json");
     assert_eq!(ia["layers"], ib["layers"]);
     assert_eq!(ia["boreholes"], ib["boreholes"]);
     assert_eq!(ia["grids"], ib["grids"]);

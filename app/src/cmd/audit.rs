@@ -21,7 +21,16 @@ pub fn verify(path: &Path) -> anyhow::Result<u8> {
 pub fn log(path: &Path) -> anyhow::Result<u8> {
     let ds = minehaz_core::io::gdal_vector::open_vector(path)?;
     for e in audit::entries(&ds, path)? {
-        println!("#{:<4} {}  {:<12} {:<14} {:<10} {}  {}", e.seq, e.at, e.who, e.action, e.target, &e.hash[..12], e.detail);
+        println!(
+            "#{:<4} {}  {:<12} {:<14} {:<10} {}  {}",
+            e.seq,
+            e.at,
+            e.who,
+            e.action,
+            e.target,
+            &e.hash[..12],
+            e.detail
+        );
     }
     Ok(0)
 }

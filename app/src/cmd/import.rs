@@ -22,7 +22,12 @@ pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyh
         if stats.count != total {
             return Err(minehaz_core::Error::at(
                 minehaz_core::Location::file(&pc.path),
-                text!("文件头声明 {} 点，实际读到 {} 点", "the header declares {} points but {} were read", total, stats.count),
+                text!(
+                    "文件头声明 {} 点，实际读到 {} 点",
+                    "the header declares {} points but {} were read",
+                    total,
+                    stats.count
+                ),
             )
             .into());
         }

@@ -168,7 +168,10 @@ mod tests {
 
     #[test]
     fn straight_inclined_hole() {
-        let s = [Station { depth_m: 0.0, azimuth_deg: 90.0, dip_deg: -30.0 }, Station { depth_m: 100.0, azimuth_deg: 90.0, dip_deg: -30.0 }];
+        let s = [
+            Station { depth_m: 0.0, azimuth_deg: 90.0, dip_deg: -30.0 },
+            Station { depth_m: 100.0, azimuth_deg: 90.0, dip_deg: -30.0 },
+        ];
         let p = desurvey(&collar(None), &s).position_at(100.0);
         assert_abs_diff_eq!(p[0], 100.0 * 30f64.to_radians().cos(), epsilon = 1e-9);
         assert_abs_diff_eq!(p[1], 0.0, epsilon = 1e-9);
@@ -180,7 +183,10 @@ mod tests {
         // From vertical to horizontal (east) over MD = π/2 · R: the arc ends at (R, 0, -R).
         let r = 200.0;
         let md = std::f64::consts::FRAC_PI_2 * r;
-        let s = [Station { depth_m: 0.0, azimuth_deg: 90.0, dip_deg: -90.0 }, Station { depth_m: md, azimuth_deg: 90.0, dip_deg: 0.0 }];
+        let s = [
+            Station { depth_m: 0.0, azimuth_deg: 90.0, dip_deg: -90.0 },
+            Station { depth_m: md, azimuth_deg: 90.0, dip_deg: 0.0 },
+        ];
         let t = desurvey(&collar(None), &s);
         let p = t.position_at(md);
         assert_abs_diff_eq!(p[0], r, epsilon = 1e-6);

@@ -40,7 +40,12 @@ fn digest(prev: &str, seq: i64, at: &str, who: &str, action: &str, target: &str,
 }
 
 fn sql_err(path: &Path) -> impl Fn(gdal::errors::GdalError) -> crate::Error + '_ {
-    move |e| crate::Error::at(Location::file(path).layer(TABLE), text!("审计表操作失败: {}", "audit table operation failed: {}", e))
+    move |e| {
+        crate::Error::at(
+            Location::file(path).layer(TABLE),
+            text!("审计表操作失败: {}", "audit table operation failed: {}", e),
+        )
+    }
 }
 
 fn q(s: &str) -> String {
@@ -98,7 +103,12 @@ pub fn entries(ds: &Dataset, path: &Path) -> Result<Vec<Entry>> {
 fn set_head(ds: &Dataset, path: &Path, seq: i64, hash: &str) -> Result<()> {
     let e = sql_err(path);
     for (k, v) in [("audit_head_seq", seq.to_string()), ("audit_head_hash", hash.to_string())] {
-        ds.execute_sql(format!("DELETE FROM minehaz_meta WHERE key = {}", q(k)), None, gdal::vector::sql::Dialect::SQLITE).map_err(&e)?;
+        ds.execute_sql(
+            format!("DELETE FROM minehaz_meta WHERE key = {}", q(k)),
+            None,
+            gdal::vector::sql::Dialect::SQLITE,
+        )
+        .map_err(&e)?;
         ds.execute_sql(
             format!("INSERT INTO minehaz_meta (key, value) VALUES ({}, {})", q(k), q(&v)),
             None,
@@ -110,7 +120,15 @@ fn set_head(ds: &Dataset, path: &Path, seq: i64, hash: &str) -> Result<()> {
 }
 
 /// Append a row (inside the caller's transaction). Returns it.
-pub fn append(ds: &Dataset, path: &Path, at: &str, who: &str, action: &str, target: &str, detail: &str) -> Result<Entry> {
+pub fn append(
+    ds: &Dataset,
+    path: &Path,
+    at: &str,
+    who: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<Entry> {
     let last = entries(ds, path)?.pop();
     let (seq, prev) = last.map_or((1, GENESIS.to_string()), |l| (l.seq + 1, l.hash));
     let hash = digest(&prev, seq, at, who, action, target, detail);
@@ -130,7 +148,16 @@ pub fn append(ds: &Dataset, path: &Path, at: &str, who: &str, action: &str, targ
     )
     .map_err(sql_err(path))?;
     set_head(ds, path, seq, &hash)?;
-    Ok(Entry { seq, at: at.into(), who: who.into(), action: action.into(), target: target.into(), detail: detail.into(), prev_hash: prev, hash })
+    Ok(Entry {
+        seq,
+        at: at.into(),
+        who: who.into(),
+        action: action.into(),
+        target: target.into(),
+        detail: detail.into(),
+        prev_hash: prev,
+        hash,
+    })
 }
 
 /// The outcome of a verification.
@@ -162,20 +189,40 @@ pub fn verify(path: &Path) -> Result<Verification> {
     let mut expect_seq = 1;
     for r in &rows {
         if r.seq != expect_seq {
-            breaks.push((r.seq, text!("序号不连续：应为 {}（有记录被删除）", "sequence gap: expected {} (a row was deleted)", expect_seq)));
+            breaks.push((
+                r.seq,
+                text!(
+                    "序号不连续：应为 {}（有记录被删除）",
+                    "sequence gap: expected {} (a row was deleted)",
+                    expect_seq
+                ),
+            ));
         }
         if r.prev_hash != prev {
-            breaks.push((r.seq, text!("前一记录哈希不符（前面的记录被修改或删除）", "previous-hash mismatch (an earlier row was edited or deleted)")));
+            breaks.push((
+                r.seq,
+                text!(
+                    "前一记录哈希不符（前面的记录被修改或删除）",
+                    "previous-hash mismatch (an earlier row was edited or deleted)"
+                ),
+            ));
         }
         if digest(&r.prev_hash, r.seq, &r.at, &r.who, &r.action, &r.target, &r.detail) != r.hash {
-            breaks.push((r.seq, text!("记录内容与其哈希不符（记录被修改）", "row content does not match its hash (the row was edited)")));
+            breaks.push((
+                r.seq,
+                text!("记录内容与其哈希不符（记录被修改）", "row content does not match its hash (the row was edited)"),
+            ));
         }
         prev = r.hash.clone();
         expect_seq = r.seq + 1;
     }
     let head = |k: &str| -> Option<String> {
         let rs = ds
-            .execute_sql(format!("SELECT value FROM minehaz_meta WHERE key = {}", q(k)), None, gdal::vector::sql::Dialect::SQLITE)
+            .execute_sql(
+                format!("SELECT value FROM minehaz_meta WHERE key = {}", q(k)),
+                None,
+                gdal::vector::sql::Dialect::SQLITE,
+            )
             .ok()
             .flatten();
         rs.and_then(|mut rs| rs.features().next().and_then(|f| f.field_as_string(0).ok().flatten()))
@@ -185,7 +232,10 @@ pub fn verify(path: &Path) -> Result<Verification> {
     if hs.as_deref() != last.map(|l| l.seq.to_string()).as_deref() || hh.as_deref() != last.map(|l| l.hash.as_str()) {
         breaks.push((
             last.map_or(0, |l| l.seq),
-            text!("链头与记录的最后一行不符（末尾记录被删除或链头被修改）", "the chain head does not match the last row (trailing rows deleted or head edited)"),
+            text!(
+                "链头与记录的最后一行不符（末尾记录被删除或链头被修改）",
+                "the chain head does not match the last row (trailing rows deleted or head edited)"
+            ),
         ));
     }
     Ok(Verification { rows: rows.len(), breaks })

@@ -42,7 +42,12 @@ impl Table {
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text_in.as_bytes());
         let header = rdr
             .headers()
-            .map_err(|e| crate::Error::at(Location::file(path).line(1), text!("表头无法读取: {}", "cannot read the header: {}", e)))?
+            .map_err(|e| {
+                crate::Error::at(
+                    Location::file(path).line(1),
+                    text!("表头无法读取: {}", "cannot read the header: {}", e),
+                )
+            })?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
@@ -140,7 +145,10 @@ impl Row<'_> {
     pub fn check_range(&self, col: Option<usize>, v: Option<f64>, lo: f64, hi: f64, ps: &mut Problems) {
         if let (Some(c), Some(v)) = (col, v) {
             if v < lo || v > hi {
-                ps.error(self.loc(c), text!("数值 {} 超出合理范围 [{}, {}]", "value {} outside the plausible range [{}, {}]", v, lo, hi));
+                ps.error(
+                    self.loc(c),
+                    text!("数值 {} 超出合理范围 [{}, {}]", "value {} outside the plausible range [{}, {}]", v, lo, hi),
+                );
             }
         }
     }
@@ -218,7 +226,8 @@ pub fn read_boreholes(
 ) -> Result<(Vec<Borehole>, Vec<crate::Problem>)> {
     let mut ps = Problems::default();
     let t = Table::read(collars)?;
-    let (ci, cx, cy, cz) = (t.column(cols.id, &mut ps), t.column(cols.x, &mut ps), t.column(cols.y, &mut ps), t.column(cols.z, &mut ps));
+    let (ci, cx, cy, cz) =
+        (t.column(cols.id, &mut ps), t.column(cols.x, &mut ps), t.column(cols.y, &mut ps), t.column(cols.z, &mut ps));
     let (cd, cdate) = (t.optional_column(cols.depth), t.optional_column(cols.drilled_at));
     let mut holes: Vec<Borehole> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -250,8 +259,12 @@ pub fn read_boreholes(
     }
     if let Some(path) = surveys {
         let t = Table::read(path)?;
-        let (ci, cd, ca, cdip) =
-            (t.column(cols.id, &mut ps), t.column(cols.survey_depth, &mut ps), t.column(cols.azimuth, &mut ps), t.column(cols.dip, &mut ps));
+        let (ci, cd, ca, cdip) = (
+            t.column(cols.id, &mut ps),
+            t.column(cols.survey_depth, &mut ps),
+            t.column(cols.azimuth, &mut ps),
+            t.column(cols.dip, &mut ps),
+        );
         if ci.is_some() && cd.is_some() && ca.is_some() && cdip.is_some() {
             for row in t.rows() {
                 let id = row.text_req(ci, &mut ps);
@@ -263,13 +276,23 @@ pub fn read_boreholes(
                 let dip = dip.map(|v| cols.angle.to_dip(v));
                 if let Some(v) = dip {
                     if !(-90.0..=90.0).contains(&v) {
-                        row.error(cdip.unwrap_or(0), text!("倾角 {} 超出 [-90, 90]", "dip {} outside [-90, 90]", v), &mut ps);
+                        row.error(
+                            cdip.unwrap_or(0),
+                            text!("倾角 {} 超出 [-90, 90]", "dip {} outside [-90, 90]", v),
+                            &mut ps,
+                        );
                     }
                 }
                 let (Some(id), Some(d), Some(a), Some(dip)) = (id, d, a, dip) else { continue };
                 match index.get(&id) {
-                    Some(&i) => holes[i].stations.push(Station { depth_m: d, azimuth_deg: a.rem_euclid(360.0), dip_deg: dip }),
-                    None => row.error(ci.unwrap_or(0), text!("测斜记录的钻孔 {} 不在孔口表中", "survey of borehole {} that has no collar", id), &mut ps),
+                    Some(&i) => {
+                        holes[i].stations.push(Station { depth_m: d, azimuth_deg: a.rem_euclid(360.0), dip_deg: dip })
+                    }
+                    None => row.error(
+                        ci.unwrap_or(0),
+                        text!("测斜记录的钻孔 {} 不在孔口表中", "survey of borehole {} that has no collar", id),
+                        &mut ps,
+                    ),
                 }
             }
         }
@@ -294,7 +317,16 @@ pub fn read_boreholes(
                 row.check_range(cp, press, 0.0, 50.0, &mut ps);
                 let (Some(id), Some(from_m), Some(to_m)) = (id, from, to) else { continue };
                 if from_m > to_m || from_m < 0.0 {
-                    row.error(cf.unwrap_or(0), text!("区间 from ({}) 大于 to ({}) 或为负", "interval from ({}) is after to ({}) or negative", from_m, to_m), &mut ps);
+                    row.error(
+                        cf.unwrap_or(0),
+                        text!(
+                            "区间 from ({}) 大于 to ({}) 或为负",
+                            "interval from ({}) is after to ({}) or negative",
+                            from_m,
+                            to_m
+                        ),
+                        &mut ps,
+                    );
                     continue;
                 }
                 let iv = Interval {
@@ -308,7 +340,11 @@ pub fn read_boreholes(
                 };
                 match index.get(&id) {
                     Some(&i) => holes[i].intervals.push(iv),
-                    None => row.error(ci.unwrap_or(0), text!("区间记录的钻孔 {} 不在孔口表中", "interval of borehole {} that has no collar", id), &mut ps),
+                    None => row.error(
+                        ci.unwrap_or(0),
+                        text!("区间记录的钻孔 {} 不在孔口表中", "interval of borehole {} that has no collar", id),
+                        &mut ps,
+                    ),
                 }
             }
         }
@@ -320,7 +356,12 @@ pub fn read_boreholes(
             if last.to_m > depth + 1e-6 {
                 ps.warning(
                     Location::file(collars).feature(&h.collar.id).field("depth"),
-                    text!("区间深至 {} m，超过孔深 {} m", "intervals reach {} m, beyond the hole depth {} m", last.to_m, depth),
+                    text!(
+                        "区间深至 {} m，超过孔深 {} m",
+                        "intervals reach {} m, beyond the hole depth {} m",
+                        last.to_m,
+                        depth
+                    ),
                 );
             }
         }
@@ -333,15 +374,28 @@ pub fn read_boreholes(
 pub fn read_positioning(path: &Path) -> Result<Vec<Fix>> {
     let mut ps = Problems::default();
     let t = Table::read(path)?;
-    let (ct, cp, cx, cy, cz) =
-        (t.column("time", &mut ps), t.column("person_id", &mut ps), t.column("x", &mut ps), t.column("y", &mut ps), t.column("z", &mut ps));
+    let (ct, cp, cx, cy, cz) = (
+        t.column("time", &mut ps),
+        t.column("person_id", &mut ps),
+        t.column("x", &mut ps),
+        t.column("y", &mut ps),
+        t.column("z", &mut ps),
+    );
     let mut out = Vec::with_capacity(t.len());
     if !ps.has_errors() {
         for row in t.rows() {
             let time = row.text_req(ct, &mut ps);
             if let (Some(tm), Some(c)) = (&time, ct) {
                 if chrono::DateTime::parse_from_rfc3339(tm).is_err() {
-                    row.error(c, text!("时间格式无效: \"{}\"（应为带时区的 ISO 8601，如 2026-05-01T08:00:00+08:00）", "invalid time \"{}\" (expected ISO 8601 with offset, e.g. 2026-05-01T08:00:00+08:00)", tm), &mut ps);
+                    row.error(
+                        c,
+                        text!(
+                            "时间格式无效: \"{}\"（应为带时区的 ISO 8601，如 2026-05-01T08:00:00+08:00）",
+                            "invalid time \"{}\" (expected ISO 8601 with offset, e.g. 2026-05-01T08:00:00+08:00)",
+                            tm
+                        ),
+                        &mut ps,
+                    );
                 }
             }
             let person = row.text_req(cp, &mut ps);
@@ -381,14 +435,23 @@ pub fn write_boreholes(dir: &Path, holes: &[Borehole]) -> Result<()> {
         &["id", "x", "y", "z", "depth", "drilled_at"],
         holes.iter().map(|h| {
             let c = &h.collar;
-            vec![c.id.clone(), fmt_f64(c.x), fmt_f64(c.y), fmt_f64(c.z), num(c.depth_m), c.drilled_at.clone().unwrap_or_default()]
+            vec![
+                c.id.clone(),
+                fmt_f64(c.x),
+                fmt_f64(c.y),
+                fmt_f64(c.z),
+                num(c.depth_m),
+                c.drilled_at.clone().unwrap_or_default(),
+            ]
         }),
     )?;
     write_csv(
         &dir.join("surveys.csv"),
         &["id", "depth", "azimuth", "dip"],
         holes.iter().flat_map(|h| {
-            h.stations.iter().map(|s| vec![h.collar.id.clone(), fmt_f64(s.depth_m), fmt_f64(s.azimuth_deg), fmt_f64(s.dip_deg)])
+            h.stations
+                .iter()
+                .map(|s| vec![h.collar.id.clone(), fmt_f64(s.depth_m), fmt_f64(s.azimuth_deg), fmt_f64(s.dip_deg)])
         }),
     )?;
     write_csv(
@@ -442,13 +505,19 @@ mod tests {
         let t = Table::read(&real("boreholes/welly/P-130_deviation_survey.csv")).expect("read");
         assert_eq!(t.len(), 163);
         let mut ps = Problems::default();
-        let (cm, ci, ca, ctvd) = (t.column("MD", &mut ps), t.column("INC", &mut ps), t.column("AZI", &mut ps), t.column("TVDKB", &mut ps));
+        let (cm, ci, ca, ctvd) =
+            (t.column("MD", &mut ps), t.column("INC", &mut ps), t.column("AZI", &mut ps), t.column("TVDKB", &mut ps));
         let mut stations = vec![Station { depth_m: 0.0, azimuth_deg: 0.0, dip_deg: -90.0 }];
         let mut tvd = Vec::new();
         for row in t.rows() {
-            let (md, inc, az, tv) = (row.real(cm, &mut ps), row.real(ci, &mut ps), row.real(ca, &mut ps), row.real(ctvd, &mut ps));
+            let (md, inc, az, tv) =
+                (row.real(cm, &mut ps), row.real(ci, &mut ps), row.real(ca, &mut ps), row.real(ctvd, &mut ps));
             let (Some(md), Some(inc), Some(az), Some(tv)) = (md, inc, az, tv) else { panic!("line {}", row.line) };
-            stations.push(Station { depth_m: md, azimuth_deg: az, dip_deg: AngleConvention::InclinationFromVertical.to_dip(inc) });
+            stations.push(Station {
+                depth_m: md,
+                azimuth_deg: az,
+                dip_deg: AngleConvention::InclinationFromVertical.to_dip(inc),
+            });
             tvd.push((md, tv));
         }
         assert!(!ps.has_errors());
@@ -521,7 +590,8 @@ mod tests {
     fn bad_row_names_file_line_and_column() {
         let dir = tempfile::tempdir().expect("tmp");
         let p = dir.path().join("collars.csv");
-        std::fs::write(&p, "id,x,y,z,depth,drilled_at\nZK1,500000,4000000,1200,300,\nZK2,500100,abc,1210,300,\n").expect("write");
+        std::fs::write(&p, "id,x,y,z,depth,drilled_at\nZK1,500000,4000000,1200,300,\nZK2,500100,abc,1210,300,\n")
+            .expect("write");
         let err = read_boreholes(&p, None, None, &BoreholeColumns::default()).expect_err("bad row");
         let ps = err.problems();
         assert_eq!(ps.len(), 1);
@@ -533,15 +603,33 @@ mod tests {
     fn boreholes_round_trip_through_csv() {
         let dir = tempfile::tempdir().expect("tmp");
         let holes = vec![Borehole {
-            collar: Collar { id: "ZK1".into(), x: 500000.123, y: 4000000.456, z: 1201.5, depth_m: Some(350.0), drilled_at: Some("2025-04-01".into()) },
+            collar: Collar {
+                id: "ZK1".into(),
+                x: 500000.123,
+                y: 4000000.456,
+                z: 1201.5,
+                depth_m: Some(350.0),
+                drilled_at: Some("2025-04-01".into()),
+            },
             stations: vec![Station { depth_m: 0.0, azimuth_deg: 45.0, dip_deg: -80.0 }],
-            intervals: vec![Interval { from_m: 10.0, to_m: 12.5, lithology: Some("砂岩".into()), seam: Some("3".into()), gas_pressure_mpa: Some(0.8), ..Interval::default() }],
+            intervals: vec![Interval {
+                from_m: 10.0,
+                to_m: 12.5,
+                lithology: Some("砂岩".into()),
+                seam: Some("3".into()),
+                gas_pressure_mpa: Some(0.8),
+                ..Interval::default()
+            }],
         }];
         write_boreholes(dir.path(), &holes).expect("write");
         let d = dir.path();
-        let (back, _) =
-            read_boreholes(&d.join("collars.csv"), Some(&d.join("surveys.csv")), Some(&d.join("intervals.csv")), &BoreholeColumns::default())
-                .expect("read");
+        let (back, _) = read_boreholes(
+            &d.join("collars.csv"),
+            Some(&d.join("surveys.csv")),
+            Some(&d.join("intervals.csv")),
+            &BoreholeColumns::default(),
+        )
+        .expect("read");
         assert_eq!(back, holes);
     }
 }

@@ -8,9 +8,7 @@ use super::crs::Crs;
 use crate::error::{Location, Problems, Result};
 use crate::model::record::{FieldType, Geom, GeomType, Record, Value};
 use crate::text;
-use gdal::vector::{
-    FieldValue, Geometry, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType as T,
-};
+use gdal::vector::{FieldValue, Geometry, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType as T};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use std::path::Path;
 
@@ -27,9 +25,14 @@ pub struct SourceLayer {
 pub fn open_vector(path: &Path) -> Result<Dataset> {
     Dataset::open_ex(
         path,
-        DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY, ..Default::default() },
+        DatasetOptions {
+            open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+            ..Default::default()
+        },
     )
-    .map_err(|e| crate::Error::at(Location::file(path), text!("无法打开矢量数据: {}", "cannot open vector data: {}", e)))
+    .map_err(|e| {
+        crate::Error::at(Location::file(path), text!("无法打开矢量数据: {}", "cannot open vector data: {}", e))
+    })
 }
 
 /// Names of the layers of a dataset.
@@ -122,7 +125,10 @@ fn convert(g: &Geometry, out: &mut Vec<Geom>) -> std::result::Result<(), String>
 /// warning). `file` names the source in problems.
 pub fn read_layer(ds: &Dataset, layer_name: &str, file: &Path, ps: &mut Problems) -> Result<SourceLayer> {
     let mut layer = ds.layer_by_name(layer_name).map_err(|e| {
-        crate::Error::at(Location::file(file).layer(layer_name), text!("图层无法读取: {}", "layer cannot be read: {}", e))
+        crate::Error::at(
+            Location::file(file).layer(layer_name),
+            text!("图层无法读取: {}", "layer cannot be read: {}", e),
+        )
     })?;
     let crs = layer.spatial_ref().map(Crs::from_srs);
     let mut records = Vec::new();

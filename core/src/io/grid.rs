@@ -14,11 +14,16 @@ use std::path::Path;
 
 /// Read band 1 of a raster with its georeferencing. Returns the grid and the raster's CRS.
 pub fn read_raster(path: &str, name: &str, file: &Path) -> Result<(Grid, Option<Crs>)> {
-    let err = |e: gdal::errors::GdalError| crate::Error::at(Location::file(file), text!("栅格无法读取: {}", "the raster cannot be read: {}", e));
+    let err = |e: gdal::errors::GdalError| {
+        crate::Error::at(Location::file(file), text!("栅格无法读取: {}", "the raster cannot be read: {}", e))
+    };
     let ds = Dataset::open(path).map_err(err)?;
     let geotransform = ds.geo_transform().map_err(err)?;
     if geotransform.invert().is_err() {
-        return Err(crate::Error::at(Location::file(file), text!("栅格的地理变换不可逆", "the raster's geotransform is degenerate")));
+        return Err(crate::Error::at(
+            Location::file(file),
+            text!("栅格的地理变换不可逆", "the raster's geotransform is degenerate"),
+        ));
     }
     let band = ds.rasterband(1).map_err(err)?;
     let (width, height) = band.size();
@@ -41,7 +46,13 @@ pub fn read_grid(tif: &Path, mine_crs: &Crs, ps: &mut crate::error::Problems) ->
         Some(c) if !c.same_as(mine_crs) => {
             return Err(crate::Error::at(
                 Location::file(tif),
-                text!("栅格坐标系 {} 与矿井坐标系 {} 不同；请先重投影 (gdalwarp -t_srs {})", "the raster's CRS {} differs from the mine CRS {}; reproject it first (gdalwarp -t_srs {})", c, mine_crs, mine_crs.def),
+                text!(
+                    "栅格坐标系 {} 与矿井坐标系 {} 不同；请先重投影 (gdalwarp -t_srs {})",
+                    "the raster's CRS {} differs from the mine CRS {}; reproject it first (gdalwarp -t_srs {})",
+                    c,
+                    mine_crs,
+                    mine_crs.def
+                ),
             ))
         }
         Some(_) => {}
@@ -53,7 +64,14 @@ pub fn read_grid(tif: &Path, mine_crs: &Crs, ps: &mut crate::error::Problems) ->
             crate::Error::at(Location::file(&meta_path), text!("无法解析: {}", "cannot be parsed: {}", e.message()))
         })?;
     } else {
-        ps.warning(Location::file(tif), text!("缺少说明文件 {}.toml（方法、单位、异常阈值）", "no {}.toml (method, unit, anomaly thresholds)", name));
+        ps.warning(
+            Location::file(tif),
+            text!(
+                "缺少说明文件 {}.toml（方法、单位、异常阈值）",
+                "no {}.toml (method, unit, anomaly thresholds)",
+                name
+            ),
+        );
     }
     Ok(grid)
 }
@@ -64,10 +82,18 @@ fn options(list: &[&str]) -> RasterCreationOptions {
 
 /// Write a grid as a GeoTIFF (Float32) in `crs`, and its .toml beside it.
 pub fn write_geotiff(grid: &Grid, tif: &Path, crs: &Crs) -> Result<()> {
-    let err = |e: gdal::errors::GdalError| crate::Error::at(Location::file(tif), text!("写入栅格失败: {}", "writing the raster failed: {}", e));
+    let err = |e: gdal::errors::GdalError| {
+        crate::Error::at(Location::file(tif), text!("写入栅格失败: {}", "writing the raster failed: {}", e))
+    };
     let drv = DriverManager::get_driver_by_name("GTiff").map_err(err)?;
     let mut ds = drv
-        .create_with_band_type_with_options::<f32, _>(tif, grid.width, grid.height, 1, &options(&["COMPRESS=DEFLATE", "PREDICTOR=3"]))
+        .create_with_band_type_with_options::<f32, _>(
+            tif,
+            grid.width,
+            grid.height,
+            1,
+            &options(&["COMPRESS=DEFLATE", "PREDICTOR=3"]),
+        )
         .map_err(err)?;
     fill(&mut ds, grid, crs).map_err(err)?;
     drop(ds);
@@ -89,7 +115,10 @@ fn fill(ds: &mut Dataset, grid: &Grid, crs: &Crs) -> gdal::errors::Result<()> {
 /// Append a grid to an existing GeoPackage as raster table `table` (gridded coverage, Float32).
 pub fn append_to_gpkg(grid: &Grid, gpkg: &Path, table: &str, crs: &Crs) -> Result<()> {
     let err = |e: gdal::errors::GdalError| {
-        crate::Error::at(Location::file(gpkg).layer(table), text!("写入栅格表失败: {}", "writing the raster table failed: {}", e))
+        crate::Error::at(
+            Location::file(gpkg).layer(table),
+            text!("写入栅格表失败: {}", "writing the raster table failed: {}", e),
+        )
     };
     let mem = DriverManager::get_driver_by_name("MEM").map_err(err)?;
     let mut src = mem.create_with_band_type::<f32, _>("", grid.width, grid.height, 1).map_err(err)?;
@@ -172,7 +201,13 @@ mod tests {
         values[7] = -9999.0;
         let grid = Grid {
             name: "tem_rho_950".into(),
-            meta: GridMeta { method: Some("tem".into()), elevation_m: Some(950.0), unit: Some("ohm_m".into()), anomaly_below: Some(20.0), ..GridMeta::default() },
+            meta: GridMeta {
+                method: Some("tem".into()),
+                elevation_m: Some(950.0),
+                unit: Some("ohm_m".into()),
+                anomaly_below: Some(20.0),
+                ..GridMeta::default()
+            },
             width: 40,
             height: 30,
             geotransform: [485_000.0, 25.0, 0.0, 4_052_000.0, 0.0, -25.0],

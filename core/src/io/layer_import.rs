@@ -4,7 +4,7 @@
 use super::crs::Crs;
 use super::gdal_vector;
 use super::package::{reproject, type_layers, Sources};
-use crate::error::{Location, Problems, Problem, Result};
+use crate::error::{Location, Problem, Problems, Result};
 use crate::model::record::{Record, Value};
 use crate::model::{LayerKind, LayerVisitor, Layers};
 use crate::text;
@@ -33,11 +33,23 @@ pub struct LayerImported {
 }
 
 /// Import `source` as layer `kind` into the project store `store`.
-pub fn import_layer(source: &Path, kind: &str, store: &Path, opts: &LayerImport, who: &str, when: &str) -> Result<LayerImported> {
+pub fn import_layer(
+    source: &Path,
+    kind: &str,
+    store: &Path,
+    opts: &LayerImport,
+    who: &str,
+    when: &str,
+) -> Result<LayerImported> {
     if !Layers::NAMES.contains(&kind) {
         return Err(crate::Error::at(
             Location::default().field("kind"),
-            text!("未知图层类型 \"{}\"（可用: {}）", "unknown layer kind \"{}\" (known: {})", kind, Layers::NAMES.join(", ")),
+            text!(
+                "未知图层类型 \"{}\"（可用: {}）",
+                "unknown layer kind \"{}\" (known: {})",
+                kind,
+                Layers::NAMES.join(", ")
+            ),
         ));
     }
     let target = super::store::read_store(store)?;
@@ -52,7 +64,9 @@ pub fn import_layer(source: &Path, kind: &str, store: &Path, opts: &LayerImport,
                 text!("源数据没有此图层（有: {}）", "the source has no such layer (it has: {})", names.join(", ")),
             ))
         }
-        None => names.first().cloned().ok_or_else(|| crate::Error::at(Location::file(source), text!("源数据没有图层", "the source has no layers")))?,
+        None => names.first().cloned().ok_or_else(|| {
+            crate::Error::at(Location::file(source), text!("源数据没有图层", "the source has no layers"))
+        })?,
     };
     let mut ps = Problems::default();
     let mut src = gdal_vector::read_layer(&ds, &layer, source, &mut ps)?;
@@ -112,14 +126,20 @@ pub fn import_layer(source: &Path, kind: &str, store: &Path, opts: &LayerImport,
     layers.visit(&mut out);
     let records = out.records;
     let warnings = ps.into_result()?;
-    let detail = format!("{{\"source\":{:?},\"layer\":{:?},\"features\":{}}}", source.display().to_string(), layer, records.len());
+    let detail = format!(
+        "{{\"source\":{:?},\"layer\":{:?},\"features\":{}}}",
+        source.display().to_string(),
+        layer,
+        records.len()
+    );
     let audit = super::store::append_features(store, kind, &records, who, when, &detail)?;
     Ok(LayerImported { count: records.len(), warnings, audit })
 }
 
 fn remap(r: &mut Record, opts: &LayerImport, stem: &str) {
     for (target, from) in &opts.map {
-        let v = r.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(from)).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+        let v =
+            r.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(from)).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
         r.attrs.retain(|(k, _)| !k.eq_ignore_ascii_case(target));
         r.attrs.push((target.clone(), v));
     }

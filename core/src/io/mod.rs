@@ -65,7 +65,12 @@ pub(crate) fn push_feature(
         .unwrap_or_else(|| format!("#{index}"));
     ps.warning(
         at.clone().feature(&id_text),
-        text!("多部件要素拆分为 {} 个要素 ({}#1 …)", "multi-part feature split into {} features ({}#1 …)", parts.len(), id_text),
+        text!(
+            "多部件要素拆分为 {} 个要素 ({}#1 …)",
+            "multi-part feature split into {} features ({}#1 …)",
+            parts.len(),
+            id_text
+        ),
     );
     for (k, g) in parts.into_iter().enumerate() {
         let part_id = Value::Text(format!("{id_text}#{}", k + 1));

@@ -32,7 +32,10 @@ pub(crate) fn collect<T>(r: Result<T>, ps: &mut Problems) -> Result<Option<T>> {
 pub fn reproject(src: &mut SourceLayer, file: &Path, mine: &Crs, ps: &mut Problems) -> Result<()> {
     let at = Location::file(file).layer(&src.name);
     let Some(crs) = src.crs.clone() else {
-        ps.warning(at, text!("没有坐标系 (.prj)，按矿井坐标系 {} 处理", "no CRS (.prj); taken in the mine CRS {}", mine));
+        ps.warning(
+            at,
+            text!("没有坐标系 (.prj)，按矿井坐标系 {} 处理", "no CRS (.prj); taken in the mine CRS {}", mine),
+        );
         return Ok(());
     };
     if crs.same_as(mine) {
@@ -78,10 +81,8 @@ pub fn type_layers(mut sources: Sources, ps: &mut Problems) -> Layers {
                 }
             }
             if !extra.is_empty() {
-                self.ps.warning(
-                    at,
-                    text!("忽略未定义字段: {}", "ignored fields not in the format: {}", extra.join(", ")),
-                );
+                self.ps
+                    .warning(at, text!("忽略未定义字段: {}", "ignored fields not in the format: {}", extra.join(", ")));
             }
         }
     }
@@ -153,7 +154,11 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
         if sources.contains_key(&name) {
             ps.error(
                 Location::file(&shp).layer(&name),
-                text!("图层 {} 同时在 layers.gpkg 和 layers/ 中定义", "layer {} is defined both in layers.gpkg and in layers/", name),
+                text!(
+                    "图层 {} 同时在 layers.gpkg 和 layers/ 中定义",
+                    "layer {} is defined both in layers.gpkg and in layers/",
+                    name
+                ),
             );
             continue;
         }
@@ -197,7 +202,8 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
             positioning = f;
         }
     }
-    let mut survey = Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
+    let mut survey =
+        Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
     survey.meta.check(&dir.join("survey.toml"), &mut Problems::default());
     crate::validate::validate(&survey, &mut ps);
     survey.warnings = ps.into_result()?;
@@ -212,7 +218,10 @@ pub fn point_cloud_source(f: &Path, mine: &Crs, ps: &mut Problems) -> Result<cra
         ps.warning(Location::file(f), n.clone());
     }
     match &header.crs {
-        None => ps.warning(Location::file(f), text!("点云没有坐标系，按矿井坐标系 {} 处理", "the point cloud has no CRS; taken in the mine CRS {}", mine)),
+        None => ps.warning(
+            Location::file(f),
+            text!("点云没有坐标系，按矿井坐标系 {} 处理", "the point cloud has no CRS; taken in the mine CRS {}", mine),
+        ),
         Some(def) => {
             let c = if def.trim_start().starts_with(|c: char| c.is_ascii_uppercase()) && def.contains('[') {
                 Crs::from_wkt(def, &Location::file(f))?
@@ -230,7 +239,13 @@ pub fn point_cloud_source(f: &Path, mine: &Crs, ps: &mut Problems) -> Result<cra
     let stem = f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     let epoch = stem.trim_end_matches(".copc").to_string();
     if crate::model::record::parse_iso_date(&epoch).is_none() {
-        ps.warning(Location::file(f), text!("文件名应为观测日期 (如 2026-03-15.laz)", "the file name should be the epoch date (e.g. 2026-03-15.laz)"));
+        ps.warning(
+            Location::file(f),
+            text!(
+                "文件名应为观测日期 (如 2026-03-15.laz)",
+                "the file name should be the epoch date (e.g. 2026-03-15.laz)"
+            ),
+        );
     }
     Ok(crate::model::PointCloudSource { epoch, path: f.to_path_buf(), header })
 }
@@ -260,7 +275,15 @@ pub(crate) fn write_layers(ds: &mut gdal::Dataset, layers: &Layers, crs: &Crs, f
                     }
                 }
             }
-            self.res = gdal_vector::write_layer(self.ds, K::NAME, Some(K::GEOMETRY), Some(self.crs), &fields, &records, self.file);
+            self.res = gdal_vector::write_layer(
+                self.ds,
+                K::NAME,
+                Some(K::GEOMETRY),
+                Some(self.crs),
+                &fields,
+                &records,
+                self.file,
+            );
         }
     }
     let mut w = W { ds, crs, file, res: Ok(()) };
@@ -271,8 +294,9 @@ pub(crate) fn write_layers(ds: &mut gdal::Dataset, layers: &Layers, crs: &Crs, f
 /// Create a new GeoPackage for writing (vector), erroring with the file named.
 pub(crate) fn create_gpkg(path: &Path) -> Result<gdal::Dataset> {
     let drv = gdal::DriverManager::get_driver_by_name("GPKG").map_err(|e| crate::Error::Internal(e.to_string()))?;
-    drv.create_vector_only(path)
-        .map_err(|e| crate::Error::at(Location::file(path), text!("无法创建 GeoPackage: {}", "cannot create the GeoPackage: {}", e)))
+    drv.create_vector_only(path).map_err(|e| {
+        crate::Error::at(Location::file(path), text!("无法创建 GeoPackage: {}", "cannot create the GeoPackage: {}", e))
+    })
 }
 
 fn gdal_err(path: &Path) -> impl Fn(gdal::errors::GdalError) -> crate::Error + '_ {

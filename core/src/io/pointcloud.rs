@@ -93,14 +93,7 @@ fn header_error(path: &Path, e: las::Error) -> Error {
             )
         }
         las::Error::Io(io) => Error::io(path, io),
-        other => invalid(
-            path,
-            text!(
-                "LAS/LAZ 文件头无效：{}",
-                "invalid LAS/LAZ header: {}",
-                other
-            ),
-        ),
+        other => invalid(path, text!("LAS/LAZ 文件头无效：{}", "invalid LAS/LAZ header: {}", other)),
     }
 }
 
@@ -117,12 +110,7 @@ fn point_error(path: &Path, first: u64, e: las::Error) -> Error {
         ),
         other => invalid(
             path,
-            text!(
-                "无法读取从第 {} 个点开始的点数据：{}",
-                "cannot read the points from point {} on: {}",
-                first,
-                other
-            ),
+            text!("无法读取从第 {} 个点开始的点数据：{}", "cannot read the points from point {} on: {}", first, other),
         ),
     }
 }
@@ -187,8 +175,7 @@ impl CloudReader {
             let mut r = BufReader::new(&mut file);
             las::raw::Header::read_from(&mut r).map_err(|e| header_error(path, e))?
         };
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(path, e))?;
+        file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(path, e))?;
 
         let opened = catch_unwind(AssertUnwindSafe(|| las::Reader::new(BufReader::new(file))));
         let reader = match opened {
@@ -197,10 +184,7 @@ impl CloudReader {
         };
         let h = reader.header();
 
-        let point_format = h
-            .point_format()
-            .to_u8()
-            .map_err(|e| header_error(path, e))?;
+        let point_format = h.point_format().to_u8().map_err(|e| header_error(path, e))?;
         let compressed = h.point_format().is_compressed;
         let point_count = h.number_of_points();
 
@@ -228,18 +212,10 @@ impl CloudReader {
             .vlrs()
             .iter()
             .filter(|v| v.is_crs())
-            .map(|v| CrsRecord {
-                record_id: v.record_id,
-                data: v.data.clone(),
-            })
+            .map(|v| CrsRecord { record_id: v.record_id, data: v.data.clone() })
             .collect();
         if let Some(evlr) = &raw.evlr {
-            crs_records.extend(read_crs_evlrs(
-                path,
-                file_len,
-                evlr.start_of_first_evlr,
-                evlr.number_of_evlrs,
-            )?);
+            crs_records.extend(read_crs_evlrs(path, file_len, evlr.start_of_first_evlr, evlr.number_of_evlrs)?);
         }
         let (crs, crs_notes) = resolve_crs(&crs_records);
 
@@ -254,14 +230,7 @@ impl CloudReader {
             crs_notes,
         };
         let buf = las::PointDataBuilder::new().for_header(h).build();
-        Ok(CloudReader {
-            path: path.to_path_buf(),
-            header,
-            reader,
-            buf,
-            done: 0,
-            poisoned: false,
-        })
+        Ok(CloudReader { path: path.to_path_buf(), header, reader, buf, done: 0, poisoned: false })
     }
 
     pub fn header(&self) -> &CloudHeader {
@@ -299,18 +268,12 @@ impl CloudReader {
         let xyz = pd.x().zip(pd.y()).zip(pd.z());
         let attrs = pd.classification().zip(pd.intensity());
         match pd.gps_time() {
-            Some(t) => {
-                out.extend(
-                    xyz.zip(attrs)
-                        .zip(t)
-                        .map(|((((x, y), z), (c, i)), t)| CloudPoint {
-                            pos: [x, y, z],
-                            class: c,
-                            intensity: i,
-                            gps_time: Some(t),
-                        }),
-                )
-            }
+            Some(t) => out.extend(xyz.zip(attrs).zip(t).map(|((((x, y), z), (c, i)), t)| CloudPoint {
+                pos: [x, y, z],
+                class: c,
+                intensity: i,
+                gps_time: Some(t),
+            })),
             None => out.extend(xyz.zip(attrs).map(|(((x, y), z), (c, i))| CloudPoint {
                 pos: [x, y, z],
                 class: c,
@@ -330,14 +293,7 @@ pub fn scan(path: &Path, chunk: usize, mut progress: impl FnMut(u64, u64)) -> Re
     let total = reader.header.point_count;
     let mut buf = Vec::with_capacity(chunk.clamp(1, 1 << 20));
     let mut stats = CloudStats::default();
-    let mut bounds = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::INFINITY,
-        -f64::INFINITY,
-        -f64::INFINITY,
-        -f64::INFINITY,
-    ];
+    let mut bounds = [f64::INFINITY, f64::INFINITY, f64::INFINITY, -f64::INFINITY, -f64::INFINITY, -f64::INFINITY];
     loop {
         let n = reader.next_chunk(chunk, &mut buf)?;
         if n == 0 {
@@ -395,15 +351,11 @@ fn read_crs_evlrs(path: &Path, file_len: u64, start: u64, count: u32) -> Result<
                 ),
             )
         };
-        if pos
-            .checked_add(EVLR_HEADER_LEN)
-            .is_none_or(|end| end > file_len)
-        {
+        if pos.checked_add(EVLR_HEADER_LEN).is_none_or(|end| end > file_len) {
             return Err(truncated());
         }
         let mut head = [0u8; EVLR_HEADER_LEN as usize];
-        f.seek(SeekFrom::Start(pos))
-            .map_err(|e| Error::io(path, e))?;
+        f.seek(SeekFrom::Start(pos)).map_err(|e| Error::io(path, e))?;
         f.read_exact(&mut head).map_err(|e| Error::io(path, e))?;
         let user_id = las_str(&head[2..18]);
         let record_id = u16::from_le_bytes([head[18], head[19]]);
@@ -411,10 +363,7 @@ fn read_crs_evlrs(path: &Path, file_len: u64, start: u64, count: u32) -> Result<
         len8.copy_from_slice(&head[20..28]);
         let len = u64::from_le_bytes(len8);
         let data_start = pos + EVLR_HEADER_LEN;
-        let end = data_start
-            .checked_add(len)
-            .filter(|&e| e <= file_len)
-            .ok_or_else(truncated)?;
+        let end = data_start.checked_add(len).filter(|&e| e <= file_len).ok_or_else(truncated)?;
         if user_id.eq_ignore_ascii_case(LASF_PROJECTION)
             && matches!(record_id, WKT_RECORD | GEOKEY_DIRECTORY..=GEOKEY_ASCII)
         {
@@ -450,22 +399,12 @@ fn resolve_crs(records: &[CrsRecord]) -> (Option<String>, Vec<Text>) {
     let wkt = records
         .iter()
         .find(|r| r.record_id == WKT_RECORD)
-        .map(|r| {
-            String::from_utf8_lossy(&r.data)
-                .trim_matches(|c: char| c == '\0' || c.is_whitespace())
-                .to_string()
-        })
+        .map(|r| String::from_utf8_lossy(&r.data).trim_matches(|c: char| c == '\0' || c.is_whitespace()).to_string())
         .filter(|s| !s.is_empty());
-    let geotiff = records
-        .iter()
-        .find(|r| r.record_id == GEOKEY_DIRECTORY)
-        .map(|dir| {
-            let ascii = records
-                .iter()
-                .find(|r| r.record_id == GEOKEY_ASCII)
-                .map(|r| &r.data[..]);
-            geotiff_crs(&dir.data, ascii)
-        });
+    let geotiff = records.iter().find(|r| r.record_id == GEOKEY_DIRECTORY).map(|dir| {
+        let ascii = records.iter().find(|r| r.record_id == GEOKEY_ASCII).map(|r| &r.data[..]);
+        geotiff_crs(&dir.data, ascii)
+    });
 
     if let Some(wkt) = wkt {
         let crs = match wkt_epsg(&wkt) {
@@ -500,11 +439,7 @@ fn resolve_crs(records: &[CrsRecord]) -> (Option<String>, Vec<Text>) {
             (None, notes)
         }
         Some(GeoTiffCrs::Invalid(why)) => {
-            notes.push(text!(
-                "GeoTIFF 坐标系记录无法解析：{}",
-                "the GeoTIFF CRS record cannot be parsed: {}",
-                why
-            ));
+            notes.push(text!("GeoTIFF 坐标系记录无法解析：{}", "the GeoTIFF CRS record cannot be parsed: {}", why));
             (None, notes)
         }
     }
@@ -520,20 +455,14 @@ enum GeoTiffCrs {
 /// Reads GTModelTypeGeoKey (1024), GeographicTypeGeoKey (2048) and ProjectedCSTypeGeoKey
 /// (3072) from a GeoKeyDirectory. VerticalCSTypeGeoKey (4096) is ignored.
 fn geotiff_crs(dir: &[u8], ascii: Option<&[u8]>) -> GeoTiffCrs {
-    let words: Vec<u16> = dir
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
+    let words: Vec<u16> = dir.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
     if words.len() < 4 {
         return GeoTiffCrs::Invalid(format!("GeoKeyDirectory of {} bytes", dir.len()));
     }
     let n_keys = usize::from(words[3]);
     let keys = &words[4..];
     if keys.len() < n_keys * 4 {
-        return GeoTiffCrs::Invalid(format!(
-            "GeoKeyDirectory declares {n_keys} keys but holds {}",
-            keys.len() / 4
-        ));
+        return GeoTiffCrs::Invalid(format!("GeoKeyDirectory declares {n_keys} keys but holds {}", keys.len() / 4));
     }
     let mut model = None;
     let mut geographic = None;
@@ -621,11 +550,7 @@ impl WktParser<'_> {
 
     fn word(&mut self) -> Option<String> {
         let start = self.i;
-        while self
-            .s
-            .get(self.i)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'+'))
-        {
+        while self.s.get(self.i).is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'+')) {
             self.i += 1;
         }
         (self.i > start).then(|| String::from_utf8_lossy(&self.s[start..self.i]).into_owned())
@@ -703,11 +628,7 @@ impl WktParser<'_> {
 }
 
 fn parse_wkt(wkt: &str) -> Option<WktNode> {
-    WktParser {
-        s: wkt.as_bytes(),
-        i: 0,
-    }
-    .node(0)
+    WktParser { s: wkt.as_bytes(), i: 0 }.node(0)
 }
 
 /// The EPSG code of the root CRS of a WKT: the last `AUTHORITY["EPSG","n"]` (WKT1) or
@@ -717,10 +638,7 @@ fn wkt_epsg(wkt: &str) -> Option<u32> {
     root.items
         .iter()
         .filter_map(|it| match it {
-            WktItem::Node(n)
-                if n.keyword.eq_ignore_ascii_case("AUTHORITY")
-                    || n.keyword.eq_ignore_ascii_case("ID") =>
-            {
+            WktItem::Node(n) if n.keyword.eq_ignore_ascii_case("AUTHORITY") || n.keyword.eq_ignore_ascii_case("ID") => {
                 match (n.items.first(), n.items.get(1)) {
                     (Some(WktItem::Str(auth)), Some(WktItem::Str(code) | WktItem::Word(code)))
                         if auth.eq_ignore_ascii_case("EPSG") =>
@@ -764,11 +682,7 @@ pub fn write_cloud(
             let mut o = [0.0; 3];
             for (k, v) in o.iter_mut().enumerate() {
                 let c = p.pos[k];
-                *v = if c.is_finite() {
-                    (c / 1000.0).round() * 1000.0
-                } else {
-                    0.0
-                };
+                *v = if c.is_finite() { (c / 1000.0).round() * 1000.0 } else { 0.0 };
             }
             o
         }
@@ -792,39 +706,19 @@ pub fn write_cloud_at(
     points: impl IntoIterator<Item = CloudPoint>,
 ) -> Result<u64> {
     if !(scale.is_finite() && scale > 0.0) {
-        return Err(invalid(
-            path,
-            text!(
-                "点云比例因子无效：{}",
-                "invalid point-cloud scale factor: {}",
-                scale
-            ),
-        ));
+        return Err(invalid(path, text!("点云比例因子无效：{}", "invalid point-cloud scale factor: {}", scale)));
     }
     if origin.iter().any(|v| !v.is_finite()) {
-        return Err(invalid(
-            path,
-            text!(
-                "点云偏移量无效：{:?}",
-                "invalid point-cloud offset: {:?}",
-                origin
-            ),
-        ));
+        return Err(invalid(path, text!("点云偏移量无效：{:?}", "invalid point-cloud offset: {:?}", origin)));
     }
-    let compressed = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("laz"));
+    let compressed = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("laz"));
 
     let mut builder = las::Builder::from((1, 4));
     let mut format = las::point::Format::new(WRITE_FORMAT).map_err(|e| internal(path, e))?;
     format.is_compressed = compressed;
     builder.point_format = format;
     let t = |offset| las::Transform { scale, offset };
-    builder.transforms = las::Vector {
-        x: t(origin[0]),
-        y: t(origin[1]),
-        z: t(origin[2]),
-    };
+    builder.transforms = las::Vector { x: t(origin[0]), y: t(origin[1]), z: t(origin[2]) };
     builder.generating_software = "minehaz".to_string();
     builder.system_identifier = "minehaz".to_string();
     if let Some(wkt) = crs_wkt {
@@ -854,14 +748,7 @@ pub fn write_cloud_at(
 
     let write_err = |e: las::Error| match e {
         las::Error::Io(io) => Error::io(path, io),
-        other => invalid(
-            path,
-            text!(
-                "写入 LAS/LAZ 文件失败：{}",
-                "cannot write the LAS/LAZ file: {}",
-                other
-            ),
-        ),
+        other => invalid(path, text!("写入 LAS/LAZ 文件失败：{}", "cannot write the LAS/LAZ file: {}", other)),
     };
     let mut writer = las::Writer::new(BufWriter::new(file), header).map_err(write_err)?;
 
@@ -927,14 +814,10 @@ pub fn write_cloud_at(
     flush(&mut bytes, &mut writer)?;
     writer.close().map_err(write_err)?;
     let inner = writer.into_inner().map_err(write_err)?;
-    let file = inner
-        .into_inner()
-        .map_err(|e| Error::io(path, e.into_error()))?;
+    let file = inner.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
     file.sync_all().map_err(|e| Error::io(path, e))?;
     drop(file);
-    tmp_path
-        .persist(path)
-        .map_err(|e| Error::io(path, e.error))?;
+    tmp_path.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(count)
 }
 
@@ -949,9 +832,7 @@ mod tests {
     use super::*;
 
     fn data(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/data/real/pointcloud")
-            .join(rel)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/real/pointcloud").join(rel)
     }
 
     /// What the CRS of a test file should come out as.
@@ -983,9 +864,7 @@ mod tests {
             version: "1.4",
             format: 6,
             count: 1000,
-            xyz: [
-                1694038.45, 1694539.68, 1816492.71, 1816497.98, 5592.75, 5599.07,
-            ],
+            xyz: [1694038.45, 1694539.68, 1816492.71, 1816497.98, 5592.75, 5599.07],
             classes: &[(2, 1000)],
             // PROVENANCE names "NAD83(HARN) / New Mexico Central (ftUS)", which is EPSG:2903;
             // the WKT's root carries AUTHORITY["EPSG","2903"].
@@ -1021,17 +900,8 @@ mod tests {
             version: "1.4",
             format: 6,
             count: 25408,
-            xyz: [
-                2445180.00, 2445239.99, 604300.00, 604339.98, 1352.70, 1403.96,
-            ],
-            classes: &[
-                (2, 9808),
-                (3, 158),
-                (4, 724),
-                (5, 10956),
-                (6, 3737),
-                (7, 25),
-            ],
+            xyz: [2445180.00, 2445239.99, 604300.00, 604339.98, 1352.70, 1403.96],
+            classes: &[(2, 9808), (3, 158), (4, 724), (5, 10956), (6, 3737), (7, 25)],
             // PROVENANCE says 6880 (NAD83(2011) / Nebraska (ftUS)): that is pyproj's identify()
             // of the WKT at 70 % confidence. The WKT is ESRI-style ("NAD83_2011_Nebraska_ft")
             // with no AUTHORITY at all, so parsing yields the WKT; the GeoTIFF keys say
@@ -1045,9 +915,7 @@ mod tests {
             version: "1.4",
             format: 10,
             count: 10750,
-            xyz: [
-                194267.42, 194318.30, 8249096.01, 8249137.34, 989.94, 1003.70,
-            ],
+            xyz: [194267.42, 194318.30, 8249096.01, 8249137.34, 989.94, 1003.70],
             classes: &[(0, 10750)],
             crs: CrsWant::Epsg("EPSG:32723"),
             notes: 0,
@@ -1089,9 +957,7 @@ mod tests {
             version: "1.4",
             format: 6,
             count: 1000,
-            xyz: [
-                1694038.45, 1694539.68, 1816492.71, 1816497.98, 5592.75, 5599.07,
-            ],
+            xyz: [1694038.45, 1694539.68, 1816492.71, 1816497.98, 5592.75, 5599.07],
             classes: &[(2, 1000)],
             // "NAD83(HARN) / New Mexico Central (ftUS)" = EPSG:2903, from the WKT root.
             crs: CrsWant::Epsg("EPSG:2903"),
@@ -1112,9 +978,7 @@ mod tests {
             version: "1.2",
             format: 1,
             count: 38367,
-            xyz: [
-                393775.82, 394069.24, 3689071.94, 3689273.09, 3107.86, 3209.32,
-            ],
+            xyz: [393775.82, 394069.24, 3689071.94, 3689273.09, 3107.86, 3209.32],
             classes: &[(1, 3049), (2, 35318)],
             // WKT and GeoTIFF both say 32642: no note.
             crs: CrsWant::Epsg("EPSG:32642"),
@@ -1125,9 +989,7 @@ mod tests {
             version: "1.4",
             format: 6,
             count: 518862,
-            xyz: [
-                515368.60, 515401.04, 4918340.36, 4918381.12, 2322.90, 2338.58,
-            ],
+            xyz: [515368.60, 515401.04, 4918340.36, 4918381.12, 2322.90, 2338.58],
             classes: &[(0, 518862)],
             // PROVENANCE says 4978 (pyproj identify() at 70 %). The WKT is
             // GEOCCS["unnamed",DATUM["WGS_1984",…]] with no root AUTHORITY, so the WKT. (The
@@ -1162,10 +1024,7 @@ mod tests {
         // got: [min_x, min_y, min_z, max_x, max_y, max_z]; want: x, y, z ranges
         let got = [got[0], got[3], got[1], got[4], got[2], got[5]];
         for k in 0..6 {
-            assert!(
-                (got[k] - want[k]).abs() <= 0.01,
-                "{file}: {what} bounds {got:?} != {want:?} (index {k})"
-            );
+            assert!((got[k] - want[k]).abs() <= 0.01, "{file}: {what} bounds {got:?} != {want:?} (index {k})");
         }
     }
 
@@ -1181,9 +1040,7 @@ mod tests {
             let ok = match (&e.crs, h.crs.as_deref()) {
                 (CrsWant::None, None) => true,
                 (CrsWant::Epsg(want), Some(got)) => got == *want,
-                (CrsWant::Wkt(start), Some(got)) => {
-                    got.starts_with(start) && wkt_epsg(got).is_none()
-                }
+                (CrsWant::Wkt(start), Some(got)) => got.starts_with(start) && wkt_epsg(got).is_none(),
                 _ => false,
             };
             assert!(ok, "{}: crs {:?}, want {:?}", e.file, h.crs, e.crs);
@@ -1215,18 +1072,9 @@ mod tests {
 
     #[test]
     fn notes_name_both_crs_records() {
-        let h =
-            read_header(&data("laspy/file_with_both_wkt_and_geotiff_vlrs.las")).expect("header");
-        assert!(
-            h.crs_notes[0].en.contains("EPSG:32104"),
-            "{:?}",
-            h.crs_notes
-        );
-        assert!(
-            h.crs_notes[0].en.contains("using the WKT"),
-            "{:?}",
-            h.crs_notes
-        );
+        let h = read_header(&data("laspy/file_with_both_wkt_and_geotiff_vlrs.las")).expect("header");
+        assert!(h.crs_notes[0].en.contains("EPSG:32104"), "{:?}", h.crs_notes);
+        assert!(h.crs_notes[0].en.contains("using the WKT"), "{:?}", h.crs_notes);
     }
 
     #[test]
@@ -1299,14 +1147,8 @@ mod tests {
             GeoTiffCrs::Epsg(c) => Some(c),
             _ => None,
         };
-        assert_eq!(
-            epsg(&dir(&[[1024, 0, 1, 1], [3072, 0, 1, 4547]])),
-            Some(4547)
-        );
-        assert_eq!(
-            epsg(&dir(&[[1024, 0, 1, 2], [2048, 0, 1, 4490]])),
-            Some(4490)
-        );
+        assert_eq!(epsg(&dir(&[[1024, 0, 1, 1], [3072, 0, 1, 4547]])), Some(4547));
+        assert_eq!(epsg(&dir(&[[1024, 0, 1, 2], [2048, 0, 1, 4490]])), Some(4490));
         // Projected model without a projected code: no EPSG from the geographic key alone.
         assert_eq!(epsg(&dir(&[[1024, 0, 1, 1], [2048, 0, 1, 4490]])), None);
         assert_eq!(epsg(&dir(&[[1024, 0, 1, 1], [3072, 0, 1, 32767]])), None);
@@ -1318,11 +1160,7 @@ mod tests {
     }
 
     /// A temporary copy of a test file, changed by `edit`.
-    fn broken_copy(
-        rel: &str,
-        name: &str,
-        edit: impl FnOnce(&mut Vec<u8>),
-    ) -> (tempfile::TempDir, PathBuf) {
+    fn broken_copy(rel: &str, name: &str, edit: impl FnOnce(&mut Vec<u8>)) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut bytes = std::fs::read(data(rel)).expect("read");
         edit(&mut bytes);
@@ -1340,15 +1178,10 @@ mod tests {
 
     #[test]
     fn bad_signature() {
-        let (_d, p) = broken_copy("laspy/simple.las", "bad.las", |b| {
-            b[..4].copy_from_slice(b"XYZW")
-        });
+        let (_d, p) = broken_copy("laspy/simple.las", "bad.las", |b| b[..4].copy_from_slice(b"XYZW"));
         let e = read_header(&p).expect_err("bad signature");
         let en = invalid_en(&e);
-        assert!(
-            en.contains("not a LAS/LAZ file") && en.contains("XYZW"),
-            "{en}"
-        );
+        assert!(en.contains("not a LAS/LAZ file") && en.contains("XYZW"), "{en}");
         assert_eq!(e.problems()[0].at.file.as_deref(), Some(p.as_path()));
         assert!(CloudReader::open(&p).is_err());
         assert!(scan(&p, 100, |_, _| {}).is_err());
@@ -1360,10 +1193,7 @@ mod tests {
             let (_d, p) = broken_copy("laspy/simple.las", "cut.las", |b| b.truncate(cut));
             let e = read_header(&p).expect_err("truncated");
             let en = invalid_en(&e);
-            assert!(
-                en.contains("truncated") || en.contains("not a LAS/LAZ"),
-                "cut {cut}: {en}"
-            );
+            assert!(en.contains("truncated") || en.contains("not a LAS/LAZ"), "cut {cut}: {en}");
         }
         // Cut inside the VLRs of a 1.4 file.
         let (_d, p) = broken_copy("laspy/test1_4.las", "cut.las", |b| b.truncate(400));
@@ -1419,11 +1249,7 @@ mod tests {
                 ],
                 class: (i % 20) as u8,
                 intensity: (i % 65_536) as u16,
-                gps_time: if i % 2 == 0 {
-                    Some(1.0e8 + f * 1e-4)
-                } else {
-                    None
-                },
+                gps_time: if i % 2 == 0 { Some(1.0e8 + f * 1e-4) } else { None },
             }
         })
     }
@@ -1437,10 +1263,7 @@ mod tests {
         let written = write_cloud(&path, Some(wkt), 0.001, gk_points(N)).expect("write");
         assert_eq!(written, N as u64);
         // Only the file: no temporary left beside it.
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("dir")
-            .map(|e| e.expect("e").file_name())
-            .collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("gk.laz")]);
 
         let h = read_header(&path).expect("header");
@@ -1456,11 +1279,7 @@ mod tests {
             assert!(r.header().has_wkt_crs());
             let raw = las::raw::Header::read_from(File::open(&path).expect("f")).expect("raw");
             assert_ne!(raw.global_encoding & 16, 0);
-            assert!(
-                raw.x_offset.abs() > 1.0e7,
-                "offset near the data: {}",
-                raw.x_offset
-            );
+            assert!(raw.x_offset.abs() > 1.0e7, "offset near the data: {}", raw.x_offset);
             assert_eq!(raw.x_scale_factor, 0.001);
         }
 
@@ -1488,18 +1307,8 @@ mod tests {
         let s = scan(&path, 10_000, |_, _| {}).expect("scan");
         for k in 0..3 {
             let (lo, hi) = (h.bounds[k] - s.bounds[k], h.bounds[k + 3] - s.bounds[k + 3]);
-            assert!(
-                (-0.001 - 1e-8..=1e-8).contains(&lo),
-                "{:?} vs {:?}",
-                s.bounds,
-                h.bounds
-            );
-            assert!(
-                (-1e-8..=0.001 + 1e-8).contains(&hi),
-                "{:?} vs {:?}",
-                s.bounds,
-                h.bounds
-            );
+            assert!((-0.001 - 1e-8..=1e-8).contains(&lo), "{:?} vs {:?}", s.bounds, h.bounds);
+            assert!((-1e-8..=0.001 + 1e-8).contains(&hi), "{:?} vs {:?}", s.bounds, h.bounds);
         }
         assert_eq!(s.class_counts.len(), 20);
     }
@@ -1509,23 +1318,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("plain.las");
         let pts = vec![
-            CloudPoint {
-                pos: [500_000.123, 3_400_000.456, 12.789],
-                class: 2,
-                intensity: 7,
-                gps_time: None,
-            },
-            CloudPoint {
-                pos: [500_001.0, 3_400_001.0, -5.0],
-                class: 255,
-                intensity: 0,
-                gps_time: Some(3.5),
-            },
+            CloudPoint { pos: [500_000.123, 3_400_000.456, 12.789], class: 2, intensity: 7, gps_time: None },
+            CloudPoint { pos: [500_001.0, 3_400_001.0, -5.0], class: 255, intensity: 0, gps_time: Some(3.5) },
         ];
-        assert_eq!(
-            write_cloud(&path, None, 0.001, pts.clone()).expect("write"),
-            2
-        );
+        assert_eq!(write_cloud(&path, None, 0.001, pts.clone()).expect("write"), 2);
         let h = read_header(&path).expect("header");
         assert!(!h.compressed);
         assert_eq!(h.crs, None);
@@ -1540,15 +1336,9 @@ mod tests {
         }
         // Empty clouds are fine too.
         let empty = dir.path().join("empty.laz");
-        assert_eq!(
-            write_cloud(&empty, None, 0.001, std::iter::empty()).expect("empty"),
-            0
-        );
+        assert_eq!(write_cloud(&empty, None, 0.001, std::iter::empty()).expect("empty"), 0);
         assert_eq!(read_header(&empty).expect("header").point_count, 0);
-        assert_eq!(
-            scan(&empty, 10, |_, _| {}).expect("scan"),
-            CloudStats::default()
-        );
+        assert_eq!(scan(&empty, 10, |_, _| {}).expect("scan"), CloudStats::default());
     }
 
     #[test]
@@ -1557,34 +1347,15 @@ mod tests {
         let path = dir.path().join("far.laz");
         // The second point is 3000 km from the first: out of i32 range at 1 mm.
         let pts = [
-            CloudPoint {
-                pos: [500_000.0, 3_400_000.0, 0.0],
-                class: 1,
-                intensity: 0,
-                gps_time: None,
-            },
-            CloudPoint {
-                pos: [3_500_000.0, 3_400_000.0, 0.0],
-                class: 1,
-                intensity: 0,
-                gps_time: None,
-            },
+            CloudPoint { pos: [500_000.0, 3_400_000.0, 0.0], class: 1, intensity: 0, gps_time: None },
+            CloudPoint { pos: [3_500_000.0, 3_400_000.0, 0.0], class: 1, intensity: 0, gps_time: None },
         ];
         let e = write_cloud(&path, None, 0.001, pts).expect_err("too far");
         assert!(invalid_en(&e).contains("point 1"), "{e}");
-        let nan = [CloudPoint {
-            pos: [f64::NAN, 0.0, 0.0],
-            class: 1,
-            intensity: 0,
-            gps_time: None,
-        }];
+        let nan = [CloudPoint { pos: [f64::NAN, 0.0, 0.0], class: 1, intensity: 0, gps_time: None }];
         assert!(write_cloud(&path, None, 0.001, nan).is_err());
         assert!(write_cloud(&path, None, 0.0, std::iter::empty()).is_err());
-        assert_eq!(
-            std::fs::read_dir(dir.path()).expect("dir").count(),
-            0,
-            "nothing left behind"
-        );
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing left behind");
     }
 
     #[test]

@@ -79,7 +79,9 @@ fn read_dbf(path: &Path, enc: Option<dbase::encoding::DynEncoding>) -> std::resu
     let file = std::io::BufReader::new(file);
     let mut r = match enc {
         Some(e) => dbase::ReaderBuilder::new().with_encoding(e).build(file)?,
-        None => dbase::ReaderBuilder::new().with_encoding(dbase::encoding::DynEncoding::from(dbase::Unicode)).build(file)?,
+        None => {
+            dbase::ReaderBuilder::new().with_encoding(dbase::encoding::DynEncoding::from(dbase::Unicode)).build(file)?
+        }
     };
     let names: Vec<String> = r.fields().iter().map(|f| f.name().to_string()).collect();
     let mut rows = Vec::new();
@@ -102,7 +104,11 @@ pub fn read_dbf_attributes(dbf: &Path) -> Result<(DbfRows, TextEncoding)> {
     let undecodable = |row: usize, field: String, enc: &str| {
         crate::Error::at(
             Location::file(dbf).feature(format!("#{}", row + 1)).field(field),
-            text!("文本无法按 {} 解码（不会生成乱码）", "text cannot be decoded as {} (refusing to produce mojibake)", enc),
+            text!(
+                "文本无法按 {} 解码（不会生成乱码）",
+                "text cannot be decoded as {} (refusing to produce mojibake)",
+                enc
+            ),
         )
     };
     if let Ok(label) = std::fs::read_to_string(&cpg) {
@@ -164,7 +170,9 @@ fn convert(shape: &Shape) -> std::result::Result<Vec<Geom>, &'static str> {
         Shape::PointM(p) => vec![Geom::Point { pos: [p.x, p.y, 0.0], has_z: false }],
         Shape::PointZ(p) => vec![Geom::Point { pos: [p.x, p.y, p.z], has_z: true }],
         Shape::Multipoint(m) => m.points().iter().map(|p| Geom::Point { pos: [p.x, p.y, 0.0], has_z: false }).collect(),
-        Shape::MultipointM(m) => m.points().iter().map(|p| Geom::Point { pos: [p.x, p.y, 0.0], has_z: false }).collect(),
+        Shape::MultipointM(m) => {
+            m.points().iter().map(|p| Geom::Point { pos: [p.x, p.y, 0.0], has_z: false }).collect()
+        }
         Shape::MultipointZ(m) => m.points().iter().map(|p| Geom::Point { pos: [p.x, p.y, p.z], has_z: true }).collect(),
         Shape::Polyline(l) => lines(l.parts(), |p| [p.x, p.y, 0.0], false),
         Shape::PolylineM(l) => lines(l.parts(), |p| [p.x, p.y, 0.0], false),
@@ -181,18 +189,31 @@ pub fn read_shapefile(shp: &Path, layer_name: &str, ps: &mut Problems) -> Result
     let shapes = shapefile::ShapeReader::from_path(shp).and_then(|r| r.read()).map_err(|e| io_err(shp, e))?;
     let dbf = shp.with_extension("dbf");
     if !dbf.exists() {
-        return Err(crate::Error::at(Location::file(&dbf), text!("缺少属性表 .dbf 文件", "the .dbf attribute file is missing")));
+        return Err(crate::Error::at(
+            Location::file(&dbf),
+            text!("缺少属性表 .dbf 文件", "the .dbf attribute file is missing"),
+        ));
     }
     let (rows, enc) = read_dbf_attributes(&dbf)?;
     if rows.len() > shapes.len() {
         ps.warning(
             Location::file(&dbf).layer(layer_name),
-            text!("属性表有 {} 条记录，几何只有 {} 个：多余记录无几何，已忽略", "{} attribute records but only {} shapes: the extra records have no geometry and are ignored", rows.len(), shapes.len()),
+            text!(
+                "属性表有 {} 条记录，几何只有 {} 个：多余记录无几何，已忽略",
+                "{} attribute records but only {} shapes: the extra records have no geometry and are ignored",
+                rows.len(),
+                shapes.len()
+            ),
         );
     } else if rows.len() < shapes.len() {
         return Err(crate::Error::at(
             Location::file(shp).layer(layer_name),
-            text!("几何数 ({}) 与属性记录数 ({}) 不一致（文件可能被截断）", "{} shapes but {} attribute records (truncated file?)", shapes.len(), rows.len()),
+            text!(
+                "几何数 ({}) 与属性记录数 ({}) 不一致（文件可能被截断）",
+                "{} shapes but {} attribute records (truncated file?)",
+                shapes.len(),
+                rows.len()
+            ),
         ));
     }
     let prj = shp.with_extension("prj");
@@ -283,7 +304,13 @@ mod tests {
         let mut shapes: Vec<u64> = l.records.iter().map(|r| r.index).collect();
         shapes.dedup();
         assert_eq!(shapes.len(), 663);
-        assert_eq!(l.records.len() - 663, ps.0.iter().filter(|p| p.text.en.contains("split")).map(|p| p.text.en.split_whitespace().nth(4).and_then(|n| n.parse::<usize>().ok()).unwrap_or(0) - 1).sum::<usize>());
+        assert_eq!(
+            l.records.len() - 663,
+            ps.0.iter()
+                .filter(|p| p.text.en.contains("split"))
+                .map(|p| p.text.en.split_whitespace().nth(4).and_then(|n| n.parse::<usize>().ok()).unwrap_or(0) - 1)
+                .sum::<usize>()
+        );
         assert_eq!(enc, TextEncoding::Utf8);
         // 43 fields; split parts carry a generated `id` as a 44th.
         assert!(l.records.iter().all(|r| r.attrs.len() == 43 || (r.attrs.len() == 44 && r.attrs[0].0 == "id")));
@@ -335,7 +362,8 @@ mod tests {
     fn truncated_shp_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().expect("tmp");
         for ext in ["shp", "shx", "dbf"] {
-            std::fs::copy(real(&format!("pyshp/blockgroups.{ext}")), dir.path().join(format!("b.{ext}"))).expect("copy");
+            std::fs::copy(real(&format!("pyshp/blockgroups.{ext}")), dir.path().join(format!("b.{ext}")))
+                .expect("copy");
         }
         let shp = dir.path().join("b.shp");
         let bytes = std::fs::read(&shp).expect("read");

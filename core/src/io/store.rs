@@ -33,7 +33,9 @@ use std::path::{Path, PathBuf};
 pub const FORMAT: &str = "minehaz-store/1";
 
 fn gerr(path: &Path) -> impl Fn(gdal::errors::GdalError) -> crate::Error + '_ {
-    move |e| crate::Error::at(Location::file(path), text!("写入工程文件失败: {}", "writing the project store failed: {}", e))
+    move |e| {
+        crate::Error::at(Location::file(path), text!("写入工程文件失败: {}", "writing the project store failed: {}", e))
+    }
 }
 
 fn rec(index: u64, geom: Option<Geom>, attrs: Vec<(&str, Value)>) -> Record {
@@ -99,7 +101,10 @@ pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: 
     if out.exists() && !replace {
         return Err(crate::Error::at(
             Location::file(out),
-            text!("目标文件已存在；它的审计记录会丢失，确需覆盖请加 --force", "the target exists; its audit log would be lost: add --force to replace it"),
+            text!(
+                "目标文件已存在；它的审计记录会丢失，确需覆盖请加 --force",
+                "the target exists; its audit log would be lost: add --force to replace it"
+            ),
         ));
     }
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -125,15 +130,7 @@ fn write_into(survey: &Survey, path: &Path, final_path: &Path, who: &str, when: 
         let mut tx = ds.start_transaction().map_err(&e)?;
         write_layers(&mut tx, &survey.layers, &mine, path)?;
         write_tables(&mut tx, survey, &mine, path, final_path)?;
-        entry = audit::append(
-            &tx,
-            path,
-            when,
-            who,
-            "import",
-            &survey.meta.mine.id,
-            &import_detail(survey),
-        )?;
+        entry = audit::append(&tx, path, when, who, "import", &survey.meta.mine.id, &import_detail(survey))?;
         tx.commit().map_err(&e)?;
     }
     ds.close().map_err(&e)?;
@@ -158,7 +155,14 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
     let meta = vec![
         rec(1, None, vec![("key", Value::Text("format".into())), ("value", Value::Text(FORMAT.into()))]),
         rec(2, None, vec![("key", Value::Text("survey.toml".into())), ("value", Value::Text(s.meta.to_toml()))]),
-        rec(3, None, vec![("key", Value::Text("written_by".into())), ("value", Value::Text(format!("minehaz {}", env!("CARGO_PKG_VERSION"))))]),
+        rec(
+            3,
+            None,
+            vec![
+                ("key", Value::Text("written_by".into())),
+                ("value", Value::Text(format!("minehaz {}", env!("CARGO_PKG_VERSION")))),
+            ],
+        ),
     ];
     gdal_vector::write_layer(ds, "minehaz_meta", None, None, &f(&[("key", Text), ("value", Text)]), &meta, path)?;
     let collars: Vec<Record> = s
@@ -167,54 +171,94 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         .enumerate()
         .map(|(i, b)| {
             let c = &b.collar;
-            rec(i as u64 + 1, Some(Geom::Point { pos: [c.x, c.y, c.z], has_z: true }), vec![
-                ("id", Value::Text(c.id.clone())),
-                ("depth", opt_real(c.depth_m)),
-                ("drilled_at", opt_text(&c.drilled_at)),
-            ])
+            rec(
+                i as u64 + 1,
+                Some(Geom::Point { pos: [c.x, c.y, c.z], has_z: true }),
+                vec![
+                    ("id", Value::Text(c.id.clone())),
+                    ("depth", opt_real(c.depth_m)),
+                    ("drilled_at", opt_text(&c.drilled_at)),
+                ],
+            )
         })
         .collect();
-    gdal_vector::write_layer(ds, "boreholes", Some(crate::model::record::GeomType::PointZ), Some(mine), &f(&[("depth", Real), ("drilled_at", Text)]), &collars, path)?;
+    gdal_vector::write_layer(
+        ds,
+        "boreholes",
+        Some(crate::model::record::GeomType::PointZ),
+        Some(mine),
+        &f(&[("depth", Real), ("drilled_at", Text)]),
+        &collars,
+        path,
+    )?;
     let traces: Vec<Record> = s
         .boreholes
         .iter()
         .enumerate()
         .map(|(i, b)| {
             let t = b.trajectory();
-            rec(i as u64 + 1, Some(Geom::Line { coords: t.polyline(10.0), has_z: true }), vec![("id", Value::Text(b.collar.id.clone())), ("length_m", Value::Real(t.length()))])
+            rec(
+                i as u64 + 1,
+                Some(Geom::Line { coords: t.polyline(10.0), has_z: true }),
+                vec![("id", Value::Text(b.collar.id.clone())), ("length_m", Value::Real(t.length()))],
+            )
         })
         .collect();
-    gdal_vector::write_layer(ds, "borehole_traces", Some(crate::model::record::GeomType::LineStringZ), Some(mine), &f(&[("length_m", Real)]), &traces, path)?;
+    gdal_vector::write_layer(
+        ds,
+        "borehole_traces",
+        Some(crate::model::record::GeomType::LineStringZ),
+        Some(mine),
+        &f(&[("length_m", Real)]),
+        &traces,
+        path,
+    )?;
     let surveys: Vec<Record> = s
         .boreholes
         .iter()
         .flat_map(|b| {
             b.stations.iter().map(move |st| {
-                rec(0, None, vec![
-                    ("id", Value::Text(b.collar.id.clone())),
-                    ("depth", Value::Real(st.depth_m)),
-                    ("azimuth", Value::Real(st.azimuth_deg)),
-                    ("dip", Value::Real(st.dip_deg)),
-                ])
+                rec(
+                    0,
+                    None,
+                    vec![
+                        ("id", Value::Text(b.collar.id.clone())),
+                        ("depth", Value::Real(st.depth_m)),
+                        ("azimuth", Value::Real(st.azimuth_deg)),
+                        ("dip", Value::Real(st.dip_deg)),
+                    ],
+                )
             })
         })
         .collect();
-    gdal_vector::write_layer(ds, "borehole_surveys", None, None, &f(&[("depth", Real), ("azimuth", Real), ("dip", Real)]), &surveys, path)?;
+    gdal_vector::write_layer(
+        ds,
+        "borehole_surveys",
+        None,
+        None,
+        &f(&[("depth", Real), ("azimuth", Real), ("dip", Real)]),
+        &surveys,
+        path,
+    )?;
     let intervals: Vec<Record> = s
         .boreholes
         .iter()
         .flat_map(|b| {
             b.intervals.iter().map(move |iv| {
-                rec(0, None, vec![
-                    ("id", Value::Text(b.collar.id.clone())),
-                    ("from", Value::Real(iv.from_m)),
-                    ("to", Value::Real(iv.to_m)),
-                    ("lithology", opt_text(&iv.lithology)),
-                    ("seam", opt_text(&iv.seam)),
-                    ("water_inflow_m3h", opt_real(iv.water_inflow_m3h)),
-                    ("gas_content_m3t", opt_real(iv.gas_content_m3t)),
-                    ("gas_pressure_mpa", opt_real(iv.gas_pressure_mpa)),
-                ])
+                rec(
+                    0,
+                    None,
+                    vec![
+                        ("id", Value::Text(b.collar.id.clone())),
+                        ("from", Value::Real(iv.from_m)),
+                        ("to", Value::Real(iv.to_m)),
+                        ("lithology", opt_text(&iv.lithology)),
+                        ("seam", opt_text(&iv.seam)),
+                        ("water_inflow_m3h", opt_real(iv.water_inflow_m3h)),
+                        ("gas_content_m3t", opt_real(iv.gas_content_m3t)),
+                        ("gas_pressure_mpa", opt_real(iv.gas_pressure_mpa)),
+                    ],
+                )
             })
         })
         .collect();
@@ -223,7 +267,15 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         "borehole_intervals",
         None,
         None,
-        &f(&[("from", Real), ("to", Real), ("lithology", Text), ("seam", Text), ("water_inflow_m3h", Real), ("gas_content_m3t", Real), ("gas_pressure_mpa", Real)]),
+        &f(&[
+            ("from", Real),
+            ("to", Real),
+            ("lithology", Text),
+            ("seam", Text),
+            ("water_inflow_m3h", Real),
+            ("gas_content_m3t", Real),
+            ("gas_pressure_mpa", Real),
+        ]),
         &intervals,
         path,
     )?;
@@ -233,44 +285,72 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         .enumerate()
         .map(|(i, fx)| {
             let z = fx.pos[2];
-            rec(i as u64 + 1, Some(Geom::Point { pos: [fx.pos[0], fx.pos[1], if z.is_nan() { 0.0 } else { z }], has_z: true }), vec![
-                ("id", Value::Text((i + 1).to_string())),
-                ("time", Value::Text(fx.time.clone())),
-                ("person_id", Value::Text(fx.person_id.clone())),
-                ("z", if z.is_nan() { Value::Null } else { Value::Real(z) }),
-            ])
+            rec(
+                i as u64 + 1,
+                Some(Geom::Point { pos: [fx.pos[0], fx.pos[1], if z.is_nan() { 0.0 } else { z }], has_z: true }),
+                vec![
+                    ("id", Value::Text((i + 1).to_string())),
+                    ("time", Value::Text(fx.time.clone())),
+                    ("person_id", Value::Text(fx.person_id.clone())),
+                    ("z", if z.is_nan() { Value::Null } else { Value::Real(z) }),
+                ],
+            )
         })
         .collect();
-    gdal_vector::write_layer(ds, "positioning", Some(crate::model::record::GeomType::PointZ), Some(mine), &f(&[("time", Text), ("person_id", Text), ("z", Real)]), &fixes, path)?;
+    gdal_vector::write_layer(
+        ds,
+        "positioning",
+        Some(crate::model::record::GeomType::PointZ),
+        Some(mine),
+        &f(&[("time", Text), ("person_id", Text), ("z", Real)]),
+        &fixes,
+        path,
+    )?;
     let grids: Vec<Record> = s
         .grids
         .iter()
         .map(|g| {
-            rec(0, None, vec![
-                ("id", Value::Text(g.name.clone())),
-                ("raster_table", Value::Text(format!("grid_{}", g.name))),
-                ("meta_toml", Value::Text(toml::to_string(&g.meta).unwrap_or_default())),
-            ])
+            rec(
+                0,
+                None,
+                vec![
+                    ("id", Value::Text(g.name.clone())),
+                    ("raster_table", Value::Text(format!("grid_{}", g.name))),
+                    ("meta_toml", Value::Text(toml::to_string(&g.meta).unwrap_or_default())),
+                ],
+            )
         })
         .collect();
-    gdal_vector::write_layer(ds, "minehaz_grids", None, None, &f(&[("raster_table", Text), ("meta_toml", Text)]), &grids, path)?;
+    gdal_vector::write_layer(
+        ds,
+        "minehaz_grids",
+        None,
+        None,
+        &f(&[("raster_table", Text), ("meta_toml", Text)]),
+        &grids,
+        path,
+    )?;
     let mut clouds = Vec::new();
     for pc in &s.point_clouds {
         let h = &pc.header;
-        clouds.push(rec(0, None, vec![
-            ("id", Value::Text(pc.epoch.clone())),
-            ("path", Value::Text(relative_to(&pc.path, final_path))),
-            ("sha256", Value::Text(sha256_file(&pc.path)?)),
-            ("point_count", Value::Int(h.point_count as i64)),
-            ("min_x", Value::Real(h.bounds[0])),
-            ("min_y", Value::Real(h.bounds[1])),
-            ("min_z", Value::Real(h.bounds[2])),
-            ("max_x", Value::Real(h.bounds[3])),
-            ("max_y", Value::Real(h.bounds[4])),
-            ("max_z", Value::Real(h.bounds[5])),
-            ("las_version", Value::Text(h.version.clone())),
-            ("point_format", Value::Int(i64::from(h.point_format))),
-        ]));
+        clouds.push(rec(
+            0,
+            None,
+            vec![
+                ("id", Value::Text(pc.epoch.clone())),
+                ("path", Value::Text(relative_to(&pc.path, final_path))),
+                ("sha256", Value::Text(sha256_file(&pc.path)?)),
+                ("point_count", Value::Int(h.point_count as i64)),
+                ("min_x", Value::Real(h.bounds[0])),
+                ("min_y", Value::Real(h.bounds[1])),
+                ("min_z", Value::Real(h.bounds[2])),
+                ("max_x", Value::Real(h.bounds[3])),
+                ("max_y", Value::Real(h.bounds[4])),
+                ("max_z", Value::Real(h.bounds[5])),
+                ("las_version", Value::Text(h.version.clone())),
+                ("point_format", Value::Int(i64::from(h.point_format))),
+            ],
+        ));
     }
     gdal_vector::write_layer(
         ds,
@@ -324,11 +404,16 @@ pub fn read_store(path: &Path) -> Result<Survey> {
     let ds = gdal_vector::open_vector(path)?;
     let mut ps = Problems::default();
     let meta_rows = table(&ds, "minehaz_meta", path, &mut ps)?;
-    let get = |k: &str| meta_rows.iter().find(|r| text_of(r, "key").as_deref() == Some(k)).and_then(|r| text_of(r, "value"));
+    let get =
+        |k: &str| meta_rows.iter().find(|r| text_of(r, "key").as_deref() == Some(k)).and_then(|r| text_of(r, "value"));
     if get("format").as_deref() != Some(FORMAT) {
         return Err(crate::Error::at(
             Location::file(path).layer("minehaz_meta"),
-            text!("不是 minehaz 工程文件（缺少格式标记 {}）", "not a minehaz project store (no {} format mark)", FORMAT),
+            text!(
+                "不是 minehaz 工程文件（缺少格式标记 {}）",
+                "not a minehaz project store (no {} format mark)",
+                FORMAT
+            ),
         ));
     }
     let toml_text = get("survey.toml").unwrap_or_default();
@@ -343,7 +428,10 @@ pub fn read_store(path: &Path) -> Result<Survey> {
         if let Some(mut l) = collect(gdal_vector::read_layer(&ds, name, path, &mut ps), &mut ps)? {
             collect(super::package::reproject(&mut l, path, &mine, &mut ps), &mut ps)?;
             layer_files.insert(name.to_string(), path.to_path_buf());
-            sources.insert(name.to_string(), (path.to_path_buf(), SourceLayer { name: name.to_string(), crs: l.crs, records: l.records }));
+            sources.insert(
+                name.to_string(),
+                (path.to_path_buf(), SourceLayer { name: name.to_string(), crs: l.crs, records: l.records }),
+            );
         }
     }
     let layers = type_layers(sources, &mut ps);
@@ -354,20 +442,32 @@ pub fn read_store(path: &Path) -> Result<Survey> {
         let id = text_of(&r, "id").unwrap_or_default();
         index.insert(id.clone(), boreholes.len());
         boreholes.push(Borehole {
-            collar: Collar { id, x: pos[0], y: pos[1], z: pos[2], depth_m: real_of(&r, "depth"), drilled_at: text_of(&r, "drilled_at") },
+            collar: Collar {
+                id,
+                x: pos[0],
+                y: pos[1],
+                z: pos[2],
+                depth_m: real_of(&r, "depth"),
+                drilled_at: text_of(&r, "drilled_at"),
+            },
             stations: Vec::new(),
             intervals: Vec::new(),
         });
     }
     for r in table(&ds, "borehole_surveys", path, &mut ps)? {
-        if let (Some(&i), Some(d), Some(a), Some(dip)) =
-            (text_of(&r, "id").and_then(|id| index.get(&id)), real_of(&r, "depth"), real_of(&r, "azimuth"), real_of(&r, "dip"))
-        {
+        if let (Some(&i), Some(d), Some(a), Some(dip)) = (
+            text_of(&r, "id").and_then(|id| index.get(&id)),
+            real_of(&r, "depth"),
+            real_of(&r, "azimuth"),
+            real_of(&r, "dip"),
+        ) {
             boreholes[i].stations.push(Station { depth_m: d, azimuth_deg: a, dip_deg: dip });
         }
     }
     for r in table(&ds, "borehole_intervals", path, &mut ps)? {
-        if let (Some(&i), Some(from_m), Some(to_m)) = (text_of(&r, "id").and_then(|id| index.get(&id)), real_of(&r, "from"), real_of(&r, "to")) {
+        if let (Some(&i), Some(from_m), Some(to_m)) =
+            (text_of(&r, "id").and_then(|id| index.get(&id)), real_of(&r, "from"), real_of(&r, "to"))
+        {
             boreholes[i].intervals.push(Interval {
                 from_m,
                 to_m,
@@ -404,18 +504,34 @@ pub fn read_store(path: &Path) -> Result<Survey> {
         let file: PathBuf = if Path::new(&rel).is_absolute() { PathBuf::from(&rel) } else { base.join(&rel) };
         let at = Location::file(path).layer("pointclouds").feature(&epoch).field("path");
         if !file.exists() {
-            ps.error(at, text!("点云文件 {} 不存在（工程文件引用它）", "point-cloud file {} is missing (the store refers to it)", file.display()));
+            ps.error(
+                at,
+                text!(
+                    "点云文件 {} 不存在（工程文件引用它）",
+                    "point-cloud file {} is missing (the store refers to it)",
+                    file.display()
+                ),
+            );
             continue;
         }
-        if let Some(pc) = collect(super::package::point_cloud_source(&file, &mine, &mut Problems::default()), &mut ps)? {
+        if let Some(pc) = collect(super::package::point_cloud_source(&file, &mine, &mut Problems::default()), &mut ps)?
+        {
             if Some(pc.header.point_count as f64) != real_of(&r, "point_count") {
-                ps.error(at, text!("点云文件 {} 与导入时不同（点数变化）", "point-cloud file {} differs from the imported one (point count)", file.display()));
+                ps.error(
+                    at,
+                    text!(
+                        "点云文件 {} 与导入时不同（点数变化）",
+                        "point-cloud file {} differs from the imported one (point count)",
+                        file.display()
+                    ),
+                );
                 continue;
             }
             point_clouds.push(PointCloudSource { epoch, ..pc });
         }
     }
-    let mut survey = Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
+    let mut survey =
+        Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
     crate::validate::validate(&survey, &mut ps);
     survey.warnings = ps.into_result()?;
     Ok(survey)
@@ -435,7 +551,14 @@ pub fn open_update(path: &Path) -> Result<gdal::Dataset> {
 
 /// Append typed features of `layer` to a project store in one transaction with an audit row.
 /// The caller has validated the features (ids unique against the store, geometry valid).
-pub fn append_features(path: &Path, layer: &str, records: &[Record], who: &str, when: &str, detail: &str) -> Result<audit::Entry> {
+pub fn append_features(
+    path: &Path,
+    layer: &str,
+    records: &[Record],
+    who: &str,
+    when: &str,
+    detail: &str,
+) -> Result<audit::Entry> {
     let mut ds = open_update(path)?;
     let e = gerr(path);
     let entry;

@@ -137,7 +137,14 @@ pub struct LayerSummary {
 
 /// Grow `b` by a point.
 pub fn grow(b: &mut Option<[f64; 6]>, x: f64, y: f64, z: Option<f64>) {
-    let v = b.get_or_insert([f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY]);
+    let v = b.get_or_insert([
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ]);
     v[0] = v[0].min(x);
     v[1] = v[1].min(y);
     v[3] = v[3].max(x);
@@ -168,7 +175,9 @@ impl Layers {
                                 grow(&mut b, c.x, c.y, zf("z_roof"));
                             }
                         }
-                        Some(Geom::Line { coords, .. }) => coords.iter().for_each(|c| grow(&mut b, c[0], c[1], Some(c[2]))),
+                        Some(Geom::Line { coords, .. }) => {
+                            coords.iter().for_each(|c| grow(&mut b, c[0], c[1], Some(c[2])))
+                        }
                         Some(Geom::Point { pos, .. }) => grow(&mut b, pos[0], pos[1], Some(pos[2])),
                         None => {}
                     }

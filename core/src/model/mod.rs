@@ -63,7 +63,8 @@ impl Grid {
     }
     /// (min, max) of the valid values.
     pub fn value_range(&self) -> Option<(f32, f32)> {
-        let mut it = (0..self.height).flat_map(|r| (0..self.width).map(move |c| (c, r))).filter_map(|(c, r)| self.value(c, r));
+        let mut it =
+            (0..self.height).flat_map(|r| (0..self.width).map(move |c| (c, r))).filter_map(|(c, r)| self.value(c, r));
         let first = it.next()?;
         Some(it.fold((first, first), |(lo, hi), v| (lo.min(v), hi.max(v))))
     }

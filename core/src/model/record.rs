@@ -33,8 +33,14 @@ impl Value {
 pub enum Geom {
     Polygon(Polygon<f64>),
     /// A line with its vertices; `has_z` is false when the source had no Z (z is then 0).
-    Line { coords: Vec<[f64; 3]>, has_z: bool },
-    Point { pos: [f64; 3], has_z: bool },
+    Line {
+        coords: Vec<[f64; 3]>,
+        has_z: bool,
+    },
+    Point {
+        pos: [f64; 3],
+        has_z: bool,
+    },
 }
 
 /// The geometry type a layer kind expects.
@@ -174,10 +180,7 @@ impl<'a> FieldReader<'a> {
                 match t.parse::<f64>() {
                     Ok(v) => v,
                     Err(_) => {
-                        self.problems.error(
-                            self.loc(name),
-                            text!("不是数值: \"{}\"", "not a number: \"{}\"", t),
-                        );
+                        self.problems.error(self.loc(name), text!("不是数值: \"{}\"", "not a number: \"{}\"", t));
                         return None;
                     }
                 }
@@ -246,7 +249,11 @@ impl<'a> FieldReader<'a> {
         if parse_iso_date(&s).is_none() {
             self.problems.error(
                 self.loc(name),
-                text!("日期格式无效: \"{}\"（应为 ISO 8601，如 2026-05-01）", "invalid date \"{}\" (expected ISO 8601, e.g. 2026-05-01)", s),
+                text!(
+                    "日期格式无效: \"{}\"（应为 ISO 8601，如 2026-05-01）",
+                    "invalid date \"{}\" (expected ISO 8601, e.g. 2026-05-01)",
+                    s
+                ),
             );
         }
         Some(s)
@@ -271,17 +278,22 @@ impl<'a> FieldReader<'a> {
         match &self.rec.geom {
             Some(Geom::Line { coords, has_z }) => {
                 if coords.len() < 2 {
-                    self.problems.error(self.loc("geometry"), text!("线至少需要 2 个顶点", "a line needs at least 2 vertices"));
+                    self.problems
+                        .error(self.loc("geometry"), text!("线至少需要 2 个顶点", "a line needs at least 2 vertices"));
                     return None;
                 }
                 if need_z && !has_z {
                     self.problems.error(
                         self.loc("geometry"),
-                        text!("该图层需要三维线 (LineString Z)，但要素没有高程", "this layer needs 3D lines (LineString Z) but the feature has no Z"),
+                        text!(
+                            "该图层需要三维线 (LineString Z)，但要素没有高程",
+                            "this layer needs 3D lines (LineString Z) but the feature has no Z"
+                        ),
                     );
                 }
                 if coords.iter().flatten().any(|c| !c.is_finite()) {
-                    self.problems.error(self.loc("geometry"), text!("坐标无效 (NaN/无穷)", "invalid coordinate (NaN/inf)"));
+                    self.problems
+                        .error(self.loc("geometry"), text!("坐标无效 (NaN/无穷)", "invalid coordinate (NaN/inf)"));
                     return None;
                 }
                 Some(coords.clone())

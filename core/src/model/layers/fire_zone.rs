@@ -16,7 +16,8 @@ impl LayerKind for FireZone {
     const NAME: &'static str = "fire_zones";
     const NAME_ZH: &'static str = "火区";
     const GEOMETRY: GeomType = GeomType::Polygon;
-    const FIELDS: &'static [FieldDef] = &[text_field("name"), real_field("z_floor"), real_field("z_roof"), int_field("sealed")];
+    const FIELDS: &'static [FieldDef] =
+        &[text_field("name"), real_field("z_floor"), real_field("z_roof"), int_field("sealed")];
     fn read(r: &mut FieldReader<'_>) -> Option<Self> {
         let id = r.id();
         let name = r.text("name");

@@ -18,7 +18,7 @@ mod zone;
 pub use anomaly::{Anomaly, AnomalyMethod, Interpretation};
 pub use burst_zone::{BurstLevel, BurstZone};
 pub use collapse_column::CollapseColumn;
-pub use drillhole::{Drillhole, DrillPurpose};
+pub use drillhole::{DrillPurpose, Drillhole};
 pub use fault::Fault;
 pub use fire_zone::FireZone;
 pub use gas_zone::GasZone;

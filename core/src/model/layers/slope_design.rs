@@ -29,7 +29,14 @@ impl LayerKind for SlopeDesign {
         let berm_width_min_m = r.real_in("berm_width_min_m", 0.0, 200.0);
         let bench_angle_max_deg = r.real_in("bench_angle_max_deg", 0.0, 90.0);
         let overall_angle_max_deg = r.real_in("overall_angle_max_deg", 0.0, 90.0);
-        Some(Self { id, outline: r.polygon()?, bench_height_max_m, berm_width_min_m, bench_angle_max_deg, overall_angle_max_deg })
+        Some(Self {
+            id,
+            outline: r.polygon()?,
+            bench_height_max_m,
+            berm_width_min_m,
+            bench_angle_max_deg,
+            overall_angle_max_deg,
+        })
     }
     fn write(&self) -> Record {
         let mut rec = record(&self.id, Geom::Polygon(self.outline.clone()));
