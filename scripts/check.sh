@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+scripts/install-deps.sh
+
 echo "== fmt"
 cargo fmt --all -- --check
 

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! ls sample-surveys/open-pit/pointclouds/*.laz >/dev/null 2>&1; then
-  cargo run --quiet --release --bin gen-samples -- --only open-pit --pointclouds-only
+  cargo run --quiet --bin gen-samples -- --only open-pit --pointclouds-only
 fi
