@@ -120,3 +120,56 @@ fn geojson_faults_are_transformed_into_the_mine_crs() {
     assert!((f.trace[0][0] - x).abs() < 1e-3 && (f.trace[0][1] - y).abs() < 1e-3);
     assert!(s.layers.faults.iter().all(|f| f.dip_deg.is_none_or(|d| (0.0..=90.0).contains(&d))));
 }
+
+/// A DXF with 3D polylines (written here by GDAL's DXF driver) imports as workings with Z.
+#[test]
+fn dxf_3d_polylines_import_as_workings_with_z() {
+    let (d, out) = store();
+    let dxf = d.path().join("roadways.dxf");
+    {
+        use gdal::vector::LayerAccess;
+        let drv = gdal::DriverManager::get_driver_by_name("DXF").expect("dxf");
+        let mut ds = drv.create_vector_only(&dxf).expect("create");
+        let layer = ds
+            .create_layer(gdal::vector::LayerOptions {
+                name: "entities",
+                ty: gdal::vector::OGRwkbGeometryType::wkbLineString25D,
+                ..Default::default()
+            })
+            .expect("layer");
+        for i in 0..3 {
+            let y = 4_050_600.0 + 50.0 * f64::from(i);
+            let mut g = gdal::vector::Geometry::empty(gdal::vector::OGRwkbGeometryType::wkbLineString25D).expect("g");
+            g.add_point((480_200.0, y, 1001.5));
+            g.add_point((480_600.0, y, 1004.25));
+            let mut f = gdal::vector::Feature::new(layer.defn()).expect("f");
+            f.set_geometry(g).expect("g");
+            f.set_field_string(f.field_index("Layer").expect("Layer"), &format!("RW{i}")).expect("s");
+            f.create(&layer).expect("create");
+        }
+    }
+    let o = minehaz(&[
+        "import-layer",
+        p(&dxf),
+        "--kind",
+        "workings",
+        "--into",
+        p(&out),
+        "--source-crs",
+        "EPSG:4547",
+        "--map",
+        "id=Layer",
+        "--set",
+        "kind=roadway",
+        "--set",
+        "status=existing",
+        "--set",
+        "declared=1",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = minehaz_core::io::open(&out).expect("store");
+    let w = s.layers.workings.iter().find(|w| w.id == "RW1").expect("RW1");
+    assert!((w.line[0][2] - 1001.5).abs() < 1e-9 && (w.line[1][2] - 1004.25).abs() < 1e-9, "{:?}", w.line);
+    assert_eq!(s.layers.workings.len(), 6);
+    assert_eq!(code(&minehaz(&["audit", "verify", p(&out)])), 0);
+}
