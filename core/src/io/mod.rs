@@ -80,3 +80,14 @@ pub(crate) fn push_feature(
         records.push(Record { index, geom: Some(g), attrs: a });
     }
 }
+
+/// Give a file written through a temporary file the usual permissions (rw-r--r--): temporary
+/// files are created private (0600) and keep that mode when renamed into place.
+pub(crate) fn make_readable(path: &Path) -> crate::error::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).map_err(|e| crate::Error::io(path, e))?;
+    }
+    Ok(())
+}

@@ -818,6 +818,7 @@ pub fn write_cloud_at(
     file.sync_all().map_err(|e| Error::io(path, e))?;
     drop(file);
     tmp_path.persist(path).map_err(|e| Error::io(path, e.error))?;
+    super::make_readable(path)?;
     Ok(count)
 }
 

@@ -118,6 +118,7 @@ pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: 
     std::fs::remove_file(&tmp_path).map_err(|e| crate::Error::io(&tmp_path, e))?;
     let summary = write_into(survey, &tmp_path, out, who, when)?;
     tmp.persist(out).map_err(|e| crate::Error::io(out, e.error))?;
+    super::make_readable(out)?;
     Ok(summary)
 }
 
