@@ -87,7 +87,8 @@ pub(crate) fn make_readable(path: &Path) -> crate::error::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).map_err(|e| crate::Error::io(path, e))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| crate::Error::io(path, e))?;
     }
     Ok(())
 }
