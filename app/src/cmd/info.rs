@@ -13,6 +13,24 @@ fn fmt_bounds(b: &Option<[f64; 6]>) -> String {
     }
 }
 
+/// Display width in a terminal (CJK characters take two columns).
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if ('\u{1100}'..='\u{ffdc}').contains(&c) && !c.is_ascii() { 2 } else { 1 }).sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+fn kind_name(k: minehaz_core::model::meta::MineKind) -> &'static str {
+    use minehaz_core::model::meta::MineKind::*;
+    match k {
+        UndergroundCoal => tr("井工煤矿", "underground coal"),
+        UndergroundMetal => tr("井工金属矿", "underground metal"),
+        OpenPit => tr("露天矿", "open pit"),
+    }
+}
+
 pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
     let s = io::open(path)?;
     let layers = s.layers.summaries();
@@ -42,7 +60,7 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
     }
     let m = &s.meta.mine;
     println!("{} {} ({})", tr("矿井", "Mine"), m.name, m.id);
-    println!("  {}: {:?}   {}: {}", tr("类型", "kind"), m.kind, tr("坐标系", "CRS"), m.crs);
+    println!("  {}: {}   {}: {}", tr("类型", "kind"), kind_name(m.kind), tr("坐标系", "CRS"), m.crs);
     let l = &s.meta.licence;
     println!(
         "  {}: z {} .. {} m, {} {:?}, {} {}",
@@ -57,7 +75,7 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
     println!("{}", tr("图层", "Layers"));
     for ls in &layers {
         let name = if lang() == Lang::Zh { format!("{} {}", ls.name, ls.name_zh) } else { ls.name.to_string() };
-        println!("  {:<28} {:>6}   {}", name, ls.count, fmt_bounds(&ls.bounds));
+        println!("  {} {:>6}   {}", pad(&name, 34), ls.count, fmt_bounds(&ls.bounds));
     }
     println!(
         "{}: {} ({} {}, {} {})",
