@@ -24,11 +24,12 @@ fn sql(path: &std::path::Path, q: &str) {
     ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).expect("sql");
 }
 
-/// A second audited change: import one more layer (the Swiss borders DXF as faults).
-fn second_row(out: &std::path::Path) {
-    let o = minehaz(&[
+/// An audited change: import the faults of a real DXF (entity handles as ids).
+fn import_faults(out: &std::path::Path, dxf: &str, author: &str) {
+    let src = real(dxf);
+    let args = [
         "import-layer",
-        p(&real("vector/dxf/sic97_borders.dxf")),
+        p(&src),
         "--kind",
         "faults",
         "--into",
@@ -36,9 +37,14 @@ fn second_row(out: &std::path::Path) {
         "--source-crs",
         "EPSG:4547",
         "--author",
-        "李工",
-    ]);
+        author,
+    ];
+    let o = minehaz(&args);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+fn second_row(out: &std::path::Path) {
+    import_faults(out, "vector/dxf/sic97_borders.dxf", "李工");
 }
 
 #[test]
@@ -75,19 +81,7 @@ fn deleted_middle_row_is_detected() {
 }
 
 fn second_row_again(out: &std::path::Path) {
-    let o = minehaz(&[
-        "import-layer",
-        p(&real("vector/dxf/houses_of_parliament_georeferenced.dxf")),
-        "--kind",
-        "faults",
-        "--into",
-        p(out),
-        "--source-crs",
-        "EPSG:4547",
-        "--map",
-        "id=EntityHandle",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    import_faults(out, "vector/dxf/houses_of_parliament_georeferenced.dxf", "王工");
 }
 
 #[test]
