@@ -374,3 +374,42 @@ mod tests {
         assert_eq!(e.problems()[0].at.file.as_deref(), Some(shp.as_path()));
     }
 }
+
+#[cfg(test)]
+mod more_real_tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn real(p: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/real/vector").join(p)
+    }
+
+    #[test]
+    fn more_shapefiles_from_provenance() {
+        let mut ps = Problems::default();
+        let e = read_shapefile(&real("shapelib/multipatch.shp"), "goaf", &mut ps).expect_err("multipatch");
+        assert!(e.problems()[0].text.en.contains("MultiPatch"));
+        let (l, _) = read_shapefile(&real("shapelib/multipnt.shp"), "x", &mut ps).expect("multipnt");
+        assert_eq!(l.records.len(), 1);
+        let (l, _) = read_shapefile(&real("pyshp/corrupt_too_long.shp"), "x", &mut ps).expect("corrupt_too_long");
+        assert_eq!(l.records.len(), 10);
+    }
+
+    /// latin1.dbf (no .cpg) is neither UTF-8 nor GBK: an error naming the field, not mojibake;
+    /// with a .cpg saying ISO-8859-1 it decodes.
+    #[test]
+    fn latin1_needs_its_cpg() {
+        let mut ps = Problems::default();
+        let e = read_shapefile(&real("pyshp/latin1.shp"), "x", &mut ps).expect_err("latin1");
+        assert_eq!(e.problems()[0].at.field.as_deref(), Some("Name"));
+        let dir = tempfile::tempdir().expect("tmp");
+        for ext in ["shp", "dbf"] {
+            std::fs::copy(real(&format!("pyshp/latin1.{ext}")), dir.path().join(format!("l.{ext}"))).expect("copy");
+        }
+        std::fs::write(dir.path().join("l.cpg"), "ISO-8859-1").expect("cpg");
+        let (l, enc) = read_shapefile(&dir.path().join("l.shp"), "x", &mut ps).expect("with cpg");
+        assert_eq!(enc, TextEncoding::Declared("ISO-8859-1".into()));
+        let Some(Value::Text(name)) = l.records[0].get("Name") else { panic!("Name") };
+        assert!(!name.is_ascii() && !name.contains('\u{FFFD}'), "{name}");
+    }
+}
