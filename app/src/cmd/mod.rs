@@ -5,11 +5,12 @@ pub mod import;
 pub mod import_layer;
 pub mod info;
 
-/// Who is acting, for the audit log: the given author, else $USER, else "unknown".
+/// Who is acting, for the audit log: the given author, else $USER, else $LOGNAME, else
+/// "unknown".
 pub fn author(given: Option<String>) -> String {
     given
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+        .or_else(|| ["USER", "LOGNAME"].iter().find_map(|k| std::env::var(k).ok().filter(|s| !s.is_empty())))
         .unwrap_or_else(|| "unknown".into())
 }
 
