@@ -16,6 +16,7 @@ pub mod error;
 pub mod i18n;
 pub mod io;
 pub mod model;
+pub mod rules;
 pub mod validate;
 
 pub use error::{Error, Location, Problem, Result, Severity};
