@@ -44,6 +44,16 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// 按规则检查：越界超层、煤柱、分区、探放水、瓦斯、冲击地压、火区、隐蔽工作面 / Check the rules (RULES.md)
+    Check {
+        /// 调查数据包目录或 .gpkg / survey folder or .gpkg
+        survey: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// 检查日期 YYYY-MM-DD（默认今天）/ as-of date (default: today)
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// 导入为 GeoPackage 工程文件（QGIS 可打开）/ Import into a GeoPackage project store (opens in QGIS)
     Import {
         /// 调查数据包目录或 .gpkg / survey folder or .gpkg
@@ -109,6 +119,7 @@ fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Info { survey, format } => cmd::info::run(&survey, format),
+        Command::Check { survey, format, as_of } => cmd::check::run(&survey, format, as_of),
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
         Command::ImportLayer { source, kind, into, source_layer, source_crs, map, set, author } => {
             cmd::import_layer::run(&cmd::import_layer::Args {
