@@ -93,6 +93,26 @@ enum Command {
         #[arg(long)]
         author: Option<String>,
     },
+    /// 性能测试：生成大矿井并计时规则检查与空间连接 / Benchmark the rules and the spatial join on a generated mine
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        segments: usize,
+        #[arg(long, default_value_t = 20_000)]
+        polygons: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        fixes: usize,
+        /// 重复次数，取最快 / runs, best is reported
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// 写出生成的巷道与多边形供 GeoPandas 对比 / write the generated data for bench/geopandas_join.py
+        #[arg(long)]
+        write: Option<PathBuf>,
+        /// 只计时 --data 文件上的空间连接 / time only the join on --data
+        #[arg(long)]
+        join_only: bool,
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
     /// 审计记录 / Audit log
     Audit {
         #[command(subcommand)]
@@ -132,6 +152,9 @@ fn main() -> ExitCode {
                 set,
                 author,
             })
+        }
+        Command::Bench { segments, polygons, fixes, repeat, write, join_only, data } => {
+            cmd::bench::run(&cmd::bench::Args { segments, polygons, fixes, repeat, write, join_only, data })
         }
         Command::Audit { action: AuditCmd::Verify { file } } => cmd::audit::verify(&file),
         Command::Audit { action: AuditCmd::Log { file } } => cmd::audit::log(&file),

@@ -1,6 +1,7 @@
 //! One module per subcommand; each calls core and prints.
 
 pub mod audit;
+pub mod bench;
 pub mod check;
 pub mod import;
 pub mod import_layer;
