@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod io;
 pub mod model;
 pub mod rules;
+pub mod spatial;
 pub mod validate;
 
 pub use error::{Error, Location, Problem, Result, Severity};

@@ -1,0 +1,252 @@
+//! Spatial building blocks for hot loops: a static packed R-tree (sort-tile-recursive bulk
+//! load, fixed fan-out, flat arrays: no pointer chasing, no allocation per query) and prepared
+//! polygons (flattened edges, bounding box) with exact segment / point predicates.
+//!
+//! The predicates count touching as intersecting, like GEOS `intersects` and geo's
+//! `Intersects`; the tests check both against geo on random data.
+
+/// A box [min_x, min_y, max_x, max_y].
+pub type Box2 = [f64; 4];
+
+fn overlaps(a: &Box2, b: &Box2) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+/// A static R-tree packed bottom-up with sort-tile-recursive order.
+#[derive(Debug, Clone)]
+pub struct PackedRTree {
+    node_size: usize,
+    /// All node boxes, level 0 (the items, in packed order) first.
+    boxes: Vec<Box2>,
+    /// Item index of each level-0 entry.
+    items: Vec<u32>,
+    /// Start offset of each level in `boxes`; the last level is the root.
+    levels: Vec<usize>,
+}
+
+impl PackedRTree {
+    /// Bulk-load `boxes` (item i = boxes[i]).
+    pub fn new(boxes: &[Box2]) -> Self {
+        let node_size = 16;
+        let n = boxes.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let cx = |i: u32| (boxes[i as usize][0] + boxes[i as usize][2]) / 2.0;
+        let cy = |i: u32| (boxes[i as usize][1] + boxes[i as usize][3]) / 2.0;
+        order.sort_unstable_by(|&a, &b| cx(a).total_cmp(&cx(b)));
+        let leaves = n.div_ceil(node_size).max(1);
+        let slices = (leaves as f64).sqrt().ceil() as usize;
+        let per_slice = slices.max(1) * node_size;
+        for chunk in order.chunks_mut(per_slice) {
+            chunk.sort_unstable_by(|&a, &b| cy(a).total_cmp(&cy(b)));
+        }
+        let mut all: Vec<Box2> = order.iter().map(|&i| boxes[i as usize]).collect();
+        let mut levels = vec![0];
+        let (mut start, mut len) = (0, n);
+        while len > node_size {
+            let parents: Vec<Box2> = all[start..start + len]
+                .chunks(node_size)
+                .map(|c| {
+                    c.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, x| {
+                        [b[0].min(x[0]), b[1].min(x[1]), b[2].max(x[2]), b[3].max(x[3])]
+                    })
+                })
+                .collect();
+            start += len;
+            len = parents.len();
+            levels.push(start);
+            all.extend(parents);
+        }
+        Self { node_size, boxes: all, items: order, levels }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Call `f` with every item whose box overlaps `q` (touching counts).
+    pub fn search(&self, q: &Box2, f: impl FnMut(usize)) {
+        self.search_with(q, &mut Vec::new(), f);
+    }
+
+    /// [`Self::search`] with a caller-owned stack, for loops of many queries.
+    pub fn search_with(&self, q: &Box2, stack: &mut Vec<(usize, usize)>, mut f: impl FnMut(usize)) {
+        if self.items.is_empty() {
+            return;
+        }
+        let top = self.levels.len() - 1;
+        let top_len = self.boxes.len() - self.levels[top];
+        stack.clear();
+        stack.extend((0..top_len).map(|i| (top, i)));
+        while let Some((level, i)) = stack.pop() {
+            let b = &self.boxes[self.levels[level] + i];
+            if !overlaps(b, q) {
+                continue;
+            }
+            if level == 0 {
+                f(self.items[i] as usize);
+            } else {
+                let below_len = self.levels[level] - self.levels[level - 1];
+                let first = i * self.node_size;
+                let last = (first + self.node_size).min(below_len);
+                let base = self.levels[level - 1];
+                for c in first..last {
+                    if overlaps(&self.boxes[base + c], q) {
+                        stack.push((level - 1, c));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn orient(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> f64 {
+    (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+}
+
+fn on_segment(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> bool {
+    p[0] >= a[0].min(b[0]) && p[0] <= a[0].max(b[0]) && p[1] >= a[1].min(b[1]) && p[1] <= a[1].max(b[1])
+}
+
+/// Do segments [a, b] and [c, d] meet (touching included)?
+pub fn segments_intersect(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> bool {
+    let (d1, d2, d3, d4) = (orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d));
+    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0)) && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0)) {
+        return true;
+    }
+    (d1 == 0.0 && on_segment(c, d, a))
+        || (d2 == 0.0 && on_segment(c, d, b))
+        || (d3 == 0.0 && on_segment(a, b, c))
+        || (d4 == 0.0 && on_segment(a, b, d))
+}
+
+/// A polygon prepared for repeated predicates: its edges (all rings) and box.
+#[derive(Debug, Clone)]
+pub struct PreparedPolygon {
+    pub bbox: Box2,
+    edges: Vec<[f64; 4]>,
+}
+
+impl PreparedPolygon {
+    pub fn new(p: &geo_types::Polygon<f64>) -> Self {
+        let mut edges = Vec::new();
+        let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            for w in ring.0.windows(2) {
+                edges.push([w[0].x, w[0].y, w[1].x, w[1].y]);
+            }
+        }
+        for c in &p.exterior().0 {
+            bbox = [bbox[0].min(c.x), bbox[1].min(c.y), bbox[2].max(c.x), bbox[3].max(c.y)];
+        }
+        Self { bbox, edges }
+    }
+
+    /// Point strictly inside or on the boundary (holes excluded).
+    pub fn contains_or_touches(&self, p: [f64; 2]) -> bool {
+        if p[0] < self.bbox[0] || p[0] > self.bbox[2] || p[1] < self.bbox[1] || p[1] > self.bbox[3] {
+            return false;
+        }
+        let mut inside = false;
+        for e in &self.edges {
+            let (a, b) = ([e[0], e[1]], [e[2], e[3]]);
+            if orient(a, b, p) == 0.0 && on_segment(a, b, p) {
+                return true;
+            }
+            if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0] {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+
+    /// Does segment [a, b] meet the polygon (inside, crossing or touching)?
+    pub fn intersects_segment(&self, a: [f64; 2], b: [f64; 2]) -> bool {
+        let sb = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
+        if !overlaps(&sb, &self.bbox) {
+            return false;
+        }
+        if self.contains_or_touches(a) {
+            return true;
+        }
+        self.edges.iter().any(|e| segments_intersect(a, b, [e[0], e[1]], [e[2], e[3]]))
+    }
+
+    /// Does a polyline meet the polygon?
+    pub fn intersects_line(&self, line: &[geo_types::Coord<f64>]) -> bool {
+        match line {
+            [] => false,
+            [p] => self.contains_or_touches([p.x, p.y]),
+            _ => line.windows(2).any(|w| self.intersects_segment([w[0].x, w[0].y], [w[1].x, w[1].y])),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Intersects;
+
+    struct Rng(u64);
+    impl Rng {
+        fn f(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn packed_rtree_finds_exactly_the_overlapping_boxes() {
+        let mut r = Rng(7);
+        let boxes: Vec<Box2> = (0..5000)
+            .map(|_| {
+                let (x, y) = (r.f() * 1000.0, r.f() * 1000.0);
+                [x, y, x + r.f() * 20.0, y + r.f() * 20.0]
+            })
+            .collect();
+        let t = PackedRTree::new(&boxes);
+        for _ in 0..200 {
+            let (x, y) = (r.f() * 1000.0, r.f() * 1000.0);
+            let q = [x, y, x + 30.0, y + 30.0];
+            let mut got = Vec::new();
+            t.search(&q, |i| got.push(i));
+            got.sort_unstable();
+            let want: Vec<usize> = (0..boxes.len()).filter(|&i| overlaps(&boxes[i], &q)).collect();
+            assert_eq!(got, want);
+        }
+        let empty = PackedRTree::new(&[]);
+        empty.search(&[0.0, 0.0, 1.0, 1.0], |_| panic!("empty"));
+    }
+
+    #[test]
+    fn prepared_polygon_agrees_with_geo() {
+        let mut r = Rng(11);
+        let holed = geo_types::Polygon::new(
+            geo_types::LineString::from(vec![(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0), (0.0, 0.0)]),
+            vec![geo_types::LineString::from(vec![
+                (40.0, 40.0),
+                (60.0, 40.0),
+                (60.0, 60.0),
+                (40.0, 60.0),
+                (40.0, 40.0),
+            ])],
+        );
+        let pp = PreparedPolygon::new(&holed);
+        for _ in 0..20000 {
+            let a = [r.f() * 140.0 - 20.0, r.f() * 140.0 - 20.0];
+            let b = [a[0] + r.f() * 30.0 - 15.0, a[1] + r.f() * 30.0 - 15.0];
+            let l =
+                geo_types::Line::new(geo_types::coord! { x: a[0], y: a[1] }, geo_types::coord! { x: b[0], y: b[1] });
+            assert_eq!(pp.intersects_segment(a, b), l.intersects(&holed), "{a:?} {b:?}");
+        }
+        // Touching the outer ring and a hole's ring counts; inside the hole does not.
+        assert!(pp.intersects_segment([100.0, 50.0], [120.0, 50.0]));
+        assert!(pp.intersects_segment([45.0, 50.0], [40.0, 50.0]));
+        assert!(!pp.intersects_segment([45.0, 50.0], [55.0, 50.0]));
+    }
+}
