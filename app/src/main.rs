@@ -54,6 +54,14 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// 导出派生图层：探水线、警戒线、断层煤柱、境界煤柱、允许掘进距离 / Write derived layers (exploration and warning lines, pillars, heading cover)
+    Derive {
+        /// 调查数据包目录或 .gpkg / survey folder or .gpkg
+        survey: PathBuf,
+        /// 输出 GeoPackage / output GeoPackage
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 导入为 GeoPackage 工程文件（QGIS 可打开）/ Import into a GeoPackage project store (opens in QGIS)
     Import {
         /// 调查数据包目录或 .gpkg / survey folder or .gpkg
@@ -140,6 +148,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info { survey, format } => cmd::info::run(&survey, format),
         Command::Check { survey, format, as_of } => cmd::check::run(&survey, format, as_of),
+        Command::Derive { survey, out } => cmd::derive::run(&survey, &out),
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
         Command::ImportLayer { source, kind, into, source_layer, source_crs, map, set, author } => {
             cmd::import_layer::run(&cmd::import_layer::Args {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod bench;
 pub mod check;
+pub mod derive;
 pub mod import;
 pub mod import_layer;
 pub mod info;

@@ -572,3 +572,28 @@ pub fn append_features(
     ds.close().map_err(&e)?;
     Ok(entry)
 }
+
+/// Write derived layers (rules::derive) to a new GeoPackage at `out`, atomically (temporary
+/// file renamed into place; an existing file is replaced — it holds only derived data).
+pub fn write_derived(layers: &[crate::rules::derive::DerivedLayer], crs: &Crs, out: &Path) -> Result<()> {
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".derived.")
+        .suffix(".tmp.gpkg")
+        .tempfile_in(dir)
+        .map_err(|e| crate::Error::io(dir, e))?;
+    let tmp_path = tmp.path().to_path_buf();
+    std::fs::remove_file(&tmp_path).map_err(|e| crate::Error::io(&tmp_path, e))?;
+    let e = gerr(&tmp_path);
+    let mut ds = create_gpkg(&tmp_path)?;
+    {
+        let mut tx = ds.start_transaction().map_err(&e)?;
+        for l in layers {
+            gdal_vector::write_layer(&mut tx, l.name, Some(l.geometry), Some(crs), &l.fields, &l.records, &tmp_path)?;
+        }
+        tx.commit().map_err(&e)?;
+    }
+    ds.close().map_err(&e)?;
+    tmp.persist(out).map_err(|e| crate::Error::io(out, e.error))?;
+    super::make_readable(out)
+}

@@ -1,7 +1,8 @@
 //! Licence rules (采矿许可证; 超层越界): workings outside the licensed boundary or levels, in a
 //! seam not permitted, and active mining after the licence expired.
 //!
-//! Basis: 《煤矿重大事故隐患判定标准》(应急管理部令第4号) 第十三条 超层越界开采; 《矿产资源法》.
+//! Basis: 《煤矿重大事故隐患判定标准》(应急管理部令第4号, 2021) 第十条 超层越界开采 (REFERENCE.md §5.2);
+//! 《矿产资源法》.
 //! Units: metres, mine CRS; elevations in metres.
 
 use super::{Ctx, Finding, Severity};
@@ -13,8 +14,8 @@ use geo_types::{Point, Polygon};
 
 fn basis() -> Text {
     Text::new(
-        "《煤矿重大事故隐患判定标准》第十三条：超层、越界开采",
-        "Criteria for Major Accident Hazards in Coal Mines, art. 13: mining beyond the licensed level or boundary",
+        "《煤矿重大事故隐患判定标准》第十条：超出采矿许可证载明的开采煤层层位或者标高、坐标控制范围开采（超层越界）",
+        "Criteria for Major Accident Hazards in Coal Mines (2021), art. 10: mining beyond the seam, elevation or coordinate-controlled area stated in the licence",
     )
 }
 

@@ -8,6 +8,7 @@
 //! feature sorts first).
 
 pub mod burst;
+pub mod derive;
 pub mod fire;
 pub mod gas;
 pub mod geom;

@@ -1,5 +1,733 @@
-//! Rule family `water` (RULES.md). Not yet implemented.
+//! Water rules (防治水): workings inside water-bearing goaf or water bodies, and the water lines
+//! of every water source, the exploration line (探水线) and the warning line (警戒线), with the
+//! advance drilling cover (超前探放水钻孔: 超前距, 帮距) that lets a heading continue.
+//!
+//! Basis: 《煤矿防治水细则》(煤安监调查〔2018〕14号) 第三条 "预测预报、有疑必探、先探后掘、先治后采",
+//! 第三十八条 (接近老空区、含水层、导水断层、导水陷落柱、水体时确定探水线，超前探放水), the
+//! three lines 积水线 / 探水线 / 警戒线 and the drilling geometry (超前距 ≥ 30 m, 帮距); 《煤矿安全规程》
+//! 第三百一十七条; 《煤矿重大事故隐患判定标准》第十二条 (有严重水患，未采取有效措施: 未按规定
+//! 探放水). Article numbers are from memory (REFERENCE.md §1.2, §1.3): check against the gazette.
+//!
+//! Units: metres, mine CRS; all distances planar.
+//!
+//! Readings of RULES.md where the data are incomplete (the stricter reading each time):
+//! - a water goaf whose `reliable` is unknown is treated as unreliable (60 m, not 30 m);
+//! - an anomaly interpreted as water or goaf whose `verified` is unknown is treated as
+//!   unverified (a source); an anomaly with no interpretation is not a source;
+//! - a goaf whose `water` is unknown, and a fault or collapse column whose `water_conducting` is
+//!   unknown, is not a source (RULES.md: `water = 1`, `water_conducting = 1`).
 
-use super::{Ctx, Finding};
+use super::geom::{envelope, poly_env, EnvIndex, Face, WorkingGeom};
+use super::params::Params;
+use super::{Ctx, Finding, Severity};
+use crate::i18n::Text;
+use crate::model::{DrillPurpose, Interpretation, WorkingKind, ZRange};
+use geo::{BooleanOps, Intersects};
+use geo_types::{coord, LineString, MultiLineString, Point, Polygon, Rect};
 
-pub fn check(_ctx: &Ctx<'_>, _out: &mut Vec<Finding>) {}
+/// The geometry of a water source: an area (goaf, anomaly, water body, collapse column) or a
+/// trace (fault).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceGeom {
+    Area(Polygon<f64>),
+    Trace(LineString<f64>),
+}
+
+/// A water source with its exploration line (探水线) and warning line (警戒线) offsets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaterSource {
+    /// "goaf", "anomaly", "water_body", "fault" or "collapse_column".
+    pub kind: &'static str,
+    pub id: String,
+    pub geometry: SourceGeom,
+    /// Exploration line offset (探水线), m.
+    pub exploration_m: f64,
+    /// Warning line offset (警戒线) = exploration offset + `warning_offset_m`, m.
+    pub warning_m: f64,
+}
+
+impl WaterSource {
+    /// Planar distance from a face to the source (0 inside an area).
+    pub fn distance(&self, face: &Face) -> f64 {
+        match &self.geometry {
+            SourceGeom::Area(p) => face.distance_to_polygon(p),
+            SourceGeom::Trace(l) => face.distance_to_line(l),
+        }
+    }
+
+    /// The plan envelope of the source.
+    pub fn envelope(&self) -> Rect<f64> {
+        match &self.geometry {
+            SourceGeom::Area(p) => poly_env(p),
+            SourceGeom::Trace(l) => envelope(&l.0),
+        }
+    }
+
+    fn kind_text(&self) -> (&'static str, &'static str) {
+        match self.kind {
+            "goaf" => ("积水老空区", "water-bearing goaf"),
+            "anomaly" => ("未验证物探异常区", "unverified anomaly"),
+            "water_body" => ("含水体", "water body"),
+            "fault" => ("导水断层", "water-conducting fault"),
+            _ => ("导水陷落柱", "water-conducting collapse column"),
+        }
+    }
+}
+
+/// Fault pillar width per side (防隔水煤柱), RULES.md "Fault pillar": L = max(min,
+/// 0.5·K·M·√(3p/Kp)), the minimum when the pressure is unknown, the fault's own `pillar_m` when
+/// larger. This MUST equal `pillars::fault_pillar_width` (a private copy while both are being
+/// written; to be deduplicated).
+fn pillar_width(params: &Params, pressure_mpa: Option<f64>, pillar_m: Option<f64>) -> f64 {
+    let min = params.get("fault_pillar_min_m");
+    let formula = pressure_mpa
+        .map(|p| {
+            let (k, m, kp) =
+                (params.get("fault_pillar_k"), params.get("seam_thickness_m"), params.get("coal_tensile_mpa"));
+            0.5 * k * m * (3.0 * p / kp).sqrt()
+        })
+        .filter(|l| l.is_finite());
+    let l = formula.map_or(min, |f| f.max(min));
+    pillar_m.filter(|p| p.is_finite()).map_or(l, |p| p.max(l))
+}
+
+/// Every water source of the survey with its line offsets (RULES.md "Water lines"), in layer
+/// order: goaf, anomalies, water bodies, faults, collapse columns.
+pub fn sources(ctx: &Ctx<'_>) -> Vec<WaterSource> {
+    let p = ctx.params;
+    let l = &ctx.survey.layers;
+    let warn = p.get("warning_offset_m");
+    let mut out = Vec::new();
+    let mut push = |kind, id: &str, geometry, exploration_m: f64| {
+        out.push(WaterSource { kind, id: id.to_string(), geometry, exploration_m, warning_m: exploration_m + warn })
+    };
+    for g in l.goaf.iter().filter(|g| g.water == Some(true)) {
+        // Unknown reliability is treated as unreliable (the stricter line).
+        let off = if g.reliable == Some(true) {
+            p.get("exploration_offset_goaf_m")
+        } else {
+            p.get("exploration_offset_goaf_unreliable_m")
+        };
+        push("goaf", &g.id, SourceGeom::Area(g.outline.clone()), off);
+    }
+    for a in &l.anomalies {
+        let watery = matches!(a.interpretation, Some(Interpretation::Water | Interpretation::Goaf));
+        // Unknown verification is treated as unverified.
+        if watery && a.verified != Some(true) {
+            push("anomaly", &a.id, SourceGeom::Area(a.outline.clone()), p.get("exploration_offset_anomaly_m"));
+        }
+    }
+    for b in &l.water_bodies {
+        push("water_body", &b.id, SourceGeom::Area(b.outline.clone()), p.get("exploration_offset_water_body_m"));
+    }
+    let fault_off = p.get("exploration_offset_fault_m");
+    for f in l.faults.iter().filter(|f| f.water_conducting == Some(true) && !f.trace.is_empty()) {
+        let trace = super::geom::plan_line(&f.trace);
+        push("fault", &f.id, SourceGeom::Trace(trace), pillar_width(p, f.pressure_mpa, f.pillar_m) + fault_off);
+    }
+    for c in l.collapse_columns.iter().filter(|c| c.water_conducting == Some(true)) {
+        // A collapse column has no pressure: its pillar is the minimum.
+        push("collapse_column", &c.id, SourceGeom::Area(c.outline.clone()), pillar_width(p, None, None) + fault_off);
+    }
+    out
+}
+
+/// The allowed advance (允许掘进距离) of a heading covered by advance drilling: the farthest
+/// qualifying plan projection of a hole's end beyond the face minus `advance_distance_m`; None
+/// when no hole covers the heading (or it has no active face).
+///
+/// A hole qualifies when its purpose is `water_exploration`, its `heading_id` equals the
+/// heading's id exactly, its end (last vertex) projects ≥ `advance_distance_m` beyond the face
+/// along the heading direction, and lies ≤ `lateral_guard_m` from the heading's axis extended
+/// (the infinite line through the face along the direction), in plan.
+pub fn coverage(ctx: &Ctx<'_>, heading: &WorkingGeom) -> Option<f64> {
+    let face = heading.face().filter(|f| f.kind == WorkingKind::Heading)?;
+    let adv = ctx.params.get("advance_distance_m");
+    let guard = ctx.params.get("lateral_guard_m");
+    ctx.survey
+        .layers
+        .drillholes
+        .iter()
+        .filter(|d| d.purpose == Some(DrillPurpose::WaterExploration))
+        .filter(|d| d.heading_id.as_deref() == Some(heading.w.id.as_str()))
+        .filter_map(|d| d.line.last())
+        .filter_map(|end| {
+            let v = [end[0] - face.a[0], end[1] - face.a[1]];
+            let along = v[0] * face.dir[0] + v[1] * face.dir[1];
+            let lateral = (v[0] * face.dir[1] - v[1] * face.dir[0]).abs();
+            (along >= adv && lateral <= guard).then_some(along)
+        })
+        .fold(None, |best: Option<f64>, a| Some(best.map_or(a, |b| b.max(a))))
+        .map(|a| a - adv)
+}
+
+fn basis_inside() -> Text {
+    Text::new(
+        "《煤矿防治水细则》第三条、第三十八条：有疑必探、先探后掘，积水区、含水体内不得采掘；《煤矿重大事故隐患判定标准》第十二条",
+        "Detailed Rules for Mine Water Prevention, arts. 3 and 38: no mining or driving inside \
+         water-logged goaf or water bodies; Criteria for Major Accident Hazards, art. 12",
+    )
+}
+
+fn basis_exploration() -> Text {
+    Text::new(
+        "《煤矿防治水细则》第三十八条：采掘工作面接近老空积水区、导水断层、导水陷落柱、含水体时，确定探水线，\
+         实施超前探放水（超前距、帮距不小于 30 m）后方可掘进；《煤矿安全规程》第三百一十七条；\
+         《煤矿重大事故隐患判定标准》第十二条（未按规定探放水）",
+        "Detailed Rules for Mine Water Prevention, art. 38: a heading that reaches the exploration \
+         line (探水线) of goaf water, a water-conducting fault or collapse column or a water body must \
+         drill ahead (advance and lateral cover ≥ 30 m) before advancing; Coal Mine Safety \
+         Regulations, art. 317; Criteria for Major Accident Hazards, art. 12",
+    )
+}
+
+fn basis_warning() -> Text {
+    Text::new(
+        "《煤矿防治水细则》积水线、探水线、警戒线：进入警戒线后应警惕水情、加强观测，做好探放水准备",
+        "Detailed Rules for Mine Water Prevention, the three lines (积水线 / 探水线 / 警戒线): inside \
+         the warning line watch for signs of water and prepare advance drilling",
+    )
+}
+
+pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    inside_water_body(ctx, out);
+    water_lines(ctx, out);
+}
+
+/// Where the working's line enters the polygon, walking from its first vertex: the first vertex
+/// when it is in the polygon, else the first point of the first segment that meets it (z
+/// interpolated along the segment).
+fn entry_point(w: &WorkingGeom<'_>, poly: &Polygon<f64>) -> Option<[f64; 3]> {
+    let line = &w.w.line;
+    let first = line.first()?;
+    if Point::new(first[0], first[1]).intersects(poly) {
+        return Some(*first);
+    }
+    for s in line.windows(2) {
+        let (a, b) = (s[0], s[1]);
+        let seg = LineString(vec![coord! { x: a[0], y: a[1] }, coord! { x: b[0], y: b[1] }]);
+        if !seg.intersects(poly) {
+            continue;
+        }
+        let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+        let pieces = poly.clip(&MultiLineString(vec![seg]), false);
+        let t = pieces
+            .0
+            .iter()
+            .flat_map(|l| l.0.iter())
+            .map(|c| ((c.x - a[0]).powi(2) + (c.y - a[1]).powi(2)).sqrt())
+            .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))))
+            .map_or(0.0, |d| if len > 0.0 { (d / len).clamp(0.0, 1.0) } else { 0.0 });
+        return Some([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])]);
+    }
+    line.last().copied()
+}
+
+/// `water.inside_water_body`: a working (planned ones as warnings) in a water-bearing goaf or a
+/// water body ('in': plan intersection incl. touching and z overlap).
+fn inside_water_body(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    const RULE: &str = "water.inside_water_body";
+    let l = &ctx.survey.layers;
+    let areas: Vec<(&str, &str, &str, &Polygon<f64>, &ZRange)> = l
+        .goaf
+        .iter()
+        .filter(|g| g.water == Some(true))
+        .map(|g| ("积水老空区", "water-bearing goaf", g.id.as_str(), &g.outline, &g.z))
+        .chain(l.water_bodies.iter().map(|b| ("含水体", "water body", b.id.as_str(), &b.outline, &b.z)))
+        .collect();
+    if areas.is_empty() {
+        return;
+    }
+    let index = EnvIndex::new(areas.iter().map(|a| poly_env(a.3)));
+    for w in ctx.checked(RULE) {
+        for i in index.near(&w.env, 0.0) {
+            let (zh, en, id, poly, z) = areas[i];
+            if w.is_in(poly, z) {
+                out.push(ctx.finding(
+                    RULE,
+                    Severity::Major,
+                    Some(w),
+                    Some(id.to_string()),
+                    entry_point(w, poly),
+                    None,
+                    None,
+                    Text::new(
+                        format!("{} 位于{} {} 内", w.w.id, zh, id),
+                        format!("{} lies inside {} {}", w.w.id, en, id),
+                    ),
+                    basis_inside(),
+                ));
+            }
+        }
+    }
+}
+
+/// `water.exploration_required` and `water.warning_zone` for the faces of active headings.
+fn water_lines(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let srcs = sources(ctx);
+    if srcs.is_empty() {
+        return;
+    }
+    let index = EnvIndex::new(srcs.iter().map(|s| {
+        let (e, d) = (s.envelope(), s.warning_m);
+        Rect::new(coord! { x: e.min().x - d, y: e.min().y - d }, coord! { x: e.max().x + d, y: e.max().y + d })
+    }));
+    for w in ctx.checked("water.exploration_required") {
+        let Some(face) = w.face().filter(|f| f.kind == WorkingKind::Heading) else { continue };
+        let at = coord! { x: face.a[0], y: face.a[1] };
+        let hits: Vec<(&WaterSource, f64)> = index
+            .near(&Rect::new(at, at), 0.0)
+            .into_iter()
+            .map(|i| (&srcs[i], srcs[i].distance(&face)))
+            .filter(|(s, d)| *d <= s.warning_m)
+            .collect();
+        let explore: Vec<_> = hits.iter().filter(|(s, d)| *d <= s.exploration_m).collect();
+        if !explore.is_empty() {
+            if coverage(ctx, w).is_some() {
+                continue;
+            }
+            for (s, d) in explore {
+                let (zh, en) = s.kind_text();
+                out.push(ctx.finding(
+                    "water.exploration_required",
+                    Severity::Major,
+                    Some(w),
+                    Some(s.id.clone()),
+                    Some(face.a),
+                    Some(*d),
+                    Some(s.exploration_m),
+                    Text::new(
+                        format!(
+                            "{} 掘进工作面距{} {} {:.1} m，已进入探水线（{:.1} m），无超前探放水钻孔掩护",
+                            w.w.id, zh, s.id, d, s.exploration_m
+                        ),
+                        format!(
+                            "{}'s face is {:.1} m from {} {}, inside its exploration line ({:.1} m), \
+                             without advance drilling cover",
+                            w.w.id, d, en, s.id, s.exploration_m
+                        ),
+                    ),
+                    basis_exploration(),
+                ));
+            }
+        } else {
+            for (s, d) in hits {
+                let (zh, en) = s.kind_text();
+                out.push(ctx.finding(
+                    "water.warning_zone",
+                    Severity::Warning,
+                    Some(w),
+                    Some(s.id.clone()),
+                    Some(face.a),
+                    Some(d),
+                    Some(s.warning_m),
+                    Text::new(
+                        format!(
+                            "{} 掘进工作面距{} {} {:.1} m，已进入警戒线（{:.1} m）",
+                            w.w.id, zh, s.id, d, s.warning_m
+                        ),
+                        format!(
+                            "{}'s face is {:.1} m from {} {}, inside its warning line ({:.1} m)",
+                            w.w.id, d, en, s.id, s.warning_m
+                        ),
+                    ),
+                    basis_warning(),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Location, Problems};
+    use crate::model::{Anomaly, CollapseColumn, Drillhole, Fault, Goaf, Survey, WaterBody, Working, WorkingStatus};
+    use approx::assert_abs_diff_eq;
+    use chrono::NaiveDate;
+    use geo_types::polygon;
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+    }
+
+    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
+        polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)]
+    }
+
+    fn working(id: &str, kind: WorkingKind, status: WorkingStatus, line: &[[f64; 3]]) -> Working {
+        Working {
+            id: id.into(),
+            name: None,
+            kind,
+            status,
+            seam: None,
+            declared: Some(true),
+            updated: None,
+            line: line.to_vec(),
+        }
+    }
+
+    /// An active heading driven east along y = 0 whose face is at x.
+    fn heading(id: &str, x: f64) -> Working {
+        working(id, WorkingKind::Heading, WorkingStatus::Active, &[[x - 200.0, 0.0, 0.0], [x, 0.0, 0.0]])
+    }
+
+    /// A water goaf east of x = 0.
+    fn goaf(id: &str, reliable: Option<bool>) -> Goaf {
+        Goaf {
+            id: id.into(),
+            name: None,
+            seam: None,
+            outline: square(0.0, -50.0, 100.0, 50.0),
+            z: ZRange::default(),
+            water: Some(true),
+            water_level_m: None,
+            water_m3: None,
+            reliable,
+            source: None,
+        }
+    }
+
+    fn hole(id: &str, heading: &str, end: [f64; 3]) -> Drillhole {
+        Drillhole {
+            id: id.into(),
+            heading_id: Some(heading.into()),
+            purpose: Some(DrillPurpose::WaterExploration),
+            drilled_at: None,
+            water_found: None,
+            inflow_m3h: None,
+            line: vec![[end[0] - 50.0, 0.0, 0.0], end],
+        }
+    }
+
+    fn run_with(s: &Survey, p: &Params) -> Vec<Finding> {
+        let ctx = Ctx::new(s, p, date());
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out
+    }
+
+    fn run(s: &Survey) -> Vec<Finding> {
+        run_with(s, &Params::default())
+    }
+
+    fn rules(f: &[Finding]) -> Vec<(&str, Option<&str>, Option<&str>)> {
+        f.iter().map(|f| (f.rule, f.working.as_deref(), f.feature.as_deref())).collect()
+    }
+
+    fn one_goaf(reliable: Option<bool>, face_x: f64) -> Survey {
+        let mut s = Survey::default();
+        s.layers.goaf.push(goaf("G1", reliable));
+        s.layers.workings.push(heading("H1", face_x));
+        s
+    }
+
+    #[test]
+    fn reliable_goaf_exploration_line_30_and_warning_line_90() {
+        let f = run(&one_goaf(Some(true), -29.9));
+        assert_eq!(rules(&f), vec![("water.exploration_required", Some("H1"), Some("G1"))]);
+        assert_eq!(f[0].severity, Severity::Major);
+        assert_abs_diff_eq!(f[0].measured.expect("measured"), 29.9, epsilon = 1e-9);
+        assert_eq!(f[0].limit, Some(30.0));
+        assert_eq!(f[0].at, Some([-29.9, 0.0, 0.0]));
+        assert!(f[0].message.zh.contains("H1") && f[0].message.en.contains("G1"));
+        assert!(f[0].basis.zh.contains("煤矿防治水细则"));
+        // Exactly on the line is inside it.
+        assert_eq!(rules(&run(&one_goaf(Some(true), -30.0)))[0].0, "water.exploration_required");
+        let f = run(&one_goaf(Some(true), -30.1));
+        assert_eq!(rules(&f), vec![("water.warning_zone", Some("H1"), Some("G1"))]);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(f[0].limit, Some(90.0));
+        assert_eq!(rules(&run(&one_goaf(Some(true), -90.0)))[0].0, "water.warning_zone");
+        assert!(run(&one_goaf(Some(true), -90.1)).is_empty());
+        // A face inside the goaf is at distance 0.
+        let f = run(&one_goaf(Some(true), 10.0));
+        assert!(rules(&f).contains(&("water.exploration_required", Some("H1"), Some("G1"))));
+        assert_eq!(f.iter().find(|f| f.rule == "water.exploration_required").and_then(|f| f.measured), Some(0.0));
+    }
+
+    #[test]
+    fn unreliable_or_unknown_goaf_uses_60() {
+        for reliable in [Some(false), None] {
+            let f = run(&one_goaf(reliable, -59.9));
+            assert_eq!(rules(&f), vec![("water.exploration_required", Some("H1"), Some("G1"))]);
+            assert_eq!(f[0].limit, Some(60.0));
+            let f = run(&one_goaf(reliable, -60.1));
+            assert_eq!(rules(&f), vec![("water.warning_zone", Some("H1"), Some("G1"))]);
+            assert_eq!(f[0].limit, Some(120.0));
+            assert!(run(&one_goaf(reliable, -120.1)).is_empty());
+        }
+        // A goaf without water (or unknown water) is no source.
+        for water in [Some(false), None] {
+            let mut s = one_goaf(Some(true), -10.0);
+            s.layers.goaf[0].water = water;
+            assert!(run(&s).is_empty());
+        }
+    }
+
+    #[test]
+    fn parameter_override_moves_the_lines() {
+        let s = one_goaf(Some(true), -35.0);
+        assert_eq!(rules(&run(&s))[0].0, "water.warning_zone");
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("exploration_offset_goaf_m".to_string(), 40.0);
+        o.insert("warning_offset_m".to_string(), 10.0);
+        let mut ps = Problems::default();
+        let (p, _) = Params::with_overrides(&o, &Location::default(), &mut ps);
+        let f = run_with(&s, &p);
+        assert_eq!(rules(&f), vec![("water.exploration_required", Some("H1"), Some("G1"))]);
+        assert_eq!(f[0].limit, Some(40.0));
+        // Warning line = 40 + 10.
+        let s = one_goaf(Some(true), -50.1);
+        assert!(run_with(&s, &p).is_empty());
+        let s = one_goaf(Some(true), -49.9);
+        assert_eq!(rules(&run_with(&s, &p))[0].0, "water.warning_zone");
+    }
+
+    #[test]
+    fn advance_cover_projection_and_lateral_guard() {
+        // Face at x = -10, 10 m from the reliable goaf.
+        let covered = |end: [f64; 3]| {
+            let mut s = one_goaf(Some(true), -10.0);
+            s.layers.drillholes.push(hole("D1", "H1", end));
+            let p = Params::default();
+            let ctx = Ctx::new(&s, &p, date());
+            let cov = coverage(&ctx, &ctx.workings[0]);
+            let mut out = Vec::new();
+            check(&ctx, &mut out);
+            (cov, out.len())
+        };
+        // Projection beyond the face: 30.1 covers, 29.9 does not.
+        let (cov, n) = covered([20.1, 0.0, 0.0]);
+        assert_abs_diff_eq!(cov.expect("covered"), 0.1, epsilon = 1e-9);
+        assert_eq!(n, 0);
+        assert_eq!(covered([19.9, 0.0, 0.0]), (None, 1));
+        assert_eq!(covered([20.0, 0.0, 0.0]).0, Some(0.0));
+        // Lateral distance from the axis extended: 30.0 covers, 30.1 does not.
+        let (cov, n) = covered([40.0, 30.0, 0.0]);
+        assert_abs_diff_eq!(cov.expect("covered"), 20.0, epsilon = 1e-9);
+        assert_eq!(n, 0);
+        assert_eq!(covered([40.0, -30.0, 0.0]).1, 0);
+        assert_eq!(covered([40.0, 30.1, 0.0]), (None, 1));
+        // A hole behind the face does not cover.
+        assert_eq!(covered([-50.0, 0.0, 0.0]), (None, 1));
+    }
+
+    #[test]
+    fn cover_needs_exact_heading_id_and_purpose_and_takes_the_farthest() {
+        let mut s = one_goaf(Some(true), -10.0);
+        s.layers.drillholes.push(hole("D1", "h1", [40.0, 0.0, 0.0]));
+        s.layers.drillholes.push(hole("D2", "H1 ", [40.0, 0.0, 0.0]));
+        let mut d3 = hole("D3", "H1", [40.0, 0.0, 0.0]);
+        d3.purpose = Some(DrillPurpose::Drainage);
+        s.layers.drillholes.push(d3);
+        let mut d4 = hole("D4", "H1", [40.0, 0.0, 0.0]);
+        d4.heading_id = None;
+        s.layers.drillholes.push(d4);
+        assert_eq!(rules(&run(&s)), vec![("water.exploration_required", Some("H1"), Some("G1"))]);
+        s.layers.drillholes.push(hole("D5", "H1", [40.0, 0.0, 0.0]));
+        s.layers.drillholes.push(hole("D6", "H1", [70.0, 5.0, 0.0]));
+        s.layers.drillholes.push(hole("D7", "H1", [90.0, 31.0, 0.0]));
+        let p = Params::default();
+        let ctx = Ctx::new(&s, &p, date());
+        assert_abs_diff_eq!(coverage(&ctx, &ctx.workings[0]).expect("covered"), 50.0, epsilon = 1e-9);
+        assert!(run(&s).is_empty());
+    }
+
+    #[test]
+    fn covered_heading_gets_no_warning_and_exploration_suppresses_warnings() {
+        // Inside the exploration line of G1 and the warning line of W1 (a water body 70 m away).
+        let mut s = one_goaf(Some(true), -10.0);
+        s.layers.water_bodies.push(WaterBody {
+            id: "W1".into(),
+            name: None,
+            kind: None,
+            outline: square(-100.0, 70.0, 100.0, 200.0),
+            z: ZRange::default(),
+            head_m: None,
+            pressure_mpa: None,
+        });
+        assert_eq!(rules(&run(&s)), vec![("water.exploration_required", Some("H1"), Some("G1"))]);
+        s.layers.drillholes.push(hole("D1", "H1", [25.0, 0.0, 0.0]));
+        assert!(run(&s).is_empty());
+        // Move away from G1: only the warning lines remain (G1 at 70 m ≤ 90, W1 at 70 m ≤ 120).
+        s.layers.workings[0] = heading("H1", -70.0);
+        assert_eq!(
+            rules(&run(&s)),
+            vec![("water.warning_zone", Some("H1"), Some("G1")), ("water.warning_zone", Some("H1"), Some("W1"))]
+        );
+    }
+
+    #[test]
+    fn only_active_heading_faces_get_water_lines() {
+        let mut s = one_goaf(Some(true), -10.0);
+        s.layers.workings[0].status = WorkingStatus::Existing;
+        assert!(run(&s).is_empty());
+        s.layers.workings[0].status = WorkingStatus::Planned;
+        assert!(run(&s).is_empty());
+        s.layers.workings[0] =
+            working("L1", WorkingKind::Longwall, WorkingStatus::Active, &[[-10.0, -20.0, 0.0], [-10.0, 20.0, 0.0]]);
+        assert!(run(&s).is_empty());
+        // Only the face counts, not the rest of the heading.
+        s.layers.workings[0] =
+            working("H2", WorkingKind::Heading, WorkingStatus::Active, &[[-10.0, 0.0, 0.0], [-10.0, -200.0, 0.0]]);
+        assert!(run(&s).is_empty());
+    }
+
+    #[test]
+    fn faults_collapse_columns_anomalies_and_water_bodies() {
+        let mut s = Survey::default();
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("seam_thickness_m".to_string(), 4.0);
+        let mut ps = Problems::default();
+        let (p, _) = Params::with_overrides(&o, &Location::default(), &mut ps);
+        assert_abs_diff_eq!(pillar_width(&p, Some(3.28), None), 56.1, epsilon = 0.05);
+        assert_abs_diff_eq!(pillar_width(&p, Some(3.28), Some(60.0)), 60.0);
+        assert_abs_diff_eq!(pillar_width(&p, Some(3.28), Some(50.0)), 56.1, epsilon = 0.05);
+        assert_eq!(pillar_width(&p, None, None), 20.0);
+        assert_eq!(pillar_width(&p, None, Some(25.0)), 25.0);
+        assert_eq!(pillar_width(&Params::default(), Some(0.01), None), 20.0);
+        let fault = |id: &str, x: f64, wc: Option<bool>, pressure: Option<f64>| Fault {
+            id: id.into(),
+            name: None,
+            trace: vec![[x, -500.0, 0.0], [x, 500.0, 0.0]],
+            throw_m: None,
+            dip_deg: None,
+            dip_dir_deg: None,
+            z_ref_m: None,
+            water_conducting: wc,
+            pressure_mpa: pressure,
+            pillar_m: None,
+        };
+        s.layers.faults.push(fault("F1", 0.0, Some(true), None));
+        s.layers.faults.push(fault("F2", 1000.0, Some(true), Some(3.28)));
+        s.layers.faults.push(fault("F3", 2000.0, None, None));
+        s.layers.faults.push(fault("F4", 3000.0, Some(false), None));
+        s.layers.collapse_columns.push(CollapseColumn {
+            id: "C1".into(),
+            name: None,
+            outline: square(4000.0, -10.0, 4020.0, 10.0),
+            water_conducting: Some(true),
+            z: ZRange::default(),
+        });
+        s.layers.collapse_columns.push(CollapseColumn {
+            id: "C2".into(),
+            name: None,
+            outline: square(5000.0, -10.0, 5020.0, 10.0),
+            water_conducting: None,
+            z: ZRange::default(),
+        });
+        let anomaly = |id: &str, x: f64, interp: Option<Interpretation>, verified: Option<bool>| Anomaly {
+            id: id.into(),
+            method: None,
+            interpretation: interp,
+            outline: square(x, -10.0, x + 20.0, 10.0),
+            z: ZRange::default(),
+            verified,
+        };
+        s.layers.anomalies.push(anomaly("A1", 6000.0, Some(Interpretation::Water), None));
+        s.layers.anomalies.push(anomaly("A2", 7000.0, Some(Interpretation::Goaf), Some(false)));
+        s.layers.anomalies.push(anomaly("A3", 8000.0, Some(Interpretation::Water), Some(true)));
+        s.layers.anomalies.push(anomaly("A4", 9000.0, Some(Interpretation::Fault), Some(false)));
+        s.layers.anomalies.push(anomaly("A5", 10000.0, None, None));
+        s.layers.water_bodies.push(WaterBody {
+            id: "W1".into(),
+            name: None,
+            kind: None,
+            outline: square(11000.0, -10.0, 11020.0, 10.0),
+            z: ZRange { floor_m: Some(500.0), roof_m: Some(600.0) },
+            head_m: None,
+            pressure_mpa: None,
+        });
+        let ctx = Ctx::new(&s, &p, date());
+        let got: Vec<_> = sources(&ctx).iter().map(|s| (s.kind, s.id.clone(), s.exploration_m, s.warning_m)).collect();
+        let want = [
+            ("anomaly", "A1", 60.0),
+            ("anomaly", "A2", 60.0),
+            ("water_body", "W1", 60.0),
+            ("fault", "F1", 40.0),
+            ("fault", "F2", 0.5 * 4.0 * 4.0 * (3.0f64 * 3.28 / 0.2).sqrt() + 20.0),
+            ("collapse_column", "C1", 40.0),
+        ];
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!((g.0, g.1.as_str()), (w.0, w.1));
+            assert_abs_diff_eq!(g.2, w.2, epsilon = 1e-9);
+            assert_abs_diff_eq!(g.3, w.2 + 60.0, epsilon = 1e-9);
+        }
+        // Faces just inside each exploration line (its source's z range does not matter).
+        for (x, id) in
+            [(-39.9, "F1"), (1000.0 - 76.0, "F2"), (3960.1, "C1"), (5940.1, "A1"), (6940.1, "A2"), (10940.1, "W1")]
+        {
+            s.layers.workings = vec![heading("H1", x)];
+            let f = run_with(&s, &p);
+            assert_eq!(rules(&f), vec![("water.exploration_required", Some("H1"), Some(id))], "{id}");
+        }
+        for (x, id) in [(-40.1, "F1"), (3959.9, "C1"), (5939.9, "A1"), (10939.9, "W1")] {
+            s.layers.workings = vec![heading("H1", x)];
+            let f = run_with(&s, &p);
+            assert_eq!(rules(&f), vec![("water.warning_zone", Some("H1"), Some(id))], "{id}");
+        }
+        for x in [1940.0, 2990.0, 4990.0, 7990.0, 8990.0, 9990.0] {
+            s.layers.workings = vec![heading("H1", x)];
+            assert!(run_with(&s, &p).is_empty(), "{x}");
+        }
+    }
+
+    #[test]
+    fn inside_water_body_line_rule_with_planned_as_warning() {
+        let mut s = Survey::default();
+        s.layers.goaf.push(goaf("G1", Some(true)));
+        s.layers.goaf.push(Goaf { id: "G2".into(), water: Some(false), ..goaf("G2", Some(true)) });
+        s.layers.goaf[1].outline = square(200.0, -50.0, 300.0, 50.0);
+        s.layers.water_bodies.push(WaterBody {
+            id: "W1".into(),
+            name: None,
+            kind: None,
+            outline: square(400.0, -50.0, 500.0, 50.0),
+            z: ZRange { floor_m: Some(-10.0), roof_m: Some(10.0) },
+            head_m: None,
+            pressure_mpa: None,
+        });
+        let line = |z: f64| [[-50.0, 0.0, z], [600.0, 0.0, z]];
+        s.layers.workings.push(working("R1", WorkingKind::Roadway, WorkingStatus::Existing, &line(0.0)));
+        s.layers.workings.push(working("R2", WorkingKind::Roadway, WorkingStatus::Planned, &line(0.0)));
+        s.layers.workings.push(working("R3", WorkingKind::Roadway, WorkingStatus::Existing, &line(10.1)));
+        // Touching the goaf boundary counts.
+        s.layers.workings.push(working(
+            "R4",
+            WorkingKind::Roadway,
+            WorkingStatus::Existing,
+            &[[-50.0, 50.0, 0.0], [50.0, 50.0, 0.0]],
+        ));
+        s.layers.workings.push(working(
+            "R5",
+            WorkingKind::Roadway,
+            WorkingStatus::Existing,
+            &[[-50.0, 50.1, 0.0], [50.0, 50.1, 0.0]],
+        ));
+        let f = run(&s);
+        let mut got = rules(&f);
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                ("water.inside_water_body", Some("R1"), Some("G1")),
+                ("water.inside_water_body", Some("R1"), Some("W1")),
+                ("water.inside_water_body", Some("R2"), Some("G1")),
+                ("water.inside_water_body", Some("R2"), Some("W1")),
+                ("water.inside_water_body", Some("R3"), Some("G1")),
+                ("water.inside_water_body", Some("R4"), Some("G1")),
+            ]
+        );
+        for x in &f {
+            let planned = x.working.as_deref() == Some("R2");
+            assert_eq!(x.planned, planned);
+            assert_eq!(x.severity, if planned { Severity::Warning } else { Severity::Major });
+        }
+        let r1g1 = f.iter().find(|x| x.working.as_deref() == Some("R1") && x.feature.as_deref() == Some("G1"));
+        assert_eq!(r1g1.and_then(|x| x.at), Some([0.0, 0.0, 0.0]));
+        assert!(r1g1.is_some_and(|x| x.message.en.contains("water-bearing goaf G1")));
+    }
+}
