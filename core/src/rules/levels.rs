@@ -9,13 +9,14 @@
 //! 《防治煤矿冲击地压细则》 burst-hazard levels 无 / 弱 / 中等 / 强 (REFERENCE.md §3.1).
 //!
 //! Drivers, always in this order:
-//! - water (simple < medium < complex < extreme): `normal_inflow_m3h` (≤ 180 / ≤ 600 / ≤ 2100 /
-//!   > 2100), `max_inflow_m3h` (≤ 300 / ≤ 1200 / ≤ 3000 / > 3000), `max_inrush_m3h` (≤ 60 / ≤ 600 /
-//!   ≤ 1800 / > 1800), each a number or unknown; `goaf_water`: the number of water goafs
-//!   (`water = 1`) that are not known to be reliable (`reliable` 0 or unknown: position and extent
-//!   not known, the table's "complex" row); 0 when there is no water goaf (level simple) or when
-//!   every water goaf is reliable (level medium); 1 to `goaf_unreliable_many` − 1: complex; from
-//!   `goaf_unreliable_many`: extreme. Goaf whose `water` is unknown are not counted.
+//! - water (simple < medium < complex < extreme), upper bounds of simple / medium / complex
+//!   (inclusive; above the last: extreme): `normal_inflow_m3h` 180 / 600 / 2100,
+//!   `max_inflow_m3h` 300 / 1200 / 3000, `max_inrush_m3h` 60 / 600 / 1800, each a number or
+//!   unknown; `goaf_water`: the number of water goafs (`water = 1`) that are not known to be
+//!   reliable (`reliable` 0 or unknown: position and extent not known, the table's "complex"
+//!   row); 0 when there is no water goaf (level simple) or when every water goaf is reliable
+//!   (level medium); 1 to `goaf_unreliable_many` − 1: complex; from `goaf_unreliable_many`:
+//!   extreme. Goaf whose `water` is unknown are not counted.
 //! - gas (low < high < outburst): `relative_gas_m3t` (> 10 high), `absolute_gas_m3min` (> 40),
 //!   `max_heading_gas_m3min` (> 3), `max_longwall_gas_m3min` (> 5), each a number or unknown;
 //!   `outburst_history` (flag; true: outburst); `outburst_prone_zone` (flag: any gas zone with
@@ -242,9 +243,14 @@ mod tests {
         assert_eq!(driver(&l.burst, "burst_zone_level").value, DriverValue::Number(0.0));
     }
 
+    /// Sets one classification input.
+    type Setter = fn(&mut Survey, f64);
+    /// A criterion's setter, name and (value, level) at its table edges.
+    type Edges = (Setter, &'static str, [(f64, &'static str); 6]);
+
     #[test]
     fn water_inflow_table_edges() {
-        let cases: [(fn(&mut Survey, f64), &str, [(f64, &str); 6]); 3] = [
+        let cases: [Edges; 3] = [
             (
                 |s, v| s.meta.classification.normal_inflow_m3h = Some(v),
                 "normal_inflow_m3h",
@@ -338,7 +344,7 @@ mod tests {
 
     #[test]
     fn gas_emission_edges() {
-        let cases: [(fn(&mut Survey, f64), f64); 4] = [
+        let cases: [(Setter, f64); 4] = [
             (|s, v| s.meta.classification.relative_gas_m3t = Some(v), 10.0),
             (|s, v| s.meta.classification.absolute_gas_m3min = Some(v), 40.0),
             (|s, v| s.meta.classification.max_heading_gas_m3min = Some(v), 3.0),
