@@ -18,7 +18,6 @@
 //!   unknown, is not a source (RULES.md: `water = 1`, `water_conducting = 1`).
 
 use super::geom::{envelope, poly_env, EnvIndex, Face, WorkingGeom};
-use super::params::Params;
 use super::{Ctx, Finding, Severity};
 use crate::i18n::Text;
 use crate::model::{DrillPurpose, Interpretation, WorkingKind, ZRange};
@@ -74,23 +73,6 @@ impl WaterSource {
     }
 }
 
-/// Fault pillar width per side (防隔水煤柱), RULES.md "Fault pillar": L = max(min,
-/// 0.5·K·M·√(3p/Kp)), the minimum when the pressure is unknown, the fault's own `pillar_m` when
-/// larger. This MUST equal `pillars::fault_pillar_width` (a private copy while both are being
-/// written; to be deduplicated).
-fn pillar_width(params: &Params, pressure_mpa: Option<f64>, pillar_m: Option<f64>) -> f64 {
-    let min = params.get("fault_pillar_min_m");
-    let formula = pressure_mpa
-        .map(|p| {
-            let (k, m, kp) =
-                (params.get("fault_pillar_k"), params.get("seam_thickness_m"), params.get("coal_tensile_mpa"));
-            0.5 * k * m * (3.0 * p / kp).sqrt()
-        })
-        .filter(|l| l.is_finite());
-    let l = formula.map_or(min, |f| f.max(min));
-    pillar_m.filter(|p| p.is_finite()).map_or(l, |p| p.max(l))
-}
-
 /// Every water source of the survey with its line offsets (RULES.md "Water lines"), in layer
 /// order: goaf, anomalies, water bodies, faults, collapse columns.
 pub fn sources(ctx: &Ctx<'_>) -> Vec<WaterSource> {
@@ -123,11 +105,21 @@ pub fn sources(ctx: &Ctx<'_>) -> Vec<WaterSource> {
     let fault_off = p.get("exploration_offset_fault_m");
     for f in l.faults.iter().filter(|f| f.water_conducting == Some(true) && !f.trace.is_empty()) {
         let trace = super::geom::plan_line(&f.trace);
-        push("fault", &f.id, SourceGeom::Trace(trace), pillar_width(p, f.pressure_mpa, f.pillar_m) + fault_off);
+        push(
+            "fault",
+            &f.id,
+            SourceGeom::Trace(trace),
+            super::pillars::fault_pillar_width(p, f.pressure_mpa, f.pillar_m) + fault_off,
+        );
     }
     for c in l.collapse_columns.iter().filter(|c| c.water_conducting == Some(true)) {
         // A collapse column has no pressure: its pillar is the minimum.
-        push("collapse_column", &c.id, SourceGeom::Area(c.outline.clone()), pillar_width(p, None, None) + fault_off);
+        push(
+            "collapse_column",
+            &c.id,
+            SourceGeom::Area(c.outline.clone()),
+            super::pillars::fault_pillar_width(p, None, None) + fault_off,
+        );
     }
     out
 }
@@ -343,6 +335,7 @@ mod tests {
     use super::*;
     use crate::error::{Location, Problems};
     use crate::model::{Anomaly, CollapseColumn, Drillhole, Fault, Goaf, Survey, WaterBody, Working, WorkingStatus};
+    use crate::rules::params::Params;
     use approx::assert_abs_diff_eq;
     use chrono::NaiveDate;
     use geo_types::polygon;
@@ -582,12 +575,16 @@ mod tests {
         o.insert("seam_thickness_m".to_string(), 4.0);
         let mut ps = Problems::default();
         let (p, _) = Params::with_overrides(&o, &Location::default(), &mut ps);
-        assert_abs_diff_eq!(pillar_width(&p, Some(3.28), None), 56.1, epsilon = 0.05);
-        assert_abs_diff_eq!(pillar_width(&p, Some(3.28), Some(60.0)), 60.0);
-        assert_abs_diff_eq!(pillar_width(&p, Some(3.28), Some(50.0)), 56.1, epsilon = 0.05);
-        assert_eq!(pillar_width(&p, None, None), 20.0);
-        assert_eq!(pillar_width(&p, None, Some(25.0)), 25.0);
-        assert_eq!(pillar_width(&Params::default(), Some(0.01), None), 20.0);
+        assert_abs_diff_eq!(crate::rules::pillars::fault_pillar_width(&p, Some(3.28), None), 56.1, epsilon = 0.05);
+        assert_abs_diff_eq!(crate::rules::pillars::fault_pillar_width(&p, Some(3.28), Some(60.0)), 60.0);
+        assert_abs_diff_eq!(
+            crate::rules::pillars::fault_pillar_width(&p, Some(3.28), Some(50.0)),
+            56.1,
+            epsilon = 0.05
+        );
+        assert_eq!(crate::rules::pillars::fault_pillar_width(&p, None, None), 20.0);
+        assert_eq!(crate::rules::pillars::fault_pillar_width(&p, None, Some(25.0)), 25.0);
+        assert_eq!(crate::rules::pillars::fault_pillar_width(&Params::default(), Some(0.01), None), 20.0);
         let fault = |id: &str, x: f64, wc: Option<bool>, pressure: Option<f64>| Fault {
             id: id.into(),
             name: None,
