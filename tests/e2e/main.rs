@@ -3,6 +3,7 @@
 
 mod audit;
 mod bad_input;
+mod check;
 mod common;
 mod real_data;
 mod samples;
