@@ -158,3 +158,46 @@ fn expired_licence_with_active_workings() {
     assert!(!f("2027-12-31"), "valid through its last day");
     assert!(f("2028-01-01"));
 }
+
+/// `derive` writes the derived layers for QGIS: one exploration and one warning line per water
+/// source part, the water-conducting faults' pillars, the boundary band, and one cover line per
+/// active heading whose length is its allowed advance.
+#[test]
+fn derive_writes_lines_pillars_and_cover() {
+    use minehaz_core::io::gdal_vector;
+    use minehaz_core::model::record::{Geom, Value};
+    let d = tempfile::tempdir().expect("tmp");
+    let out = d.path().join("derived.gpkg");
+    let o = minehaz(&["derive", p(&sample("coal-mine")), "--out", p(&out)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let ds = gdal_vector::open_vector(&out).expect("open");
+    let names = gdal_vector::layer_names(&ds);
+    assert_eq!(names, ["exploration_lines", "warning_lines", "fault_pillars", "boundary_pillar", "heading_cover"]);
+    let mut ps = Default::default();
+    let mut layer = |n: &str| gdal_vector::read_layer(&ds, n, &out, &mut ps).expect("layer").records;
+    let (ex, wa) = (layer("exploration_lines"), layer("warning_lines"));
+    assert!(!ex.is_empty());
+    assert_eq!(ex.len(), wa.len());
+    let s = minehaz_core::io::open(&sample("coal-mine")).expect("survey");
+    let conducting = s.layers.faults.iter().filter(|f| f.water_conducting == Some(true)).count();
+    assert_eq!(layer("fault_pillars").len(), conducting);
+    let active_headings = s
+        .layers
+        .workings
+        .iter()
+        .filter(|w| {
+            w.kind == minehaz_core::model::WorkingKind::Heading
+                && w.status == minehaz_core::model::WorkingStatus::Active
+        })
+        .count();
+    let cover = layer("heading_cover");
+    assert_eq!(cover.len(), active_headings);
+    for c in &cover {
+        let Some(Geom::Line { coords, .. }) = &c.geom else { panic!("line") };
+        let len = ((coords[1][0] - coords[0][0]).powi(2) + (coords[1][1] - coords[0][1]).powi(2)).sqrt();
+        match c.get("allowed_advance_m") {
+            Some(Value::Real(a)) => assert!((len - a).abs() < 1e-6),
+            _ => assert!(len < 1e-9, "an uncovered heading may not advance"),
+        }
+    }
+}
