@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The main job on the sample coal mine: install what is missing, build, show the survey and
-# import it into a GeoPackage project store (target/coal-mine.gpkg, opens in QGIS).
+# The main job on the sample coal mine: install what is missing, build, check the mine against
+# the rules (RULES.md), write the derived lines for QGIS, and import it into a GeoPackage project
+# store (target/coal-mine.gpkg) with its audit chain verified. The sample has planted
+# violations, so `check` reports major findings (its exit code is 1 by design).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo build --release --bin minehaz
-./target/release/minehaz info sample-surveys/coal-mine
-./target/release/minehaz import sample-surveys/coal-mine --out target/coal-mine.gpkg --force
-./target/release/minehaz audit verify target/coal-mine.gpkg
+mh=./target/release/minehaz
+status=0
+$mh check sample-surveys/coal-mine || status=$?
+if [[ $status -gt 1 ]]; then exit "$status"; fi
+$mh derive sample-surveys/coal-mine --out target/coal-mine-derived.gpkg
+$mh import sample-surveys/coal-mine --out target/coal-mine.gpkg --force
+$mh audit verify target/coal-mine.gpkg
