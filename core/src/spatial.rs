@@ -1,5 +1,5 @@
-//! Spatial building blocks for hot loops: a static packed R-tree (sort-tile-recursive bulk
-//! load, fixed fan-out, flat arrays: no pointer chasing, no allocation per query) and prepared
+//! Spatial building blocks for hot loops: a static packed R-tree (Hilbert-ordered bulk load,
+//! fixed fan-out, flat arrays: no pointer chasing, no allocation per query) and prepared
 //! polygons (flattened edges, bounding box) with exact segment / point predicates.
 //!
 //! The predicates count touching as intersecting, like GEOS `intersects` and geo's
@@ -12,7 +12,7 @@ fn overlaps(a: &Box2, b: &Box2) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
-/// A static R-tree packed bottom-up with sort-tile-recursive order.
+/// A static R-tree packed bottom-up in Hilbert order.
 #[derive(Debug, Clone)]
 pub struct PackedRTree {
     node_size: usize,
@@ -29,16 +29,20 @@ impl PackedRTree {
     pub fn new(boxes: &[Box2]) -> Self {
         let node_size = 16;
         let n = boxes.len();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        let cx = |i: u32| (boxes[i as usize][0] + boxes[i as usize][2]) / 2.0;
-        let cy = |i: u32| (boxes[i as usize][1] + boxes[i as usize][3]) / 2.0;
-        order.sort_unstable_by(|&a, &b| cx(a).total_cmp(&cx(b)));
-        let leaves = n.div_ceil(node_size).max(1);
-        let slices = (leaves as f64).sqrt().ceil() as usize;
-        let per_slice = slices.max(1) * node_size;
-        for chunk in order.chunks_mut(per_slice) {
-            chunk.sort_unstable_by(|&a, &b| cy(a).total_cmp(&cy(b)));
-        }
+        // Order the items along a Hilbert curve over their centres (as flatbush does): nearby
+        // items share nodes, so node boxes stay small and square.
+        let ext = boxes.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, x| {
+            [b[0].min(x[0]), b[1].min(x[1]), b[2].max(x[2]), b[3].max(x[3])]
+        });
+        let (w, h) = ((ext[2] - ext[0]).max(f64::MIN_POSITIVE), (ext[3] - ext[1]).max(f64::MIN_POSITIVE));
+        let key = |b: &Box2| {
+            let x = (65535.0 * ((b[0] + b[2]) / 2.0 - ext[0]) / w) as u32;
+            let y = (65535.0 * ((b[1] + b[3]) / 2.0 - ext[1]) / h) as u32;
+            hilbert(x, y)
+        };
+        let mut keyed: Vec<(u32, u32)> = boxes.iter().enumerate().map(|(i, b)| (key(b), i as u32)).collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut all: Vec<Box2> = order.iter().map(|&i| boxes[i as usize]).collect();
         let mut levels = vec![0];
         let (mut start, mut len) = (0, n);
@@ -101,6 +105,44 @@ impl PackedRTree {
             }
         }
     }
+}
+
+/// Position of (x, y) (16-bit each) along a Hilbert curve (after flatbush / rawrunprotected).
+fn hilbert(x: u32, y: u32) -> u32 {
+    let mut a = x ^ y;
+    let mut b = 0xFFFF ^ a;
+    let mut c = 0xFFFF ^ (x | y);
+    let mut d = x & (y ^ 0xFFFF);
+    let mut aa = a | (b >> 1);
+    let mut bb = (a >> 1) ^ a;
+    let mut cc = ((c >> 1) ^ (b & (d >> 1))) ^ c;
+    let mut dd = ((a & (c >> 1)) ^ (d >> 1)) ^ d;
+    (a, b, c, d) = (aa, bb, cc, dd);
+    aa = (a & (a >> 2)) ^ (b & (b >> 2));
+    bb = (a & (b >> 2)) ^ (b & ((a ^ b) >> 2));
+    cc ^= (a & (c >> 2)) ^ (b & (d >> 2));
+    dd ^= (b & (c >> 2)) ^ ((a ^ b) & (d >> 2));
+    (a, b, c, d) = (aa, bb, cc, dd);
+    aa = (a & (a >> 4)) ^ (b & (b >> 4));
+    bb = (a & (b >> 4)) ^ (b & ((a ^ b) >> 4));
+    cc ^= (a & (c >> 4)) ^ (b & (d >> 4));
+    dd ^= (b & (c >> 4)) ^ ((a ^ b) & (d >> 4));
+    (a, b, c, d) = (aa, bb, cc, dd);
+    cc ^= (a & (c >> 8)) ^ (b & (d >> 8));
+    dd ^= (b & (c >> 8)) ^ ((a ^ b) & (d >> 8));
+    a = cc ^ (cc >> 1);
+    b = dd ^ (dd >> 1);
+    let mut i0 = x ^ y;
+    let mut i1 = b | (0xFFFF ^ (i0 | a));
+    i0 = (i0 | (i0 << 8)) & 0x00FF_00FF;
+    i0 = (i0 | (i0 << 4)) & 0x0F0F_0F0F;
+    i0 = (i0 | (i0 << 2)) & 0x3333_3333;
+    i0 = (i0 | (i0 << 1)) & 0x5555_5555;
+    i1 = (i1 | (i1 << 8)) & 0x00FF_00FF;
+    i1 = (i1 | (i1 << 4)) & 0x0F0F_0F0F;
+    i1 = (i1 | (i1 << 2)) & 0x3333_3333;
+    i1 = (i1 | (i1 << 1)) & 0x5555_5555;
+    (i1 << 1) | i0
 }
 
 fn orient(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> f64 {
