@@ -3,6 +3,8 @@
 //! to exit codes (0 ok, 1 findings / verification failed, 2 unreadable or invalid input).
 
 mod cmd;
+mod render;
+mod scene;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use minehaz_core::i18n::{set_lang, tr, Lang};
@@ -101,6 +103,43 @@ enum Command {
         #[arg(long)]
         author: Option<String>,
     },
+    /// 渲染平面图、三维视图或剖面图为 PNG（无需显示器）/ Render a plan, 3D or section view to PNG (headless)
+    Render {
+        /// 调查数据包目录或 .gpkg / survey folder or .gpkg
+        survey: PathBuf,
+        /// plan | 3d | section
+        #[arg(long, default_value = "3d")]
+        view: String,
+        /// 剖面线（矿井坐标）/ section line in mine coordinates: x1,y1,x2,y2
+        #[arg(long, allow_hyphen_values = true)]
+        section: Option<String>,
+        /// 剖面宽度 m / section slab width, m
+        #[arg(long, default_value_t = 100.0)]
+        section_width: f32,
+        /// 方位角（度，自北顺时针）/ azimuth, degrees clockwise from north
+        #[arg(long, default_value_t = 210.0, allow_hyphen_values = true)]
+        azimuth: f32,
+        /// 仰角（度）/ elevation angle, degrees
+        #[arg(long, default_value_t = 35.0, allow_hyphen_values = true)]
+        elevation: f32,
+        /// 图像尺寸 / image size WxH
+        #[arg(long, default_value = "1600x1000")]
+        size: String,
+        /// 只绘制这些图层（逗号分隔）/ only these layers, comma-separated
+        #[arg(long)]
+        layers: Option<String>,
+        /// 检查日期 / as-of date for the findings
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// 另外连续渲染 N 帧并报告平均帧时间 / also render N frames and report the mean frame time
+        #[arg(long, default_value_t = 0)]
+        frames: usize,
+        /// 每期点云最多保留的点数（0 = 2 000 000）/ most points kept per point-cloud epoch (0 = 2 000 000)
+        #[arg(long, default_value_t = 0)]
+        max_points: usize,
+    },
     /// 性能测试：生成大矿井并计时规则检查与空间连接 / Benchmark the rules and the spatial join on a generated mine
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -162,6 +201,33 @@ fn main() -> ExitCode {
                 author,
             })
         }
+        Command::Render {
+            survey,
+            view,
+            section,
+            section_width,
+            azimuth,
+            elevation,
+            size,
+            layers,
+            as_of,
+            out,
+            frames,
+            max_points,
+        } => cmd::render::run(&cmd::render::Args {
+            survey,
+            view,
+            section,
+            section_width,
+            azimuth,
+            elevation,
+            size,
+            layers,
+            as_of,
+            out,
+            frames,
+            max_points,
+        }),
         Command::Bench { segments, polygons, fixes, repeat, write, join_only, data } => {
             cmd::bench::run(&cmd::bench::Args { segments, polygons, fixes, repeat, write, join_only, data })
         }

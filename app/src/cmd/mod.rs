@@ -7,6 +7,7 @@ pub mod derive;
 pub mod import;
 pub mod import_layer;
 pub mod info;
+pub mod render;
 
 /// Who is acting, for the audit log: the given author, else $USER, else $LOGNAME, else
 /// "unknown".

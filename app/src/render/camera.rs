@@ -1,0 +1,172 @@
+//! Cameras for the three views: plan (orthographic, north up), 3D (perspective orbit by
+//! azimuth and elevation) and vertical section (orthographic, looking across the section line,
+//! clipped to a slab around it). Matrices map scene-local coordinates (f32, relative to the
+//! scene origin) to clip space (wgpu: z in 0..1).
+
+use glam::{Mat4, Vec3, Vec4};
+
+/// Which view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ViewKind {
+    Plan,
+    ThreeD {
+        azimuth_deg: f32,
+        elevation_deg: f32,
+    },
+    /// Section from `a` to `b` (local x, y), `half_width_m` each side of the line is shown.
+    Section {
+        a: [f32; 2],
+        b: [f32; 2],
+        half_width_m: f32,
+    },
+}
+
+/// A camera fitted to a scene and an image size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Camera {
+    pub kind: ViewKind,
+    pub view_from_local: Mat4,
+    pub clip_from_view: Mat4,
+    pub width: u32,
+    pub height: u32,
+    /// Metres per pixel for orthographic views (plan, section).
+    pub metres_per_pixel: Option<f32>,
+    /// Camera position (local), for sorting translucent triangles.
+    pub eye: Vec3,
+}
+
+impl Camera {
+    pub fn clip_from_local(&self) -> Mat4 {
+        self.clip_from_view * self.view_from_local
+    }
+
+    /// Fit the view to local `bounds` with a margin.
+    pub fn fit(kind: ViewKind, bounds: [[f32; 3]; 2], width: u32, height: u32) -> Self {
+        let (lo, hi) = (Vec3::from(bounds[0]), Vec3::from(bounds[1]));
+        let center = (lo + hi) / 2.0;
+        let size = (hi - lo).max(Vec3::splat(1.0));
+        let aspect = width as f32 / height.max(1) as f32;
+        match kind {
+            ViewKind::Plan => {
+                let (w, h) = (size.x * 1.1, size.y * 1.1);
+                let (w, h) = if w / h > aspect { (w, w / aspect) } else { (h * aspect, h) };
+                let eye = Vec3::new(center.x, center.y, hi.z + 100.0);
+                let view = Mat4::look_at_rh(eye, Vec3::new(center.x, center.y, lo.z), Vec3::Y);
+                let depth = size.z + 200.0;
+                let proj = Mat4::orthographic_rh(-w / 2.0, w / 2.0, -h / 2.0, h / 2.0, 0.0, depth);
+                Self {
+                    kind,
+                    view_from_local: view,
+                    clip_from_view: proj,
+                    width,
+                    height,
+                    metres_per_pixel: Some(w / width as f32),
+                    eye,
+                }
+            }
+            ViewKind::ThreeD { azimuth_deg, elevation_deg } => {
+                let (az, el) = (azimuth_deg.to_radians(), elevation_deg.clamp(-89.0, 89.0).to_radians());
+                // The camera sits in the direction of the azimuth (clockwise from north) from the
+                // centre, raised by the elevation angle, and looks at the centre.
+                let dir = Vec3::new(az.sin() * el.cos(), az.cos() * el.cos(), el.sin());
+                let radius = size.length() / 2.0;
+                let fov = 40f32.to_radians();
+                let dist = radius / (fov / 2.0).sin() * 1.05;
+                let eye = center + dir * dist;
+                let view = Mat4::look_at_rh(eye, center, Vec3::Z);
+                let proj =
+                    Mat4::perspective_rh(fov, aspect, (dist - radius * 1.5).max(dist * 0.01), dist + radius * 1.5);
+                Self { kind, view_from_local: view, clip_from_view: proj, width, height, metres_per_pixel: None, eye }
+            }
+            ViewKind::Section { a, b, half_width_m } => {
+                let (a3, b3) = (Vec3::new(a[0], a[1], 0.0), Vec3::new(b[0], b[1], 0.0));
+                let along = (b3 - a3).normalize_or(Vec3::X);
+                // Look from the right-hand side of the line a→b, so a is on the left.
+                let normal = Vec3::new(along.y, -along.x, 0.0);
+                let mid = (a3 + b3) / 2.0;
+                let len = (b3 - a3).length().max(1.0);
+                let (w, h) = (len * 1.1, size.z * 1.3);
+                let (w, h) = if w / h > aspect { (w, w / aspect) } else { (h * aspect, h) };
+                let eye = Vec3::new(mid.x, mid.y, center.z) + normal * (half_width_m + 10.0);
+                let view = Mat4::look_at_rh(eye, Vec3::new(mid.x, mid.y, center.z), Vec3::Z);
+                let proj = Mat4::orthographic_rh(-w / 2.0, w / 2.0, -h / 2.0, h / 2.0, 10.0, 10.0 + 2.0 * half_width_m);
+                Self {
+                    kind,
+                    view_from_local: view,
+                    clip_from_view: proj,
+                    width,
+                    height,
+                    metres_per_pixel: Some(w / width as f32),
+                    eye,
+                }
+            }
+        }
+    }
+
+    /// Pixel coordinates (x right, y down) of a local point, with its depth (0..1); None behind
+    /// the camera.
+    pub fn project(&self, p: [f32; 3]) -> Option<([f32; 2], f32)> {
+        let c = self.clip_from_local() * Vec4::new(p[0], p[1], p[2], 1.0);
+        if c.w <= 0.0 {
+            return None;
+        }
+        let n = c / c.w;
+        Some(([(n.x + 1.0) / 2.0 * self.width as f32, (1.0 - n.y) / 2.0 * self.height as f32], n.z))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: [[f32; 3]; 2] = [[-1000.0, -500.0, -300.0], [1000.0, 500.0, 300.0]];
+
+    #[test]
+    fn plan_is_north_up_east_right() {
+        let c = Camera::fit(ViewKind::Plan, B, 800, 400);
+        let (centre, _) = c.project([0.0, 0.0, 0.0]).expect("centre");
+        let (east, _) = c.project([500.0, 0.0, 0.0]).expect("east");
+        let (north, _) = c.project([0.0, 400.0, 0.0]).expect("north");
+        assert!((centre[0] - 400.0).abs() < 0.5 && (centre[1] - 200.0).abs() < 0.5);
+        assert!(east[0] > centre[0] && (east[1] - centre[1]).abs() < 1e-3);
+        assert!(north[1] < centre[1]);
+        // Everything fits.
+        for p in [[-1000.0, -500.0, 0.0], [1000.0, 500.0, 0.0]] {
+            let (px, z) = c.project(p).expect("in");
+            assert!((0.0..=800.0).contains(&px[0]) && (0.0..=400.0).contains(&px[1]) && (0.0..=1.0).contains(&z));
+        }
+        let mpp = c.metres_per_pixel.expect("ortho");
+        assert!((mpp - 2200.0 / 800.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn three_d_sees_the_whole_box_and_up_is_up() {
+        let c = Camera::fit(ViewKind::ThreeD { azimuth_deg: 210.0, elevation_deg: 30.0 }, B, 640, 480);
+        for x in [B[0][0], B[1][0]] {
+            for y in [B[0][1], B[1][1]] {
+                for z in [B[0][2], B[1][2]] {
+                    let (p, d) = c.project([x, y, z]).expect("visible");
+                    assert!((0.0..=640.0).contains(&p[0]) && (0.0..=480.0).contains(&p[1]), "{p:?}");
+                    assert!((0.0..=1.0).contains(&d));
+                }
+            }
+        }
+        let (low, _) = c.project([0.0, 0.0, -200.0]).expect("low");
+        let (high, _) = c.project([0.0, 0.0, 200.0]).expect("high");
+        assert!(high[1] < low[1]);
+    }
+
+    #[test]
+    fn section_clips_to_its_slab_and_runs_left_to_right() {
+        let c = Camera::fit(ViewKind::Section { a: [-800.0, 0.0], b: [800.0, 0.0], half_width_m: 50.0 }, B, 800, 300);
+        let (pa, za) = c.project([-700.0, 0.0, 0.0]).expect("a side");
+        let (pb, _) = c.project([700.0, 0.0, 0.0]).expect("b side");
+        assert!(pa[0] < pb[0], "a on the left");
+        assert!((0.0..=1.0).contains(&za));
+        let (_, far) = c.project([0.0, 80.0, 0.0]).expect("off the slab");
+        assert!(!(0.0..=1.0).contains(&far), "outside the slab is clipped: {far}");
+        let (up, _) = c.project([0.0, 0.0, 250.0]).expect("up");
+        let (down, _) = c.project([0.0, 0.0, -250.0]).expect("down");
+        assert!(up[1] < down[1]);
+    }
+}
