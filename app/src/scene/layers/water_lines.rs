@@ -1,0 +1,157 @@
+//! Derived water-hazard lines (RULES.md "Water lines", "Fault pillar"): 探水线 (exploration
+//! lines), 警戒线 (warning lines) and 断层防隔水煤柱 (fault pillars), taken from core's
+//! [`derive`] (the same polygons `minehaz derive` writes, with the mine's parameter overrides)
+//! and drawn as outlines (lines only, every ring).
+//!
+//! The lines are 2D; each is drawn at one elevation, its source's level as near to the seam as
+//! the data allow: the workings' mean elevation (the seam level) clamped to the source's own
+//! z range (`z_floor..z_roof` of goaf, anomalies, water bodies and collapse columns, open bounds
+//! unbounded; the trace's elevations for faults). With no workings, the middle of the source's
+//! known range, else the middle of the scene.
+
+use super::geom::{self, Legend};
+use crate::scene::style;
+use crate::scene::{Input, SceneLayer, Visualizer};
+use minehaz_core::model::record::{Geom, Value};
+use minehaz_core::model::{Survey, ZRange};
+use minehaz_core::rules::{derive, Ctx, Params};
+use minehaz_core::Location;
+
+pub struct WaterLinesVisualizer;
+
+/// The elevation span of a water source (None = open on that side), by its kind and id.
+fn source_span(s: &Survey, kind: &str, id: &str) -> ZRange {
+    let l = &s.layers;
+    let z = match kind {
+        "goaf" => l.goaf.iter().find(|g| g.id == id).map(|g| g.z),
+        "anomaly" => l.anomalies.iter().find(|a| a.id == id).map(|a| a.z),
+        "water_body" => l.water_bodies.iter().find(|b| b.id == id).map(|b| b.z),
+        "collapse_column" => l.collapse_columns.iter().find(|c| c.id == id).map(|c| c.z),
+        "fault" => l.faults.iter().find(|f| f.id == id).and_then(|f| {
+            let zs = f.trace.iter().map(|p| p[2]).filter(|z| z.is_finite());
+            let (lo, hi) = zs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| (lo.min(z), hi.max(z)));
+            (lo <= hi).then_some(ZRange { floor_m: Some(lo), roof_m: Some(hi) })
+        }),
+        _ => None,
+    };
+    z.unwrap_or_default()
+}
+
+/// The drawing elevation of a line whose source spans `span`, given the seam level.
+fn level(span: ZRange, seam_z: Option<f64>, scene_mid: f64) -> f64 {
+    match (seam_z, span.floor_m, span.roof_m) {
+        (Some(z), lo, hi) => z.max(lo.unwrap_or(f64::NEG_INFINITY)).min(hi.unwrap_or(f64::INFINITY)),
+        (None, Some(lo), Some(hi)) => (lo + hi) / 2.0,
+        (None, Some(z), None) | (None, None, Some(z)) => z,
+        (None, None, None) => scene_mid,
+    }
+}
+
+fn text<'a>(r: &'a minehaz_core::model::record::Record, k: &str) -> &'a str {
+    match r.get(k) {
+        Some(Value::Text(s)) => s,
+        _ => "",
+    }
+}
+
+impl Visualizer for WaterLinesVisualizer {
+    fn name(&self) -> &'static str {
+        "water_lines"
+    }
+    fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
+        let s = input.survey;
+        let mut problems = minehaz_core::error::Problems::default();
+        // Bad overrides are the check's to report; here the valid ones apply.
+        let (params, _) = Params::with_overrides(&s.meta.parameters, &Location::default(), &mut problems);
+        // The lines do not depend on the date; the report's as-of date when there is one.
+        let as_of = input.report.map_or_else(|| chrono::Local::now().date_naive(), |r| r.as_of);
+        let derived = derive::derive(&Ctx::new(s, &params, as_of));
+        let zs: Vec<f64> =
+            s.layers.workings.iter().flat_map(|w| w.line.iter().map(|p| p[2])).filter(|z| z.is_finite()).collect();
+        let seam_z = (!zs.is_empty()).then(|| zs.iter().sum::<f64>() / zs.len() as f64);
+        let scene_mid = (input.z_range[0] + input.z_range[1]) / 2.0;
+        let mut l =
+            SceneLayer {
+                name: "water_lines".into(), name_zh: "探水线/警戒线/断层煤柱".into(), ..Default::default()
+            };
+        let mut legend = Legend::default();
+        for d in &derived {
+            let (color, zh, en) = match d.name {
+                "exploration_lines" => (style::exploration_line(), "探水线", "exploration line"),
+                "warning_lines" => (style::warning_line(), "警戒线", "warning line"),
+                "fault_pillars" => (style::fault_pillar(), "断层防隔水煤柱", "fault pillar"),
+                _ => continue,
+            };
+            for r in &d.records {
+                let Some(Geom::Polygon(p)) = &r.geom else { continue };
+                let span = match d.name {
+                    "fault_pillars" => source_span(s, "fault", text(r, "fault_id")),
+                    _ => source_span(s, text(r, "source_kind"), text(r, "source_id")),
+                };
+                let n = l.lines.len();
+                geom::outline_at(input, &mut l.lines, p, level(span, seam_z, scene_mid), color);
+                if l.lines.len() > n {
+                    legend.add(color, zh, en);
+                }
+            }
+        }
+        l.legend = legend.into_entries();
+        (!l.lines.is_empty()).then_some(l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+    use geo_types::polygon;
+    use minehaz_core::model::{Goaf, Working, WorkingKind, WorkingStatus};
+
+    #[test]
+    fn level_is_the_seam_clamped_to_the_source() {
+        let span = ZRange { floor_m: Some(900.0), roof_m: Some(905.0) };
+        assert_eq!(level(span, Some(902.0), 0.0), 902.0);
+        assert_eq!(level(span, Some(950.0), 0.0), 905.0);
+        assert_eq!(level(span, None, 0.0), 902.5);
+        assert_eq!(level(ZRange { floor_m: None, roof_m: Some(700.0) }, Some(900.0), 0.0), 700.0);
+        assert_eq!(level(ZRange::default(), Some(900.0), 0.0), 900.0);
+        assert_eq!(level(ZRange::default(), None, 33.0), 33.0);
+    }
+
+    #[test]
+    fn goaf_with_water_gets_both_lines_at_seam_level() {
+        let mut s = survey();
+        s.layers.goaf = vec![Goaf {
+            id: "G1".into(),
+            name: None,
+            seam: None,
+            outline: polygon![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 100.0), (x: 0.0, y: 100.0)],
+            z: minehaz_core::model::ZRange { floor_m: Some(895.0), roof_m: Some(905.0) },
+            water: Some(true),
+            water_level_m: None,
+            water_m3: None,
+            reliable: Some(true),
+            source: None,
+        }];
+        s.layers.workings = vec![Working {
+            id: "H1".into(),
+            name: None,
+            kind: WorkingKind::Heading,
+            status: WorkingStatus::Active,
+            seam: None,
+            declared: None,
+            updated: None,
+            line: vec![[300.0, 0.0, 900.0], [250.0, 0.0, 902.0]],
+        }];
+        let opts = Default::default();
+        let l = WaterLinesVisualizer.prepare(&input(&s, [0.0; 3], [800.0, 1000.0], &opts)).expect("layer");
+        let en: Vec<_> = l.legend.iter().map(|e| e.en.as_str()).collect();
+        assert_eq!(en, ["exploration line", "warning line"]);
+        assert!(l.lines.iter().all(|v| v.pos[2] == 901.0));
+        // The exploration line lies outside the goaf, the warning line outside that.
+        let reach = |c| l.lines.iter().filter(|v| v.color == c).map(|v| v.pos[0]).fold(0.0, f32::max);
+        let (e, w) = (reach(style::exploration_line()), reach(style::warning_line()));
+        assert!(100.0 < e && e < w, "{e} {w}");
+        assert!(l.translucent.vertices.is_empty() && l.opaque.vertices.is_empty());
+    }
+}

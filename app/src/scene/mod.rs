@@ -1,0 +1,232 @@
+//! Scene preparation: the survey model and the check results become GPU-ready data (f32
+//! positions relative to a scene origin, resolved colours and styles, bounds), built once and
+//! cached until the data change. The renderer (`crate::render`) sees only a [`Scene`], never
+//! the survey or the store.
+//!
+//! Gauss-Krüger coordinates reach 4e6 / 3.9e7 and jitter in f32: every position here is
+//! `pos_in_world - origin` computed in f64 and only then stored as f32 (`pos_in_local`).
+//!
+//! One visualizer module per layer kind (`scene/layers/*.rs`), registered in
+//! [`visualizers`]; adding a kind adds a file and one line there.
+
+pub mod layers;
+pub mod style;
+
+use bytemuck::{Pod, Zeroable};
+use minehaz_core::model::Survey;
+use minehaz_core::rules::Report;
+
+/// A lit surface vertex.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct MeshVertex {
+    pub pos: [f32; 3],
+    pub normal: [f32; 3],
+    /// Linear RGBA, alpha < 1 for translucent surfaces.
+    pub color: [f32; 4],
+}
+
+/// An unlit line or point vertex.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct LineVertex {
+    pub pos: [f32; 3],
+    pub color: [f32; 4],
+}
+
+/// Indexed triangles.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mesh {
+    pub vertices: Vec<MeshVertex>,
+    pub indices: Vec<u32>,
+}
+
+impl Mesh {
+    /// Append another mesh.
+    pub fn extend(&mut self, other: &Mesh) {
+        let base = self.vertices.len() as u32;
+        self.vertices.extend_from_slice(&other.vertices);
+        self.indices.extend(other.indices.iter().map(|i| i + base));
+    }
+}
+
+/// A chunk of a point cloud with its local bounds, for culling and level of detail: `points`
+/// holds the whole chunk in a shuffled order, so drawing its first n points is a uniform
+/// subsample.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PointChunk {
+    pub bounds: [[f32; 3]; 2],
+    pub points: Vec<LineVertex>,
+}
+
+/// A text label anchored in the scene.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub pos: [f32; 3],
+    pub text: String,
+    pub color: [f32; 4],
+}
+
+/// One entry of the legend: a colour swatch and its text in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub color: [f32; 4],
+    pub zh: String,
+    pub en: String,
+}
+
+/// A colour ramp legend (geophysical grids, point-cloud elevation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RampLegend {
+    pub title_zh: String,
+    pub title_en: String,
+    pub min: f32,
+    pub max: f32,
+    pub unit: String,
+    /// Colours from min to max.
+    pub colors: Vec<[f32; 4]>,
+}
+
+/// The prepared data of one layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SceneLayer {
+    /// Layer kind name (`goaf`, `workings`, `findings`, `licence`, `terrain` …).
+    pub name: String,
+    pub name_zh: String,
+    /// Opaque triangles.
+    pub opaque: Mesh,
+    /// Translucent triangles (drawn sorted back to front, after everything opaque).
+    pub translucent: Mesh,
+    /// Line list (pairs of vertices).
+    pub lines: Vec<LineVertex>,
+    pub point_chunks: Vec<PointChunk>,
+    pub labels: Vec<Label>,
+    pub legend: Vec<LegendEntry>,
+    pub ramp: Option<RampLegend>,
+}
+
+/// A prepared scene: everything the renderer draws, relative to `origin`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scene {
+    /// World coordinates (mine CRS, f64) of the local origin.
+    pub origin: [f64; 3],
+    /// Local bounds of everything.
+    pub bounds: [[f32; 3]; 2],
+    pub layers: Vec<SceneLayer>,
+    /// The mine CRS, for the scale bar and coordinates.
+    pub crs: String,
+}
+
+/// What to prepare.
+#[derive(Debug, Clone, Default)]
+pub struct SceneOptions {
+    /// Only these layer names (empty = all).
+    pub layers: Vec<String>,
+    /// Maximum point-cloud points kept in memory per epoch (chunks are subsampled to fit).
+    pub max_points: usize,
+}
+
+/// Everything a visualizer needs.
+pub struct Input<'a> {
+    pub survey: &'a Survey,
+    pub report: Option<&'a Report>,
+    pub origin: [f64; 3],
+    /// Elevation range of the scene (for open z bounds and fault surfaces).
+    pub z_range: [f64; 2],
+    pub options: &'a SceneOptions,
+}
+
+impl Input<'_> {
+    /// World → local (f64 subtraction first, then f32).
+    pub fn local(&self, p: [f64; 3]) -> [f32; 3] {
+        [(p[0] - self.origin[0]) as f32, (p[1] - self.origin[1]) as f32, (p[2] - self.origin[2]) as f32]
+    }
+}
+
+/// A visualizer turns one kind of data into a scene layer.
+pub trait Visualizer {
+    /// The layer name (matches `--layers`).
+    fn name(&self) -> &'static str;
+    fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer>;
+}
+
+/// Every visualizer, in drawing order.
+pub fn visualizers() -> Vec<Box<dyn Visualizer>> {
+    layers::all()
+}
+
+/// Prepare a scene: choose the origin (the centre of the data, rounded to the metre), run
+/// every selected visualizer, compute the bounds.
+pub fn prepare(survey: &Survey, report: Option<&Report>, options: &SceneOptions) -> Scene {
+    let mut world =
+        [f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for s in survey.layers.summaries() {
+        if let Some(b) = s.bounds {
+            for k in 0..3 {
+                if b[k].is_finite() {
+                    world[k] = world[k].min(b[k]);
+                    world[k + 3] = world[k + 3].max(b[k + 3]);
+                }
+            }
+        }
+    }
+    for b in &survey.boreholes {
+        let c = &b.collar;
+        world = [
+            world[0].min(c.x),
+            world[1].min(c.y),
+            world[2].min(c.z),
+            world[3].max(c.x),
+            world[4].max(c.y),
+            world[5].max(c.z),
+        ];
+    }
+    for p in &survey.point_clouds {
+        let h = &p.header.bounds;
+        for k in 0..3 {
+            world[k] = world[k].min(h[k]);
+            world[k + 3] = world[k + 3].max(h[k + 3]);
+        }
+    }
+    if !world[0].is_finite() {
+        world = [0.0; 6];
+    }
+    if !world[2].is_finite() {
+        world[2] = 0.0;
+        world[5] = 0.0;
+    }
+    let origin = [
+        ((world[0] + world[3]) / 2.0).round(),
+        ((world[1] + world[4]) / 2.0).round(),
+        ((world[2] + world[5]) / 2.0).round(),
+    ];
+    let input = Input { survey, report, origin, z_range: [world[2], world[5]], options };
+    let mut layers = Vec::new();
+    for v in visualizers() {
+        if !options.layers.is_empty() && !options.layers.iter().any(|l| l == v.name()) {
+            continue;
+        }
+        if let Some(l) = v.prepare(&input) {
+            layers.push(l);
+        }
+    }
+    let mut bounds = [[f32::INFINITY; 3], [f32::NEG_INFINITY; 3]];
+    let mut grow = |p: [f32; 3]| {
+        for k in 0..3 {
+            bounds[0][k] = bounds[0][k].min(p[k]);
+            bounds[1][k] = bounds[1][k].max(p[k]);
+        }
+    };
+    for l in &layers {
+        l.opaque.vertices.iter().chain(&l.translucent.vertices).for_each(|v| grow(v.pos));
+        l.lines.iter().for_each(|v| grow(v.pos));
+        for c in &l.point_chunks {
+            grow(c.bounds[0]);
+            grow(c.bounds[1]);
+        }
+    }
+    if !bounds[0][0].is_finite() {
+        bounds = [[-1.0; 3], [1.0; 3]];
+    }
+    Scene { origin, bounds, layers, crs: survey.meta.mine.crs.clone() }
+}
