@@ -25,8 +25,8 @@ fn blend(img: &mut RgbaImage, x: i32, y: i32, c: [u8; 4], coverage: f32) {
     }
     let a = (f32::from(c[3]) / 255.0 * coverage).clamp(0.0, 1.0);
     let p = img.get_pixel_mut(x as u32, y as u32);
-    for k in 0..3 {
-        p.0[k] = (f32::from(c[k]) * a + f32::from(p.0[k]) * (1.0 - a)).round() as u8;
+    for (dst, src) in p.0.iter_mut().zip(c).take(3) {
+        *dst = (f32::from(src) * a + f32::from(*dst) * (1.0 - a)).round() as u8;
     }
     p.0[3] = 255;
 }
@@ -112,8 +112,9 @@ pub fn draw(img: &mut RgbaImage, scene: &Scene, camera: &Camera, title: &str, la
     let zh = lang == Lang::Zh;
     let (w, h) = (img.width() as f32, img.height() as f32);
     let small = (h / 50.0).clamp(11.0, 16.0);
-    // Labels.
-    for l in &scene.layers {
+    // Labels (not on thumbnails, where they would cover the picture).
+    let label_layers = if w >= 640.0 { scene.layers.as_slice() } else { &[] };
+    for l in label_layers {
         for lab in &l.labels {
             if let Some((px, depth)) = camera.project(lab.pos) {
                 if (0.0..=1.0).contains(&depth) && px[0] >= 0.0 && px[0] < w && px[1] >= 0.0 && px[1] < h {
@@ -138,25 +139,32 @@ pub fn draw(img: &mut RgbaImage, scene: &Scene, camera: &Camera, title: &str, la
         .flat_map(|l| l.legend.iter().map(|e| (&e.color, if zh { e.zh.as_str() } else { e.en.as_str() })))
         .collect();
     let ramps: Vec<_> = scene.layers.iter().filter_map(|l| l.ramp.as_ref()).collect();
-    if !entries.is_empty() || !ramps.is_empty() {
-        let line_h = small + 5.0;
-        let text_w = entries
-            .iter()
-            .map(|(_, t)| p.text_width(t, small))
-            .fold(p.text_width(if zh { "图例" } else { "Legend" }, small), f32::max);
-        let box_w = (text_w + 34.0).max(150.0);
-        let box_h = line_h * (entries.len() as f32 + 1.5) + ramps.len() as f32 * (line_h * 2.6);
+    if w >= 640.0 && (!entries.is_empty() || !ramps.is_empty()) {
+        // Columns as needed so the legend never runs off the image; none on thumbnails.
+        let fs = (small * 0.9).max(9.0);
+        let line_h = fs + 4.0;
+        let ramp_h = line_h * 2.6;
+        let avail = (h - 30.0 - ramps.len() as f32 * ramp_h - line_h * 1.5).max(line_h);
+        let per_col = ((avail / line_h).floor() as usize).max(1);
+        let cols = entries.len().div_ceil(per_col).max(1);
+        let rows = entries.len().min(per_col);
+        let text_w = entries.iter().map(|(_, t)| p.text_width(t, fs)).fold(0.0, f32::max);
+        let col_w = text_w + 30.0;
+        let box_w = (col_w * cols as f32 + 8.0).max(150.0);
+        let box_h = line_h * (rows as f32 + 1.5) + ramps.len() as f32 * ramp_h;
         let (x0, y0) = (w - box_w - 10.0, 10.0);
         p.rect(img, x0 as i32, y0 as i32, box_w as i32, box_h as i32, [255, 255, 255, 215]);
-        p.text(img, x0 + 8.0, y0 + 4.0, small, INK, if zh { "图例" } else { "Legend" });
-        let mut y = y0 + 4.0 + line_h * 1.2;
-        for (c, t) in entries {
-            p.rect(img, (x0 + 8.0) as i32, (y + 2.0) as i32, 16, (small - 2.0) as i32, to_u8([c[0], c[1], c[2], 1.0]));
-            p.text(img, x0 + 30.0, y, small, INK, t);
-            y += line_h;
+        p.text(img, x0 + 8.0, y0 + 4.0, fs, INK, if zh { "图例" } else { "Legend" });
+        let top = y0 + 4.0 + line_h * 1.2;
+        for (i, (c, t)) in entries.iter().enumerate() {
+            let (col, row) = (i / per_col, i % per_col);
+            let (x, y) = (x0 + 8.0 + col as f32 * col_w, top + row as f32 * line_h);
+            p.rect(img, x as i32, (y + 2.0) as i32, 14, (fs - 2.0) as i32, to_u8([c[0], c[1], c[2], 1.0]));
+            p.text(img, x + 20.0, y, fs, INK, t);
         }
+        let mut y = top + rows as f32 * line_h;
         for r in ramps {
-            p.text(img, x0 + 8.0, y, small, INK, if zh { &r.title_zh } else { &r.title_en });
+            p.text(img, x0 + 8.0, y, fs, INK, if zh { &r.title_zh } else { &r.title_en });
             y += line_h;
             let bar_w = box_w - 16.0;
             for i in 0..bar_w as i32 {
@@ -165,14 +173,13 @@ pub fn draw(img: &mut RgbaImage, scene: &Scene, camera: &Camera, title: &str, la
                 let a = r.colors.get(k).copied().unwrap_or([0.5; 4]);
                 let b = r.colors.get(k + 1).copied().unwrap_or(a);
                 let c = [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f, 1.0];
-                p.rect(img, (x0 + 8.0) as i32 + i, y as i32, 1, (small * 0.7) as i32, to_u8(c));
+                p.rect(img, (x0 + 8.0) as i32 + i, y as i32, 1, (fs * 0.7) as i32, to_u8(c));
             }
-            y += small * 0.8;
-            let lo = format!("{:.4} {}", r.min, r.unit);
-            let hi = format!("{:.4} {}", r.max, r.unit);
-            let (lo, hi) = (trim_num(&lo), trim_num(&hi));
-            p.text(img, x0 + 8.0, y, small * 0.85, INK, &lo);
-            p.text(img, x0 + box_w - 8.0 - p.text_width(&hi, small * 0.85), y, small * 0.85, INK, &hi);
+            y += fs * 0.8;
+            let lo = trim_num(&format!("{:.4} {}", r.min, r.unit));
+            let hi = trim_num(&format!("{:.4} {}", r.max, r.unit));
+            p.text(img, x0 + 8.0, y, fs * 0.85, INK, &lo);
+            p.text(img, x0 + box_w - 8.0 - p.text_width(&hi, fs * 0.85), y, fs * 0.85, INK, &hi);
             y += line_h * 0.8;
         }
     }

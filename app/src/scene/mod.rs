@@ -41,8 +41,9 @@ pub struct Mesh {
     pub indices: Vec<u32>,
 }
 
+#[cfg(test)]
 impl Mesh {
-    /// Append another mesh.
+    /// Append another mesh (tests build scenes from pieces).
     pub fn extend(&mut self, other: &Mesh) {
         let base = self.vertices.len() as u32;
         self.vertices.extend_from_slice(&other.vertices);

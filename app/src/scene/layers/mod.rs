@@ -161,4 +161,32 @@ mod tests {
             assert_eq!(f.legend.iter().any(|e| e.en == "major finding"), major);
         }
     }
+
+    /// The open-pit sample: the latest scan streamed into tiles within `max_points`.
+    #[test]
+    fn open_pit_sample_scene() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/open-pit");
+        let survey = minehaz_core::io::package::read_package(&dir).expect("sample reads");
+        if survey.point_clouds.is_empty() {
+            eprintln!("no point clouds: run `cargo run --bin gen-samples -- --only open-pit --pointclouds-only`");
+            return;
+        }
+        let options = SceneOptions { layers: vec!["pointcloud".into(), "workings".into()], max_points: 100_000 };
+        let scene = prepare(&survey, None, &options);
+        for l in &scene.layers {
+            println!(
+                "{:<12} opaque {:>6} v | points {:>7} in {:>3} chunks | labels {:>3}",
+                l.name,
+                l.opaque.vertices.len(),
+                l.point_chunks.iter().map(|c| c.points.len()).sum::<usize>(),
+                l.point_chunks.len(),
+                l.labels.len()
+            );
+        }
+        let pc = scene.layers.iter().find(|l| l.name == "pointcloud").expect("pointcloud layer");
+        let n: usize = pc.point_chunks.iter().map(|c| c.points.len()).sum();
+        assert!(n <= 100_000 && n > 50_000, "{n}");
+        assert!(pc.name_zh.contains("2026-09-15"), "the latest epoch: {}", pc.name_zh);
+        assert!(scene.layers.iter().all(|l| l.name == "pointcloud" || l.name == "workings"));
+    }
 }

@@ -1,0 +1,86 @@
+//! `minehaz render` headless on the software rasteriser (lavapipe): small golden images of the
+//! sample mine in plan, 3D and section, compared within one tolerance (set here, once).
+//! `UPDATE_GOLDENS=1 cargo test --test e2e render` rewrites them; look at them before committing.
+
+use crate::common::*;
+
+/// The tolerance for every golden image: the mean absolute difference per channel (0–255) and
+/// the share of pixels differing by more than 48 in any channel.
+const MEAN_ABS_DIFF_MAX: f64 = 2.0;
+const CHANGED_PIXELS_MAX: f64 = 0.01;
+
+fn compare(name: &str, args: &[&str]) {
+    let d = tempfile::tempdir().expect("tmp");
+    let out = d.path().join(format!("{name}.png"));
+    let mine = sample("coal-mine");
+    let mut all = vec!["render", p(&mine), "--size", "480x300", "--as-of", "2026-11-29", "--out", p(&out)];
+    all.extend_from_slice(args);
+    let o = minehaz(&all);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let golden = repo().join("tests/e2e/golden").join(format!("{name}.png"));
+    if std::env::var("UPDATE_GOLDENS").is_ok() {
+        std::fs::copy(&out, &golden).expect("update golden");
+        return;
+    }
+    let a = image::open(&out).expect("rendered").to_rgba8();
+    let b = image::open(&golden)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDENS=1 creates it)", golden.display()))
+        .to_rgba8();
+    assert_eq!(a.dimensions(), b.dimensions());
+    let (mut sum, mut changed) = (0u64, 0usize);
+    for (x, y) in a.pixels().zip(b.pixels()) {
+        let diffs: Vec<u64> = (0..3).map(|k| u64::from(x.0[k].abs_diff(y.0[k]))).collect();
+        sum += diffs.iter().sum::<u64>();
+        changed += usize::from(diffs.iter().any(|d| *d > 48));
+    }
+    let n = f64::from(a.width() * a.height());
+    let mean = sum as f64 / (n * 3.0);
+    let share = changed as f64 / n;
+    assert!(
+        mean <= MEAN_ABS_DIFF_MAX && share <= CHANGED_PIXELS_MAX,
+        "{name}: mean abs diff {mean:.2}, changed pixels {:.2} %",
+        share * 100.0
+    );
+    // Not blank: a real picture has many distinct colours.
+    let mut colours: Vec<[u8; 4]> = a.pixels().map(|p| p.0).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(colours.len() > 50, "{name}: only {} colours", colours.len());
+}
+
+#[test]
+fn golden_plan() {
+    compare("coal_mine_plan", &["--view", "plan"]);
+}
+
+#[test]
+fn golden_3d() {
+    compare("coal_mine_3d", &["--view", "3d", "--azimuth", "210", "--elevation", "35"]);
+}
+
+#[test]
+fn golden_section() {
+    compare(
+        "coal_mine_section",
+        &["--view", "section", "--section", "482000,4050300,485600,4050300", "--section-width", "200"],
+    );
+}
+
+#[test]
+fn bad_render_arguments_exit_2() {
+    let d = tempfile::tempdir().expect("tmp");
+    let out = d.path().join("x.png");
+    for args in [
+        vec!["--view", "section"],
+        vec!["--view", "sideways"],
+        vec!["--size", "huge"],
+        vec!["--view", "section", "--section", "1,2,1,2"],
+    ] {
+        let mine = sample("coal-mine");
+        let mut all = vec!["render", p(&mine), "--out", p(&out)];
+        all.extend_from_slice(&args);
+        let o = minehaz(&all);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(!out.exists());
+    }
+}
