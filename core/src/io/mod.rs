@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod crs;
 pub mod csv_tables;
+pub mod edit;
 pub mod gdal_vector;
 pub mod grid;
 pub mod layer_import;
