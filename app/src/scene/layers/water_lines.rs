@@ -76,7 +76,21 @@ impl Visualizer for WaterLinesVisualizer {
             };
         let mut legend = Legend::default();
         for d in &derived {
+            if d.name == "heading_cover" {
+                // Allowed advance of covered headings: from the face along the heading.
+                let color = [0.05, 0.65, 0.25, 1.0];
+                for r in &d.records {
+                    let Some(Geom::Line { coords, .. }) = &r.geom else { continue };
+                    if coords.len() == 2 && coords[0] != coords[1] {
+                        l.lines.push(crate::scene::LineVertex { pos: input.local(coords[0]), color });
+                        l.lines.push(crate::scene::LineVertex { pos: input.local(coords[1]), color });
+                        legend.add(color, "允许掘进距离", "allowed advance");
+                    }
+                }
+                continue;
+            }
             let (color, zh, en) = match d.name {
+                "boundary_pillar" => ([0.55, 0.25, 0.65, 1.0], "境界煤柱", "boundary pillar"),
                 "exploration_lines" => (style::exploration_line(), "探水线", "exploration line"),
                 "warning_lines" => (style::warning_line(), "警戒线", "warning line"),
                 "fault_pillars" => (style::fault_pillar(), "断层防隔水煤柱", "fault pillar"),
@@ -86,6 +100,7 @@ impl Visualizer for WaterLinesVisualizer {
                 let Some(Geom::Polygon(p)) = &r.geom else { continue };
                 let span = match d.name {
                     "fault_pillars" => source_span(s, "fault", text(r, "fault_id")),
+                    "boundary_pillar" => ZRange::default(),
                     _ => source_span(s, text(r, "source_kind"), text(r, "source_id")),
                 };
                 let n = l.lines.len();
