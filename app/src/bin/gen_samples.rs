@@ -1927,44 +1927,9 @@ fn plan(line: &[[f64; 3]]) -> Vec<P2> {
     line.iter().map(|p| [p[0], p[1]]).collect()
 }
 
-// 3D segment distance (Ericson, Real-Time Collision Detection, 5.1.9).
+// 3D segment distance: the same function the rules use.
 fn seg_seg3(p1: [f64; 3], q1: [f64; 3], p2: [f64; 3], q2: [f64; 3]) -> f64 {
-    let sub = |a: [f64; 3], b: [f64; 3]| [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-    let dot = |a: [f64; 3], b: [f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-    let (d1, d2, r) = (sub(q1, p1), sub(q2, p2), sub(p1, p2));
-    let (a, e, f) = (dot(d1, d1), dot(d2, d2), dot(d2, r));
-    let (s, t);
-    if a <= 1e-12 && e <= 1e-12 {
-        s = 0.0;
-        t = 0.0;
-    } else if a <= 1e-12 {
-        s = 0.0;
-        t = (f / e).clamp(0.0, 1.0);
-    } else {
-        let c = dot(d1, r);
-        if e <= 1e-12 {
-            t = 0.0;
-            s = (-c / a).clamp(0.0, 1.0);
-        } else {
-            let b = dot(d1, d2);
-            let denom = a * e - b * b;
-            let mut s0 = if denom > 1e-12 { ((b * f - c * e) / denom).clamp(0.0, 1.0) } else { 0.0 };
-            let mut t0 = (b * s0 + f) / e;
-            if t0 < 0.0 {
-                t0 = 0.0;
-                s0 = (-c / a).clamp(0.0, 1.0);
-            } else if t0 > 1.0 {
-                t0 = 1.0;
-                s0 = ((b - c) / a).clamp(0.0, 1.0);
-            }
-            s = s0;
-            t = t0;
-        }
-    }
-    let c1 = [p1[0] + d1[0] * s, p1[1] + d1[1] * s, p1[2] + d1[2] * s];
-    let c2 = [p2[0] + d2[0] * t, p2[1] + d2[1] * t, p2[2] + d2[2] * t];
-    let d = sub(c1, c2);
-    dot(d, d).sqrt()
+    minehaz_core::rules::geom::segment_distance_3d(p1, q1, p2, q2)
 }
 
 /// The face of an active heading (last vertex) or longwall (last segment), as 1 or 2 points.

@@ -221,18 +221,7 @@ mod tests {
     use chrono::NaiveDate;
     use geo_types::polygon;
 
-    fn working(id: &str, kind: WorkingKind, status: WorkingStatus, line: &[[f64; 3]]) -> Working {
-        Working {
-            id: id.into(),
-            name: None,
-            kind,
-            status,
-            seam: None,
-            declared: Some(true),
-            updated: None,
-            line: line.to_vec(),
-        }
-    }
+    use crate::rules::pillars::testkit::working;
 
     /// An active heading driven north whose face is at (x, y, z).
     fn heading(id: &str, x: f64, y: f64, z: f64) -> Working {

@@ -148,18 +148,7 @@ mod tests {
         }
     }
 
-    fn working(id: &str, kind: WorkingKind, status: WorkingStatus, line: &[[f64; 3]]) -> Working {
-        Working {
-            id: id.into(),
-            name: None,
-            kind,
-            status,
-            seam: None,
-            declared: Some(true),
-            updated: None,
-            line: line.to_vec(),
-        }
-    }
+    use crate::rules::pillars::testkit::working;
 
     /// An active heading whose face is at (x, 50, z), driven from the west.
     fn heading(x: f64, z: f64) -> Working {

@@ -348,18 +348,7 @@ mod tests {
         polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)]
     }
 
-    fn working(id: &str, kind: WorkingKind, status: WorkingStatus, line: &[[f64; 3]]) -> Working {
-        Working {
-            id: id.into(),
-            name: None,
-            kind,
-            status,
-            seam: None,
-            declared: Some(true),
-            updated: None,
-            line: line.to_vec(),
-        }
-    }
+    use crate::rules::pillars::testkit::working;
 
     /// An active heading driven east along y = 0 whose face is at x.
     fn heading(id: &str, x: f64) -> Working {
