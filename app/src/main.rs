@@ -5,6 +5,7 @@
 mod cmd;
 mod render;
 mod scene;
+mod view;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use minehaz_core::i18n::{set_lang, tr, Lang};
@@ -160,6 +161,29 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// 交互式三维查看器：图层、检查发现、拾取、分区标注、测量 / Interactive viewer: layers, findings, picking, zone marking, measuring
+    View {
+        /// 调查数据包目录或 .gpkg 工程文件（可在窗口中打开）/ survey folder or .gpkg store (or open one in the window)
+        survey: Option<PathBuf>,
+        /// 检查日期 YYYY-MM-DD（默认今天）/ as-of date (default: today)
+        #[arg(long)]
+        as_of: Option<String>,
+        /// 初始视图 / starting view: plan | 3d | section
+        #[arg(long, default_value = "3d", hide = true)]
+        view: String,
+        /// 剖面线 / section line x1,y1,x2,y2 (mine CRS)
+        #[arg(long, allow_hyphen_values = true, hide = true)]
+        section: Option<String>,
+        /// 场景绘出后截图保存为 PNG 并退出 / save a screenshot once the scene is drawn, then exit
+        #[arg(long, hide = true)]
+        screenshot: Option<PathBuf>,
+        /// 环绕 N 帧并输出平均帧时间后退出 / orbit N frames, print the mean frame time, exit
+        #[arg(long, default_value_t = 0, hide = true)]
+        bench_frames: usize,
+        /// 窗口尺寸 / window size WxH
+        #[arg(long, default_value = "1600x1000", hide = true)]
+        size: String,
+    },
     /// 审计记录 / Audit log
     Audit {
         #[command(subcommand)]
@@ -230,6 +254,9 @@ fn main() -> ExitCode {
         }),
         Command::Bench { segments, polygons, fixes, repeat, write, join_only, data } => {
             cmd::bench::run(&cmd::bench::Args { segments, polygons, fixes, repeat, write, join_only, data })
+        }
+        Command::View { survey, as_of, view, section, screenshot, bench_frames, size } => {
+            cmd::view::run(&cmd::view::Args { survey, as_of, view, section, screenshot, bench_frames, size })
         }
         Command::Audit { action: AuditCmd::Verify { file } } => cmd::audit::verify(&file),
         Command::Audit { action: AuditCmd::Log { file } } => cmd::audit::log(&file),

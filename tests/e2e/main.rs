@@ -8,3 +8,4 @@ mod common;
 mod real_data;
 mod render;
 mod samples;
+mod view;

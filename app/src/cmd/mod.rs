@@ -8,6 +8,7 @@ pub mod import;
 pub mod import_layer;
 pub mod info;
 pub mod render;
+pub mod view;
 
 /// Who is acting, for the audit log: the given author, else $USER, else $LOGNAME, else
 /// "unknown".

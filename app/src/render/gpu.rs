@@ -118,15 +118,22 @@ impl Gpu {
             )
         })?;
         let adapter_info = adapter.get_info();
-        let limits = adapter.limits();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("minehaz"),
             required_features: wgpu::Features::empty(),
-            required_limits: limits.clone(),
+            required_limits: adapter.limits(),
             ..Default::default()
         }))
         .with_context(|| format!("cannot open the graphics device on {}", adapter_info.name))?;
+        Self::from_device(&adapter, device, queue)
+    }
 
+    /// Build the pipelines on a device someone else opened (the viewer shares eframe's device,
+    /// so a rendered frame is shown as a texture without a readback). The device's own limits
+    /// apply.
+    pub fn from_device(adapter: &wgpu::Adapter, device: wgpu::Device, queue: wgpu::Queue) -> anyhow::Result<Gpu> {
+        let adapter_info = adapter.get_info();
+        let limits = device.limits();
         let msaa = |format| {
             let flags = adapter.get_texture_format_features(format).flags;
             flags.contains(wgpu::TextureFormatFeatureFlags::MULTISAMPLE_X4)
@@ -361,6 +368,26 @@ impl Gpu {
             bail!("rendering failed: {e}");
         }
         Ok(image)
+    }
+
+    /// Render the layers for which `visible(name)` is true into the offscreen colour target and
+    /// return a view of it, without reading it back: the viewer shows it as a texture on the
+    /// same device. The next render of the same size draws into the same texture.
+    pub fn render_to_texture(
+        &self,
+        scene: &GpuScene,
+        camera: &Camera,
+        visible: &dyn Fn(&str) -> bool,
+    ) -> anyhow::Result<wgpu::TextureView> {
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let targets = self.targets(camera)?;
+        let targets = targets.as_ref().context("render targets")?;
+        self.draw(scene, camera, visible, targets);
+        let view = targets.color_view.clone();
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            bail!("rendering failed: {e}");
+        }
+        Ok(view)
     }
 
     /// Render `frames` frames (at least one) of every layer and return the mean time per frame:
@@ -671,7 +698,13 @@ impl Targets {
             })
         };
         let attachment = wgpu::TextureUsages::RENDER_ATTACHMENT;
-        let color = texture("colour", COLOR_FORMAT, 1, attachment | wgpu::TextureUsages::COPY_SRC);
+        // TEXTURE_BINDING: the viewer samples it (`Gpu::render_to_texture`).
+        let color = texture(
+            "colour",
+            COLOR_FORMAT,
+            1,
+            attachment | wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::TEXTURE_BINDING,
+        );
         let color_view = color.create_view(&Default::default());
         let msaa = (sample_count > 1)
             .then(|| texture("colour msaa", COLOR_FORMAT, sample_count, attachment).create_view(&Default::default()));

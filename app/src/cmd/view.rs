@@ -1,0 +1,121 @@
+//! `minehaz view [SURVEY] [--as-of DATE]`: the interactive viewer (an eframe window; see
+//! `crate::view`). Hidden options for checks without a person at the screen:
+//! `--screenshot FILE --view plan|3d|section [--section x1,y1,x2,y2]` saves the window once the
+//! scene is drawn and exits; `--bench-frames N` orbits N frames and prints the mean frame time.
+
+use crate::view::{self, orbit::Mode, Options};
+use minehaz_core::i18n::tr;
+use minehaz_core::{text, Location};
+use std::path::PathBuf;
+
+pub struct Args {
+    pub survey: Option<PathBuf>,
+    pub as_of: Option<String>,
+    pub view: String,
+    pub section: Option<String>,
+    pub screenshot: Option<PathBuf>,
+    pub bench_frames: usize,
+    pub size: String,
+}
+
+fn bad(field: &str, t: minehaz_core::i18n::Text) -> anyhow::Error {
+    minehaz_core::Error::at(Location::default().field(field), t).into()
+}
+
+/// Mesa's window-system code complains on stderr when XDG_RUNTIME_DIR is unset (Xvfb, CI):
+/// point it at a private folder. Called before any thread is started.
+fn quiet_mesa() {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        let dir = std::env::temp_dir().join(format!("minehaz-xdg-{}", std::process::id()));
+        if std::fs::create_dir_all(&dir).is_ok() {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+            }
+            std::env::set_var("XDG_RUNTIME_DIR", &dir);
+        }
+    }
+}
+
+fn options(a: &Args) -> anyhow::Result<Options> {
+    let as_of = match &a.as_of {
+        None => chrono::Local::now().date_naive(),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| bad("--as-of", text!("日期格式无效: \"{}\"", "invalid date \"{}\"", s)))?,
+    };
+    let mode = match a.view.as_str() {
+        "plan" => Mode::Plan,
+        "3d" => Mode::ThreeD,
+        "section" => Mode::Section,
+        other => {
+            return Err(bad(
+                "--view",
+                text!("未知视图 {}（plan、3d、section）", "unknown view {} (plan, 3d, section)", other),
+            ))
+        }
+    };
+    let section = match &a.section {
+        None => None,
+        Some(s) => {
+            let v: Vec<f64> = s.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            match v[..] {
+                [x1, y1, x2, y2] if (x1, y1) != (x2, y2) => Some([x1, y1, x2, y2]),
+                _ => return Err(bad("--section", text!("剖面线无效: {}", "invalid section line: {}", s))),
+            }
+        }
+    };
+    if let Some(p) = &a.survey {
+        if !p.exists() {
+            return Err(minehaz_core::Error::io(p, std::io::Error::from(std::io::ErrorKind::NotFound)).into());
+        }
+    }
+    Ok(Options {
+        survey: a.survey.clone(),
+        as_of,
+        author: super::author(None),
+        mode,
+        section,
+        screenshot: a.screenshot.clone(),
+        bench_frames: a.bench_frames,
+    })
+}
+
+/// A section through the middle of the survey, west to east, when `--view section` has no line.
+fn default_section(o: &mut Options) {
+    if o.mode != Mode::Section || o.section.is_some() {
+        return;
+    }
+    if let Some(b) = o.survey.as_deref().and_then(|p| minehaz_core::io::open(p).ok()).and_then(|s| {
+        s.layers.summaries().into_iter().filter_map(|x| x.bounds).reduce(|a, b| {
+            [a[0].min(b[0]), a[1].min(b[1]), a[2].min(b[2]), a[3].max(b[3]), a[4].max(b[4]), a[5].max(b[5])]
+        })
+    }) {
+        let y = (b[1] + b[4]) / 2.0;
+        o.section = Some([b[0], y, b[3], y]);
+    }
+}
+
+pub fn run(a: &Args) -> anyhow::Result<u8> {
+    let mut o = options(a)?;
+    default_section(&mut o);
+    let (w, h) = a
+        .size
+        .split_once(['x', 'X'])
+        .and_then(|(w, h)| Some((w.trim().parse::<f32>().ok()?, h.trim().parse::<f32>().ok()?)))
+        .filter(|(w, h)| (320.0..=8192.0).contains(w) && (240.0..=8192.0).contains(h))
+        .ok_or_else(|| bad("--size", text!("尺寸无效: {}", "invalid size {}", a.size)))?;
+    quiet_mesa();
+    let mut native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_title(view::title(None)).with_inner_size([w, h]),
+        renderer: eframe::Renderer::Wgpu,
+        ..Default::default()
+    };
+    if a.bench_frames > 0 {
+        // Frame times are measured without waiting for a display refresh.
+        native.wgpu_options.surface.present_mode = wgpu::PresentMode::AutoNoVsync;
+    }
+    eframe::run_native(&view::title(None), native, Box::new(move |cc| Ok(Box::new(view::ViewerApp::new(cc, o)))))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", tr("无法打开窗口", "cannot open the window")))?;
+    Ok(0)
+}

@@ -1,0 +1,495 @@
+//! The viewer's state and logic, separate from drawing: the opened survey with its check report
+//! and prepared scene, layer styles, the camera, the tool in use, the selection, the zone being
+//! marked and its form, the section line and the measurement. Every method calls core for the
+//! rules and the edits (CONVENTIONS 9); a test drives it without a window.
+
+use super::marking::{self, ZoneForm};
+use super::orbit::{Mode, SectionLine, ViewCamera};
+use super::pick::{self, Catalog, FeatureRef};
+use crate::scene::{self, Mesh, Scene, SceneLayer, SceneOptions};
+use anyhow::Context;
+use chrono::NaiveDate;
+use glam::Vec3;
+use minehaz_core::i18n::{lang, Text};
+use minehaz_core::io::{audit, edit};
+use minehaz_core::rules::{Report, Severity};
+use minehaz_core::Survey;
+use std::path::{Path, PathBuf};
+
+/// What a click in the viewport does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// Pick features (attribute panel).
+    Select,
+    /// Two clicks in plan: the section line.
+    Section,
+    /// Clicks in plan: the vertices of a new zone.
+    MarkZone,
+    /// Clicks: plan distance and area, or 3D distance between two points.
+    Measure,
+}
+
+/// How one scene layer is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerStyle {
+    pub name: String,
+    pub name_zh: String,
+    pub visible: bool,
+    /// 0..1, multiplies every vertex alpha (opaque surfaces become translucent below 1).
+    pub opacity: f32,
+    /// Linear RGB replacing the layer's colours; None keeps them.
+    pub color: Option<[f32; 3]>,
+    /// The layer's representative colour (linear RGBA): legend, lines or surfaces.
+    pub swatch: [f32; 4],
+}
+
+impl LayerStyle {
+    fn new(l: &SceneLayer) -> Self {
+        let swatch = l
+            .legend
+            .first()
+            .map(|e| e.color)
+            .or_else(|| l.lines.first().map(|v| v.color))
+            .or_else(|| l.translucent.vertices.first().map(|v| v.color))
+            .or_else(|| l.opaque.vertices.first().map(|v| v.color))
+            .or_else(|| l.point_chunks.iter().find_map(|c| c.points.first()).map(|v| v.color))
+            .unwrap_or([0.5, 0.5, 0.5, 1.0]);
+        Self { name: l.name.clone(), name_zh: l.name_zh.clone(), visible: true, opacity: 1.0, color: None, swatch }
+    }
+
+    /// Is it drawn as prepared?
+    pub fn is_plain(&self) -> bool {
+        self.opacity >= 0.999 && self.color.is_none()
+    }
+}
+
+/// A message in the status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub error: bool,
+    pub text: String,
+}
+
+/// An opened survey: the model, its check, the prepared scene and the pick catalog.
+pub struct Loaded {
+    pub path: PathBuf,
+    pub survey: Survey,
+    pub report: Report,
+    pub scene: Scene,
+    pub catalog: Catalog,
+    /// Vertices a new zone snaps to (world x, y).
+    pub snap_vertices: Vec<[f64; 2]>,
+}
+
+impl Loaded {
+    /// Is it a project store (edits possible)?
+    pub fn is_store(&self) -> bool {
+        is_store(&self.path)
+    }
+}
+
+/// Does this path name a GeoPackage project store?
+pub fn is_store(path: &Path) -> bool {
+    !path.is_dir() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+}
+
+/// Everything the viewer knows and does.
+pub struct AppState {
+    pub as_of: NaiveDate,
+    /// The author of edits (the form's default; deletions).
+    pub author: String,
+    /// The path box.
+    pub path_input: String,
+    pub loaded: Option<Loaded>,
+    /// Bumped when the data (and so the scene) change.
+    pub data_generation: u64,
+    /// Bumped when opacity or colour change (the scene is re-styled and uploaded again).
+    pub style_generation: u64,
+    pub layers: Vec<LayerStyle>,
+    pub cam: ViewCamera,
+    pub tool: Tool,
+    /// Picked features, best first; `active` is the one the attribute panel shows.
+    pub selection: Vec<FeatureRef>,
+    pub active: usize,
+    pub selected_finding: Option<usize>,
+    /// Vertices of the zone being marked (world x, y).
+    pub draft: Vec<[f64; 2]>,
+    pub form: Option<ZoneForm>,
+    /// A zone whose deletion awaits confirmation.
+    pub confirm_delete: Option<String>,
+    pub section_points: Vec<[f64; 2]>,
+    /// Full width of the section slab, m.
+    pub section_width_m: f32,
+    pub measure: Vec<[f64; 3]>,
+    pub message: Option<Message>,
+}
+
+impl AppState {
+    pub fn new(as_of: NaiveDate, author: String) -> Self {
+        Self {
+            as_of,
+            author,
+            path_input: String::new(),
+            loaded: None,
+            data_generation: 0,
+            style_generation: 0,
+            layers: Vec::new(),
+            cam: ViewCamera::new([[-1.0; 3], [1.0; 3]], Mode::ThreeD),
+            tool: Tool::Select,
+            selection: Vec::new(),
+            active: 0,
+            selected_finding: None,
+            draft: Vec::new(),
+            form: None,
+            confirm_delete: None,
+            section_points: Vec::new(),
+            section_width_m: 100.0,
+            measure: Vec::new(),
+            message: None,
+        }
+    }
+
+    pub fn info(&mut self, zh: &str, en: &str) {
+        self.message = Some(Message { error: false, text: Text::new(zh, en).get(lang()).to_string() });
+    }
+
+    pub fn error(&mut self, e: &anyhow::Error) {
+        self.message = Some(Message { error: true, text: format!("{e:#}") });
+    }
+
+    /// Open a survey folder or project store; on failure the current one stays and the error
+    /// is returned (and shown).
+    pub fn open(&mut self, path: &Path) -> anyhow::Result<()> {
+        let r = self.load(path, false);
+        match &r {
+            Ok(()) => {
+                self.path_input = path.display().to_string();
+                self.message = None;
+            }
+            Err(e) => self.error(e),
+        }
+        r
+    }
+
+    /// Read the current survey again (after an edit): keeps the camera, styles and tool.
+    pub fn reload(&mut self) -> anyhow::Result<()> {
+        let path = self.loaded.as_ref().map(|l| l.path.clone()).context("nothing is open")?;
+        self.load(&path, true)
+    }
+
+    fn load(&mut self, path: &Path, keep_view: bool) -> anyhow::Result<()> {
+        let survey = minehaz_core::io::open(path)?;
+        let report = minehaz_core::rules::check(&survey, self.as_of)?;
+        let scene = scene::prepare(&survey, Some(&report), &SceneOptions::default());
+        let catalog = Catalog::new(&survey);
+        let snap_vertices = catalog.vertices_of(marking::SNAP_LAYERS);
+        let old: Vec<LayerStyle> = std::mem::take(&mut self.layers);
+        self.layers = scene
+            .layers
+            .iter()
+            .map(|l| {
+                let fresh = LayerStyle::new(l);
+                match old.iter().find(|o| o.name == l.name) {
+                    Some(o) => LayerStyle { swatch: fresh.swatch, name_zh: fresh.name_zh, ..o.clone() },
+                    None => fresh,
+                }
+            })
+            .collect();
+        if keep_view {
+            self.cam.bounds = scene.bounds;
+        } else {
+            self.cam = ViewCamera::new(scene.bounds, self.cam.mode);
+            self.selection.clear();
+            self.selected_finding = None;
+            self.draft.clear();
+            self.form = None;
+            self.measure.clear();
+            self.section_points.clear();
+        }
+        self.loaded = Some(Loaded { path: path.to_path_buf(), survey, report, scene, catalog, snap_vertices });
+        self.data_generation += 1;
+        self.style_generation += 1;
+        Ok(())
+    }
+
+    /// The scene origin (world coordinates of local 0, 0, 0).
+    pub fn origin(&self) -> [f64; 3] {
+        self.loaded.as_ref().map_or([0.0; 3], |l| l.scene.origin)
+    }
+
+    pub fn to_world(&self, p: Vec3) -> [f64; 3] {
+        let o = self.origin();
+        [o[0] + f64::from(p.x), o[1] + f64::from(p.y), o[2] + f64::from(p.z)]
+    }
+
+    pub fn to_local(&self, p: [f64; 3]) -> Vec3 {
+        Vec3::from(pick::local(p, self.origin()))
+    }
+
+    pub fn visible(&self, name: &str) -> bool {
+        self.layers.iter().find(|l| l.name == name).is_none_or(|l| l.visible)
+    }
+
+    /// The scene with the layer styles applied (opacity, colour); the prepared scene when every
+    /// layer is plain.
+    pub fn styled_scene(&self) -> Option<Scene> {
+        let l = self.loaded.as_ref()?;
+        let mut s = l.scene.clone();
+        for layer in &mut s.layers {
+            if let Some(st) = self.layers.iter().find(|x| x.name == layer.name).filter(|x| !x.is_plain()) {
+                restyle(layer, st.opacity, st.color);
+            }
+        }
+        Some(s)
+    }
+
+    /// The findings of the report grouped by severity (major first), with their indices.
+    pub fn findings_by_severity(&self) -> Vec<(Severity, Vec<usize>)> {
+        let Some(l) = &self.loaded else { return Vec::new() };
+        [Severity::Major, Severity::Warning]
+            .into_iter()
+            .map(|s| {
+                (s, l.report.findings.iter().enumerate().filter(|(_, f)| f.severity == s).map(|(i, _)| i).collect())
+            })
+            .collect()
+    }
+
+    /// Select finding `i`: centre the view on its location and select its working and feature.
+    pub fn select_finding(&mut self, i: usize) {
+        let Some(l) = &self.loaded else { return };
+        let Some(f) = l.report.findings.get(i) else { return };
+        let refs: Vec<FeatureRef> = [f.working.as_deref(), f.feature.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|id| l.catalog.find_id(id).map(|x| x.r.clone()))
+            .collect();
+        let at = f.at;
+        self.selection = refs;
+        self.active = 0;
+        self.selected_finding = Some(i);
+        if let Some(at) = at {
+            let p = self.to_local(at);
+            self.cam.look_at(p);
+        }
+    }
+
+    /// Select what lies at a plan point (world x, y), within `tol_m` for points and lines.
+    pub fn select_plan(&mut self, p: [f64; 2], tol_m: f64) {
+        self.selection = self.loaded.as_ref().map(|l| l.catalog.pick_plan(p, tol_m)).unwrap_or_default();
+        self.active = 0;
+        self.selected_finding = None;
+    }
+
+    pub fn select(&mut self, refs: Vec<FeatureRef>) {
+        self.selection = refs;
+        self.active = 0;
+        self.selected_finding = None;
+    }
+
+    /// The feature the attribute panel shows.
+    pub fn active_feature(&self) -> Option<&pick::Feature> {
+        let r = self.selection.get(self.active)?;
+        self.loaded.as_ref()?.catalog.get(r)
+    }
+
+    /// Add a vertex of the zone being marked, snapped to an existing vertex within `tol_m`.
+    /// Clicking the first vertex again (once there are three) closes the polygon and opens the
+    /// form. Returns the vertex as placed.
+    pub fn add_vertex(&mut self, p: [f64; 2], tol_m: f64) -> [f64; 2] {
+        if self.draft.len() >= 3 {
+            let first = self.draft[0];
+            if (first[0] - p[0]).hypot(first[1] - p[1]) <= tol_m {
+                self.close_draft();
+                return first;
+            }
+        }
+        let snapped = match &self.loaded {
+            Some(l) => marking::snap(p, &l.snap_vertices, tol_m),
+            None => p,
+        };
+        self.draft.push(snapped);
+        snapped
+    }
+
+    /// Close the zone being marked and open its form (three vertices at least).
+    pub fn close_draft(&mut self) -> bool {
+        if self.draft.len() < 3 {
+            return false;
+        }
+        self.form = Some(ZoneForm::new(std::mem::take(&mut self.draft), self.author.clone()));
+        true
+    }
+
+    /// Open the form for an existing zone.
+    pub fn start_edit(&mut self, id: &str) -> bool {
+        let zone = self.loaded.as_ref().and_then(|l| l.survey.layers.zones.iter().find(|z| z.id == id).cloned());
+        match zone {
+            Some(z) => {
+                self.form = Some(ZoneForm::edit(&z, self.author.clone()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn store(&self) -> anyhow::Result<PathBuf> {
+        let l = self.loaded.as_ref().context("nothing is open")?;
+        if !l.is_store() {
+            return Err(minehaz_core::Error::at(
+                minehaz_core::Location::file(&l.path),
+                minehaz_core::text!(
+                    "只能在 .gpkg 工程文件中标注分区；请先运行 minehaz import 导入",
+                    "marking zones needs a .gpkg project store: run minehaz import first"
+                ),
+            )
+            .into());
+        }
+        Ok(l.path.clone())
+    }
+
+    /// Save the form: a new zone (`edit::add_zone`) or changes to an existing one
+    /// (`edit::update_zone`), each in one transaction with an audit row; then read the store
+    /// again, check it again and prepare the scene again, so the findings update at once. The
+    /// saved zone is selected.
+    pub fn finish_zone(&mut self, form: &ZoneForm) -> anyhow::Result<audit::Entry> {
+        let store = self.store()?;
+        let l = self.loaded.as_ref().context("nothing is open")?;
+        let id = form.editing.clone().unwrap_or_else(|| edit::next_zone_id(&l.survey));
+        let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+        let zone = form.to_zone(&id, &today).map_err(|t| anyhow::anyhow!(t.get(lang()).to_string()))?;
+        let who = form.author.trim().to_string();
+        let entry = if form.editing.is_some() {
+            edit::update_zone(&store, &zone, &who, &crate::cmd::now())?
+        } else {
+            edit::add_zone(&store, &zone, &who, &crate::cmd::now())?
+        };
+        self.form = None;
+        self.reload()?;
+        self.select(vec![FeatureRef { layer: "zones".into(), id }]);
+        Ok(entry)
+    }
+
+    /// Delete a zone (`edit::delete_zone`, audited), then reload and check again.
+    pub fn delete_zone(&mut self, id: &str) -> anyhow::Result<audit::Entry> {
+        let store = self.store()?;
+        let entry = edit::delete_zone(&store, id, &self.author, &crate::cmd::now())?;
+        self.confirm_delete = None;
+        self.form = None;
+        self.selection.retain(|r| !(r.layer == "zones" && r.id == id));
+        self.active = 0;
+        self.reload()?;
+        Ok(entry)
+    }
+
+    /// A click with the section tool (world x, y): the second one sets the section line and
+    /// shows the section.
+    pub fn add_section_point(&mut self, p: [f64; 2]) {
+        self.section_points.push(p);
+        if self.section_points.len() >= 2 {
+            let (a, b) = (self.section_points[0], self.section_points[1]);
+            self.section_points.clear();
+            if (a[0] - b[0]).hypot(a[1] - b[1]) < 1e-3 {
+                return;
+            }
+            let (la, lb) = (self.to_local([a[0], a[1], 0.0]), self.to_local([b[0], b[1], 0.0]));
+            self.cam.set_section(SectionLine {
+                a: [la.x, la.y],
+                b: [lb.x, lb.y],
+                half_width_m: self.section_width_m / 2.0,
+            });
+            self.cam.mode = Mode::Section;
+        }
+    }
+
+    /// Change the slab width of the current section.
+    pub fn set_section_width(&mut self, width_m: f32) {
+        self.section_width_m = width_m.max(1.0);
+        if let Some(s) = &mut self.cam.section {
+            s.half_width_m = self.section_width_m / 2.0;
+        }
+    }
+
+    /// A measuring click (world point).
+    pub fn add_measure_point(&mut self, p: [f64; 3]) {
+        if self.cam.is_3d() && self.measure.len() >= 2 {
+            self.measure.clear();
+        }
+        self.measure.push(p);
+    }
+
+    /// Switch tools, dropping unfinished input of the others.
+    pub fn set_tool(&mut self, tool: Tool) {
+        if tool != self.tool {
+            self.draft.clear();
+            self.section_points.clear();
+            self.measure.clear();
+            self.tool = tool;
+        }
+    }
+}
+
+/// Apply an opacity and a colour to a prepared layer: colours replaced, alphas multiplied, and
+/// opaque surfaces moved to the translucent ones (sorted and blended) below full opacity.
+pub fn restyle(layer: &mut SceneLayer, opacity: f32, color: Option<[f32; 3]>) {
+    let paint = |c: &mut [f32; 4]| {
+        if let Some(k) = color {
+            c[..3].copy_from_slice(&k);
+        }
+        c[3] *= opacity.clamp(0.0, 1.0);
+    };
+    if opacity < 0.999 {
+        let opaque = std::mem::take(&mut layer.opaque);
+        append(&mut layer.translucent, &opaque);
+    }
+    layer.opaque.vertices.iter_mut().for_each(|v| paint(&mut v.color));
+    layer.translucent.vertices.iter_mut().for_each(|v| paint(&mut v.color));
+    layer.lines.iter_mut().for_each(|v| paint(&mut v.color));
+    layer.point_chunks.iter_mut().flat_map(|c| c.points.iter_mut()).for_each(|v| paint(&mut v.color));
+}
+
+fn append(to: &mut Mesh, from: &Mesh) {
+    let base = to.vertices.len() as u32;
+    to.vertices.extend_from_slice(&from.vertices);
+    to.indices.extend(from.indices.iter().map(|i| i + base));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::{LineVertex, MeshVertex};
+
+    #[test]
+    fn restyle_moves_opaque_surfaces_to_translucent_below_full_opacity() {
+        let v = |z: f32| MeshVertex { pos: [0.0, 0.0, z], normal: [0.0, 0.0, 1.0], color: [1.0, 0.0, 0.0, 1.0] };
+        let mut l = SceneLayer {
+            name: "t".into(),
+            opaque: Mesh { vertices: vec![v(0.0), v(1.0), v(2.0)], indices: vec![0, 1, 2] },
+            translucent: Mesh { vertices: vec![v(3.0)], indices: vec![] },
+            lines: vec![LineVertex { pos: [0.0; 3], color: [0.0, 1.0, 0.0, 1.0] }],
+            ..Default::default()
+        };
+        restyle(&mut l, 0.5, Some([0.0, 0.0, 1.0]));
+        assert!(l.opaque.vertices.is_empty());
+        assert_eq!(l.translucent.vertices.len(), 4);
+        assert_eq!(l.translucent.indices, [1, 2, 3]);
+        assert!(l.translucent.vertices.iter().all(|v| v.color == [0.0, 0.0, 1.0, 0.5]));
+        assert_eq!(l.lines[0].color, [0.0, 0.0, 1.0, 0.5]);
+    }
+
+    #[test]
+    fn a_folder_cannot_be_edited_and_says_so() {
+        let mut s = AppState::new(NaiveDate::from_ymd_opt(2026, 11, 29).expect("date"), "tester".into());
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/coal-mine");
+        s.open(&folder).expect("open the sample");
+        let l = s.loaded.as_ref().expect("loaded");
+        assert!(!l.is_store());
+        assert_eq!(l.report.findings.iter().filter(|f| f.severity == Severity::Major).count(), 16);
+        for p in [[482900.0, 4050590.0], [483030.0, 4050590.0], [483030.0, 4050710.0]] {
+            s.add_vertex(p, 1.0);
+        }
+        assert!(s.close_draft());
+        let form = s.form.clone().expect("form");
+        let e = s.finish_zone(&form).expect_err("a folder is not a store");
+        assert!(format!("{e:#}").contains("minehaz import"), "{e:#}");
+    }
+}

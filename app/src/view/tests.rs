@@ -1,0 +1,383 @@
+//! egui_kittest tests of the viewer: the whole eframe app, headless, drawn by egui-wgpu and by
+//! our renderer on the same device (lavapipe in CI). Labels are Chinese (the default language;
+//! no test switches it, since the language is process-wide and tests run in parallel).
+
+use super::orbit::Mode;
+use super::panels::finding_title;
+use super::state::Tool;
+use super::{Options, ViewerApp};
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use minehaz_core::io::{audit, store};
+use minehaz_core::model::ZoneClass;
+use minehaz_core::rules::Severity;
+use std::path::{Path, PathBuf};
+
+fn coal_mine() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/coal-mine")
+}
+
+fn as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("date")
+}
+
+fn harness(path: &Path, mode: Mode) -> Harness<'static, ViewerApp> {
+    harness_with(Some(path), mode)
+}
+
+fn harness_with(path: Option<&Path>, mode: Mode) -> Harness<'static, ViewerApp> {
+    let options = Options {
+        survey: path.map(Path::to_path_buf),
+        as_of: as_of(),
+        author: "tester".into(),
+        mode,
+        section: None,
+        screenshot: None,
+        bench_frames: 0,
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1200.0))
+        .with_max_steps(16)
+        .wgpu()
+        .build_eframe(move |cc| ViewerApp::new(cc, options));
+    h.run();
+    h
+}
+
+/// Click at a screen position (points) with the primary button.
+fn click_at(h: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    h.run();
+}
+
+/// Click at a world point (mine CRS x, y) in the plan view.
+fn click_world(h: &mut Harness<'_, ViewerApp>, x: f64, y: f64) {
+    let z = h.state().state.origin()[2];
+    let pos = h.state_mut().world_to_screen([x, y, z]).expect("the point is in view");
+    click_at(h, pos);
+}
+
+/// With `MINEHAZ_VIEW_PNG=DIR`, save the window as DIR/NAME.png (to look at a test's screens).
+fn dump(h: &mut Harness<'_, ViewerApp>, name: &str) {
+    if let Some(dir) = std::env::var_os("MINEHAZ_VIEW_PNG") {
+        let img = h.render().expect("render the window");
+        img.save(Path::new(&dir).join(format!("{name}.png"))).expect("save");
+    }
+}
+
+fn click(h: &mut Harness<'_, ViewerApp>, label: &str) {
+    h.get_by_label(label).click_accesskit();
+    h.run();
+}
+
+fn type_into(h: &mut Harness<'_, ViewerApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn panels_list_the_layers_findings_and_levels_and_the_scene_is_drawn() {
+    let mut h = harness(&coal_mine(), Mode::ThreeD);
+    // The layer tree: every scene layer by its Chinese name, with a checkbox.
+    for name in ["老空区", "含水体", "断层", "井巷工程", "采矿许可范围", "分区(可采/缓采/禁采)", "钻孔", "检查发现"]
+    {
+        h.get_by_role_and_label(Role::CheckBox, name);
+    }
+    let app = h.state();
+    let l = app.state.loaded.as_ref().expect("the sample opened");
+    assert_eq!(app.state.layers.len(), l.scene.layers.len());
+    // Findings by severity: 16 major and 5 warnings as of 2026-11-29, each listed.
+    h.get_by_label("重大问题 (16)");
+    h.get_by_label("警告 (5)");
+    let count = |s| l.report.findings.iter().filter(|f| f.severity == s).count();
+    assert_eq!((count(Severity::Major), count(Severity::Warning)), (16, 5));
+    for f in &l.report.findings {
+        h.get_by_label(&finding_title(f));
+    }
+    // Levels with their drivers.
+    h.get_by_label("水害: 复杂 (complex)");
+    h.get_by_label("goaf_water");
+    h.get_by_label("冲击地压: 强 (strong)");
+
+    // Our renderer drew into egui's device: the viewport is not blank.
+    assert!(app.view.shared_device, "the scene is rendered on eframe's wgpu device");
+    assert!(app.view.renders >= 1);
+    let rect = app.view.rect.expect("viewport");
+    let img = h.render().expect("render the window");
+    let (x0, y0, x1, y1) = (rect.min.x as u32, rect.min.y as u32, rect.max.x as u32, rect.max.y as u32);
+    let coloured = (y0..y1)
+        .step_by(4)
+        .flat_map(|y| (x0..x1).step_by(4).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let p = img.get_pixel(x, y).0;
+            p[0].abs_diff(p[1]) > 40 || p[1].abs_diff(p[2]) > 40
+        })
+        .count();
+    assert!(coloured > 1000, "the scene shows in the viewport ({coloured} coloured samples)");
+
+    // Hiding a layer re-renders; an unchanged frame does not.
+    let renders = h.state().view.renders;
+    h.run();
+    assert_eq!(h.state().view.renders, renders, "no re-render without a change");
+    h.get_by_role_and_label(Role::CheckBox, "老空区").click();
+    h.run();
+    assert!(!h.state().state.visible("goaf"));
+    assert!(h.state().view.renders > renders);
+}
+
+#[test]
+fn clicking_a_finding_flies_to_it_and_selects_its_working_and_feature() {
+    let mut h = harness(&coal_mine(), Mode::Plan);
+    let (i, title, at) = {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let (i, f) =
+            l.report.findings.iter().enumerate().find(|(_, f)| f.rule == "zone.no_mining").expect("W46 → ZN03");
+        (i, finding_title(f), f.at.expect("located"))
+    };
+    h.get_by_label(&title).click();
+    h.run();
+    let app = h.state_mut();
+    assert_eq!(app.state.selected_finding, Some(i));
+    let ids: Vec<&str> = app.state.selection.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["W46", "ZN03"]);
+    // The view is centred on the finding.
+    let rect = app.view.rect.expect("viewport");
+    let p = app.world_to_screen(at).expect("in view");
+    assert!((p - rect.center()).length() < 2.0, "{p:?} vs {:?}", rect.center());
+    // The attribute panel shows the working's fields with units.
+    h.get_by_label("井巷工程 (workings) W46");
+    h.get_by_label("status");
+}
+
+#[test]
+fn marking_editing_and_deleting_a_zone_are_audited_and_change_the_findings() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gpkg = dir.path().join("coal-mine.gpkg");
+    let survey = minehaz_core::io::open(&coal_mine()).expect("sample");
+    store::write_store(&survey, &gpkg, "tester", "2026-11-29T08:00:00+08:00", false).expect("store");
+    let mut h = harness(&gpkg, Mode::Plan);
+    let w16_findings = |h: &Harness<'_, ViewerApp>| -> Vec<String> {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        l.report
+            .findings
+            .iter()
+            .filter(|f| f.working.as_deref() == Some("W16") && f.rule.starts_with("zone."))
+            .map(|f| format!("{} {}", f.rule, f.feature.as_deref().unwrap_or("")))
+            .collect()
+    };
+    assert!(w16_findings(&h).is_empty(), "W16 is covered by its drill holes: no finding");
+
+    // A no-mining zone around the face of the active heading W16 (482965, 4050650).
+    click(&mut h, "标记分区");
+    assert_eq!(h.state().state.tool, Tool::MarkZone);
+    for (x, y) in [(482900.0, 4050590.0), (483030.0, 4050590.0), (483030.0, 4050710.0), (482900.0, 4050710.0)] {
+        click_world(&mut h, x, y);
+    }
+    assert_eq!(h.state().state.draft.len(), 4);
+    click(&mut h, "闭合多边形");
+    assert!(h.state().state.form.is_some(), "the form opens");
+    click(&mut h, "禁采区");
+    click(&mut h, "水害");
+    type_into(&mut h, "划分依据", "W16 迎头前方物探低阻异常");
+    dump(&mut h, "marking-form");
+    click(&mut h, "保存分区");
+    dump(&mut h, "marking-saved");
+    let app = h.state();
+    assert_eq!(app.state.message.as_ref().map(|m| m.error), Some(false), "{:?}", app.state.message);
+
+    // The store holds the zone; the audit log has a second row and verifies.
+    let reopened = minehaz_core::io::open(&gpkg).expect("reopen");
+    let zone = reopened.layers.zones.iter().find(|z| z.id == "ZM-1").expect("the new zone is stored");
+    assert_eq!(zone.class, ZoneClass::NoMining);
+    assert_eq!(zone.basis.as_deref(), Some("W16 迎头前方物探低阻异常"));
+    assert_eq!(zone.author.as_deref(), Some("tester"));
+    let v = audit::verify(&gpkg).expect("verify");
+    assert!(v.ok(), "{:?}", v.breaks);
+    assert_eq!(v.rows, 2);
+    // The check ran again: a new finding for W16, listed in the findings panel.
+    assert_eq!(w16_findings(&h), ["zone.no_mining ZM-1"]);
+    let title = {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let f = l.report.findings.iter().find(|f| f.feature.as_deref() == Some("ZM-1")).expect("finding");
+        finding_title(f)
+    };
+    h.get_by_label(&title);
+    let (majors, zm1) = {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let majors = l.report.findings.iter().filter(|f| f.severity == Severity::Major).count();
+        let zm1: Vec<String> = l
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.feature.as_deref() == Some("ZM-1"))
+            .map(|f| format!("{} {}", f.rule, f.working.as_deref().unwrap_or("")))
+            .collect();
+        (majors, zm1)
+    };
+    assert!(zm1.contains(&"zone.no_mining W16".to_string()), "{zm1:?}");
+    assert_eq!(majors, 16 + zm1.len(), "{zm1:?}");
+    h.get_by_label(&format!("重大问题 ({majors})"));
+
+    // Edit: deferred and untreated → the deferred-zone rule instead.
+    let sel = &h.state().state.selection;
+    assert_eq!(sel.first().map(|r| r.id.as_str()), Some("ZM-1"), "the saved zone is selected");
+    click(&mut h, "编辑分区");
+    click(&mut h, "缓采区");
+    click(&mut h, "未治理");
+    click(&mut h, "保存分区");
+    let reopened = minehaz_core::io::open(&gpkg).expect("reopen");
+    let zone = reopened.layers.zones.iter().find(|z| z.id == "ZM-1").expect("still there");
+    assert_eq!((zone.class, zone.treated), (ZoneClass::Deferred, Some(false)));
+    assert_eq!(zone.basis.as_deref(), Some("W16 迎头前方物探低阻异常"), "unchanged fields are kept");
+    let v = audit::verify(&gpkg).expect("verify");
+    assert!(v.ok() && v.rows == 3, "{v:?}");
+    assert_eq!(w16_findings(&h), ["zone.deferred_untreated ZM-1"]);
+
+    // Delete: pick the zone in plan (inside it, away from W16), then delete and confirm.
+    click(&mut h, "选择");
+    h.state_mut().state.select(Vec::new());
+    click_world(&mut h, 483020.0, 4050600.0);
+    assert_eq!(h.state().state.selection.first().map(|r| r.id.as_str()), Some("ZM-1"));
+    click(&mut h, "删除分区");
+    dump(&mut h, "marking-delete");
+    click(&mut h, "确认删除");
+    let reopened = minehaz_core::io::open(&gpkg).expect("reopen");
+    assert!(reopened.layers.zones.iter().all(|z| z.id != "ZM-1"), "deleted");
+    let v = audit::verify(&gpkg).expect("verify");
+    assert!(v.ok() && v.rows == 4, "{v:?}");
+    let ds = minehaz_core::io::gdal_vector::open_vector(&gpkg).expect("open");
+    let actions: Vec<String> = audit::entries(&ds, &gpkg).expect("rows").into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["import", "zone.add", "zone.update", "zone.delete"]);
+    assert!(w16_findings(&h).is_empty());
+    h.get_by_label("重大问题 (16)");
+}
+
+#[test]
+fn a_survey_folder_offers_no_marking_and_says_why() {
+    let mut h = harness(&coal_mine(), Mode::Plan);
+    click(&mut h, "标记分区");
+    h.get_by_label_contains("请先运行 minehaz import");
+    assert!(h.query_by_label("闭合多边形").is_none());
+    click_world(&mut h, 482900.0, 4050590.0);
+    assert!(h.state().state.draft.is_empty(), "no vertices on a folder");
+}
+
+#[test]
+fn section_tool_and_plan_measuring() {
+    let mut h = harness(&coal_mine(), Mode::Plan);
+    click(&mut h, "测量");
+    for (x, y) in [(483000.0, 4050000.0), (483300.0, 4050000.0), (483300.0, 4050400.0)] {
+        click_world(&mut h, x, y);
+    }
+    let m = &h.state().state.measure;
+    assert_eq!(m.len(), 3);
+    // Clicks land within a pixel (a few metres at this scale).
+    let len = super::measure::plan_length(m);
+    assert!((len - 700.0).abs() < 10.0, "{len}");
+    let area = super::measure::plan_area(m);
+    assert!((area - 60_000.0).abs() < 3_000.0, "{area}");
+    h.get_by_label_contains("面积");
+
+    click(&mut h, "剖面线");
+    click_world(&mut h, 482500.0, 4050300.0);
+    click_world(&mut h, 485300.0, 4050300.0);
+    let app = h.state();
+    assert_eq!(app.state.cam.mode, Mode::Section);
+    let s = app.state.cam.section.expect("a section line");
+    assert!((s.b[0] - s.a[0] - 2800.0).abs() < 10.0, "{s:?}");
+    assert!(h.state().view.renders >= 2, "the section was rendered");
+}
+
+#[test]
+fn mouse_orbits_pans_and_zooms_and_picks_in_3d() {
+    let mut h = harness(&coal_mine(), Mode::ThreeD);
+    let rect = h.state().view.rect.expect("viewport");
+    let c = rect.center();
+    let drag = |h: &mut Harness<'_, ViewerApp>, button: egui::PointerButton, by: egui::Vec2| {
+        h.hover_at(c);
+        h.run();
+        h.event(egui::Event::PointerButton { pos: c, button, pressed: true, modifiers: egui::Modifiers::NONE });
+        h.run();
+        for k in 1..=5 {
+            h.hover_at(c + by * (k as f32 / 5.0));
+            h.run();
+        }
+        h.event(egui::Event::PointerButton { pos: c + by, button, pressed: false, modifiers: egui::Modifiers::NONE });
+        h.run();
+    };
+    let (az, target) = (h.state().state.cam.azimuth_deg, h.state().state.cam.target);
+    drag(&mut h, egui::PointerButton::Primary, egui::vec2(50.0, 0.0));
+    let turned = (az - h.state().state.cam.azimuth_deg).rem_euclid(360.0);
+    assert!(turned > 5.0 && turned < 30.0, "orbit by dragging: {turned}°");
+    drag(&mut h, egui::PointerButton::Secondary, egui::vec2(0.0, 40.0));
+    assert!(h.state().state.cam.target.distance(target) > 1.0, "pan by right-dragging");
+    let d = h.state().state.cam.distance;
+    h.hover_at(c);
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 120.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    assert!(h.state().state.cam.distance < d, "scrolling up zooms in");
+
+    // Picking in 3D: a click on the projected face of the active heading W16 selects it.
+    h.state_mut().state.cam.fit_all();
+    h.run();
+    let face = {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let w = l.survey.layers.workings.iter().find(|w| w.id == "W16").expect("W16");
+        *w.line.last().expect("face")
+    };
+    let pos = h.state_mut().world_to_screen(face).expect("the face is in view");
+    click_at(&mut h, pos);
+    let sel: Vec<String> = h.state().state.selection.iter().map(|r| format!("{}/{}", r.layer, r.id)).collect();
+    assert!(sel.contains(&"workings/W16".to_string()), "{sel:?}");
+    // The status bar shows the cursor's coordinates in the mine CRS.
+    h.get_by_label_contains("EPSG:4547  x ");
+
+    // Measuring in 3D between two picked vertices: W16's face and its start.
+    click(&mut h, "测量");
+    let start = {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        l.survey.layers.workings.iter().find(|w| w.id == "W16").expect("W16").line[0]
+    };
+    for p in [face, start] {
+        let pos = h.state_mut().world_to_screen(p).expect("in view");
+        click_at(&mut h, pos);
+    }
+    assert_eq!(h.state().state.measure, [face, start], "snapped to the vertices");
+    let (d, _, _) = super::measure::distance_3d(face, start);
+    h.get_by_label(&format!("空间距离: {d:.2} m"));
+}
+
+#[test]
+fn the_path_box_opens_a_survey_and_reports_a_bad_path() {
+    let mut h = harness_with(None, Mode::ThreeD);
+    assert!(h.state().state.loaded.is_none());
+    type_into(&mut h, "路径", "/nonexistent/mine.gpkg");
+    click(&mut h, "打开");
+    assert!(h.state().state.loaded.is_none());
+    assert!(h.state().state.message.as_ref().is_some_and(|m| m.error), "the error is shown");
+    h.state_mut().state.path_input.clear();
+    type_into(&mut h, "路径", &coal_mine().display().to_string());
+    click(&mut h, "打开");
+    let l = h.state().state.loaded.as_ref().expect("opened");
+    assert_eq!(l.survey.meta.mine.id, "SX-0001");
+    h.get_by_label("重大问题 (16)");
+    assert!(h.state().view.renders >= 1);
+}
