@@ -383,7 +383,7 @@ impl Gpu {
         let targets = self.targets(camera)?;
         let targets = targets.as_ref().context("render targets")?;
         self.draw(scene, camera, visible, targets);
-        let view = targets.color_view.clone();
+        let view = targets.color_view_gamma.clone();
         if let Some(e) = pollster::block_on(scope.pop()) {
             bail!("rendering failed: {e}");
         }
@@ -675,6 +675,10 @@ struct Targets {
     /// Single-sampled colour (the resolve target with MSAA), copied to `readback`.
     color: wgpu::Texture,
     color_view: wgpu::TextureView,
+    /// The same texture seen as plain `Rgba8Unorm`: egui samples textures as gamma-space bytes,
+    /// so the viewer gets the sRGB-encoded values undecoded (through an sRGB view they would be
+    /// decoded to linear and shown too dark).
+    color_view_gamma: wgpu::TextureView,
     msaa: Option<wgpu::TextureView>,
     depth: wgpu::TextureView,
     /// Bytes per row in `readback`, a multiple of `COPY_BYTES_PER_ROW_ALIGNMENT`.
@@ -686,6 +690,7 @@ impl Targets {
     fn new(device: &wgpu::Device, width: u32, height: u32, sample_count: u32) -> Self {
         let size = wgpu::Extent3d { width, height, depth_or_array_layers: 1 };
         let texture = |label: &str, format, samples, usage| {
+            let gamma = [wgpu::TextureFormat::Rgba8Unorm];
             device.create_texture(&wgpu::TextureDescriptor {
                 label: Some(label),
                 size,
@@ -694,7 +699,7 @@ impl Targets {
                 dimension: wgpu::TextureDimension::D2,
                 format,
                 usage,
-                view_formats: &[],
+                view_formats: if format == COLOR_FORMAT && samples == 1 { &gamma } else { &[] },
             })
         };
         let attachment = wgpu::TextureUsages::RENDER_ATTACHMENT;
@@ -706,6 +711,10 @@ impl Targets {
             attachment | wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::TEXTURE_BINDING,
         );
         let color_view = color.create_view(&Default::default());
+        let color_view_gamma = color.create_view(&wgpu::TextureViewDescriptor {
+            format: Some(wgpu::TextureFormat::Rgba8Unorm),
+            ..Default::default()
+        });
         let msaa = (sample_count > 1)
             .then(|| texture("colour msaa", COLOR_FORMAT, sample_count, attachment).create_view(&Default::default()));
         let depth = texture("depth", DEPTH_FORMAT, sample_count, attachment).create_view(&Default::default());
@@ -717,7 +726,7 @@ impl Targets {
             usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
             mapped_at_creation: false,
         });
-        Self { width, height, color, color_view, msaa, depth, padded_row, readback }
+        Self { width, height, color, color_view, color_view_gamma, msaa, depth, padded_row, readback }
     }
 }
 
