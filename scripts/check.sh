@@ -20,6 +20,9 @@ fi
 echo "== clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+echo "== build the tests (and the sample generator, with the same features)"
+cargo test --workspace --no-run
+
 echo "== sample point clouds"
 scripts/samples.sh
 
