@@ -155,8 +155,11 @@ pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
     egui::ScrollArea::vertical().id_salt("layers").show(ui, |ui| {
         for (k, st) in state.layers.iter_mut().enumerate() {
             ui.horizontal(|ui| {
-                let name =
-                    if lang() == Lang::En || st.name_zh.is_empty() { st.name.clone() } else { st.name_zh.clone() };
+                let name = if lang() == Lang::En || st.name_zh.is_empty() {
+                    english_name(&st.name)
+                } else {
+                    st.name_zh.clone()
+                };
                 ui.checkbox(&mut st.visible, name).on_hover_text(&st.name);
                 let mut rgb = st.color.unwrap_or([st.swatch[0], st.swatch[1], st.swatch[2]]);
                 if ui.color_edit_button_rgb(&mut rgb).on_hover_text(tr("颜色", "colour")).changed() {
@@ -519,4 +522,30 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cursor: Option<[f64; 3
             ui.label(RichText::new(&m.text).color(color));
         }
     });
+}
+
+/// The English name of a scene layer for the layer tree.
+fn english_name(layer: &str) -> String {
+    let s = match layer {
+        "ground" => "ground reference",
+        "grids" => "geophysical grids",
+        "licence" => "licence",
+        "pointcloud" => "LiDAR point cloud",
+        "goaf" => "old goaf",
+        "water_bodies" => "water bodies",
+        "collapse_columns" => "collapse columns",
+        "gas_zones" => "gas-rich zones",
+        "burst_zones" => "rock-burst zones",
+        "fire_zones" => "fire zones",
+        "anomalies" => "geophysical anomalies",
+        "zones" => "zones (mineable / deferred / no-mining)",
+        "faults" => "faults",
+        "water_lines" => "exploration / warning lines, pillars",
+        "boreholes" => "boreholes",
+        "drillholes" => "advance drill holes",
+        "workings" => "workings",
+        "findings" => "findings",
+        other => other,
+    };
+    s.to_string()
 }
