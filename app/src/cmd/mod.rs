@@ -30,3 +30,19 @@ pub fn print_warnings(ws: &[minehaz_core::Problem]) {
         eprintln!("{w}");
     }
 }
+
+/// Mesa's window-system code complains on stderr when XDG_RUNTIME_DIR is unset (headless
+/// machines, Xvfb, CI): point it at a private folder. Called before any thread is started.
+pub fn quiet_mesa() {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        let dir = std::env::temp_dir().join(format!("minehaz-xdg-{}", std::process::id()));
+        if std::fs::create_dir_all(&dir).is_ok() {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+            }
+            std::env::set_var("XDG_RUNTIME_DIR", &dir);
+        }
+    }
+}

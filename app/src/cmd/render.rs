@@ -27,22 +27,6 @@ fn bad(field: &str, zh: String, en: String) -> anyhow::Error {
     minehaz_core::Error::at(Location::default().field(field), minehaz_core::i18n::Text::new(zh, en)).into()
 }
 
-/// Mesa's window-system code complains on stderr when XDG_RUNTIME_DIR is unset (headless
-/// machines, CI): point it at a private folder. Called before any thread is started.
-fn quiet_mesa() {
-    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-        let dir = std::env::temp_dir().join(format!("minehaz-xdg-{}", std::process::id()));
-        if std::fs::create_dir_all(&dir).is_ok() {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
-            }
-            std::env::set_var("XDG_RUNTIME_DIR", &dir);
-        }
-    }
-}
-
 pub fn run(a: &Args) -> anyhow::Result<u8> {
     let (w, h) = a
         .size
@@ -110,7 +94,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         }
     };
     let camera = Camera::fit(kind, scene.bounds, w, h);
-    quiet_mesa();
+    super::quiet_mesa();
     let gpu = Gpu::new()?;
     let t = std::time::Instant::now();
     let gpu_scene = gpu.upload(&scene);

@@ -22,22 +22,6 @@ fn bad(field: &str, t: minehaz_core::i18n::Text) -> anyhow::Error {
     minehaz_core::Error::at(Location::default().field(field), t).into()
 }
 
-/// Mesa's window-system code complains on stderr when XDG_RUNTIME_DIR is unset (Xvfb, CI):
-/// point it at a private folder. Called before any thread is started.
-fn quiet_mesa() {
-    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-        let dir = std::env::temp_dir().join(format!("minehaz-xdg-{}", std::process::id()));
-        if std::fs::create_dir_all(&dir).is_ok() {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
-            }
-            std::env::set_var("XDG_RUNTIME_DIR", &dir);
-        }
-    }
-}
-
 fn options(a: &Args) -> anyhow::Result<Options> {
     let as_of = match &a.as_of {
         None => chrono::Local::now().date_naive(),
@@ -105,7 +89,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         .and_then(|(w, h)| Some((w.trim().parse::<f32>().ok()?, h.trim().parse::<f32>().ok()?)))
         .filter(|(w, h)| (320.0..=8192.0).contains(w) && (240.0..=8192.0).contains(h))
         .ok_or_else(|| bad("--size", text!("尺寸无效: {}", "invalid size {}", a.size)))?;
-    quiet_mesa();
+    super::quiet_mesa();
     let mut native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_title(view::title(None)).with_inner_size([w, h]),
         renderer: eframe::Renderer::Wgpu,
