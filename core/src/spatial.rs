@@ -40,9 +40,8 @@ impl PackedRTree {
             let y = (65535.0 * ((b[1] + b[3]) / 2.0 - ext[1]) / h) as u32;
             hilbert(x, y)
         };
-        let mut keyed: Vec<(u32, u32)> = boxes.iter().enumerate().map(|(i, b)| (key(b), i as u32)).collect();
-        keyed.sort_unstable();
-        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
+        let keys: Vec<u32> = boxes.iter().map(key).collect();
+        let order = radix_order(&keys);
         let mut all: Vec<Box2> = order.iter().map(|&i| boxes[i as usize]).collect();
         let mut levels = vec![0];
         let (mut start, mut len) = (0, n);
@@ -105,6 +104,30 @@ impl PackedRTree {
             }
         }
     }
+}
+
+/// Indices of `keys` in ascending key order (stable LSD radix sort, 4 passes of 8 bits): linear
+/// time, several times faster than a comparison sort for the bulk load.
+fn radix_order(keys: &[u32]) -> Vec<u32> {
+    let n = keys.len();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut tmp = vec![0u32; n];
+    for shift in [0u32, 8, 16, 24] {
+        let mut count = [0usize; 257];
+        for &i in &order {
+            count[((keys[i as usize] >> shift) & 0xFF) as usize + 1] += 1;
+        }
+        for b in 0..256 {
+            count[b + 1] += count[b];
+        }
+        for &i in &order {
+            let b = ((keys[i as usize] >> shift) & 0xFF) as usize;
+            tmp[count[b]] = i;
+            count[b] += 1;
+        }
+        std::mem::swap(&mut order, &mut tmp);
+    }
+    order
 }
 
 /// Position of (x, y) (16-bit each) along a Hilbert curve (after flatbush / rawrunprotected).
@@ -205,16 +228,31 @@ impl PreparedPolygon {
         inside
     }
 
-    /// Does segment [a, b] meet the polygon (inside, crossing or touching)?
+    /// Does segment [a, b] meet the polygon (inside, crossing or touching)? One pass over the
+    /// edges: any edge met → true; else `a` inside by the crossing number.
     pub fn intersects_segment(&self, a: [f64; 2], b: [f64; 2]) -> bool {
         let sb = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
         if !overlaps(&sb, &self.bbox) {
             return false;
         }
-        if self.contains_or_touches(a) {
-            return true;
+        let mut inside = false;
+        for e in &self.edges {
+            let (c, d) = ([e[0], e[1]], [e[2], e[3]]);
+            // Edges whose box misses the segment's box cannot meet it.
+            let eb = [c[0].min(d[0]), c[1].min(d[1]), c[0].max(d[0]), c[1].max(d[1])];
+            if overlaps(&sb, &eb) && segments_intersect(a, b, c, d) {
+                return true;
+            }
+            if (c[1] > a[1]) != (d[1] > a[1]) {
+                // Does the edge cross the horizontal ray from `a` to +x? (sign of the
+                // orientation, no division)
+                let o = orient(c, d, a);
+                if (o > 0.0) == (d[1] > c[1]) {
+                    inside = !inside;
+                }
+            }
         }
-        self.edges.iter().any(|e| segments_intersect(a, b, [e[0], e[1]], [e[2], e[3]]))
+        inside
     }
 
     /// Does a polyline meet the polygon?
@@ -240,6 +278,15 @@ mod tests {
             self.0 ^= self.0 << 17;
             (self.0 >> 11) as f64 / (1u64 << 53) as f64
         }
+    }
+
+    #[test]
+    fn radix_order_sorts_stably() {
+        let keys = [5u32, 1 << 24, 3, 5, 0, u32::MAX, 70000];
+        let o = radix_order(&keys);
+        let sorted: Vec<u32> = o.iter().map(|&i| keys[i as usize]).collect();
+        assert_eq!(sorted, [0, 3, 5, 5, 70000, 1 << 24, u32::MAX]);
+        assert!(o.iter().position(|&i| i == 0) < o.iter().position(|&i| i == 3), "stable");
     }
 
     #[test]

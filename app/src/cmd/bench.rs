@@ -82,7 +82,10 @@ fn join(segs: &[LineString<f64>], polys: &[Polygon<f64>]) -> usize {
         })
         .collect();
     let tree = PackedRTree::new(&boxes);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = std::env::var("MINEHAZ_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let chunk = polys.len().div_ceil(threads).max(1);
     std::thread::scope(|sc| {
         let handles: Vec<_> = polys
