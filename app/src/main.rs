@@ -80,87 +80,11 @@ enum Command {
         force: bool,
     },
     /// 从任意 GDAL 矢量数据（含 DXF）导入单个图层到工程文件 / Import one layer from any GDAL vector source (DXF too) into a store
-    ImportLayer {
-        /// 源数据 (DXF, GeoJSON, Shapefile, GPKG …) / source dataset
-        source: PathBuf,
-        /// 目标图层类型 (goaf, workings, faults …) / target layer kind
-        #[arg(long)]
-        kind: String,
-        /// 目标工程文件 / target project store (.gpkg)
-        #[arg(long)]
-        into: PathBuf,
-        /// 源图层名（默认第一个）/ source layer (default: the first)
-        #[arg(long)]
-        source_layer: Option<String>,
-        /// 源坐标系（源数据未声明时）/ source CRS when the source declares none (e.g. EPSG:4547)
-        #[arg(long)]
-        source_crs: Option<String>,
-        /// 字段映射 目标=源 / field mapping target=source (repeatable), e.g. id=EntityHandle
-        #[arg(long = "map", value_name = "FIELD=SOURCE")]
-        map: Vec<String>,
-        /// 为每个要素设置字段 / set a field on every feature (repeatable), e.g. status=existing
-        #[arg(long = "set", value_name = "FIELD=VALUE")]
-        set: Vec<String>,
-        #[arg(long)]
-        author: Option<String>,
-    },
+    ImportLayer(cmd::import_layer::Args),
     /// 渲染平面图、三维视图或剖面图为 PNG（无需显示器）/ Render a plan, 3D or section view to PNG (headless)
-    Render {
-        /// 调查数据包目录或 .gpkg / survey folder or .gpkg
-        survey: PathBuf,
-        /// plan | 3d | section
-        #[arg(long, default_value = "3d")]
-        view: String,
-        /// 剖面线（矿井坐标）/ section line in mine coordinates: x1,y1,x2,y2
-        #[arg(long, allow_hyphen_values = true)]
-        section: Option<String>,
-        /// 剖面宽度 m / section slab width, m
-        #[arg(long, default_value_t = 100.0)]
-        section_width: f32,
-        /// 方位角（度，自北顺时针）/ azimuth, degrees clockwise from north
-        #[arg(long, default_value_t = 210.0, allow_hyphen_values = true)]
-        azimuth: f32,
-        /// 仰角（度）/ elevation angle, degrees
-        #[arg(long, default_value_t = 35.0, allow_hyphen_values = true)]
-        elevation: f32,
-        /// 图像尺寸 / image size WxH
-        #[arg(long, default_value = "1600x1000")]
-        size: String,
-        /// 只绘制这些图层（逗号分隔）/ only these layers, comma-separated
-        #[arg(long)]
-        layers: Option<String>,
-        /// 检查日期 / as-of date for the findings
-        #[arg(long)]
-        as_of: Option<String>,
-        #[arg(long)]
-        out: PathBuf,
-        /// 另外连续渲染 N 帧并报告平均帧时间 / also render N frames and report the mean frame time
-        #[arg(long, default_value_t = 0)]
-        frames: usize,
-        /// 每期点云最多保留的点数（0 = 2 000 000）/ most points kept per point-cloud epoch (0 = 2 000 000)
-        #[arg(long, default_value_t = 0)]
-        max_points: usize,
-    },
+    Render(cmd::render::Args),
     /// 性能测试：生成大矿井并计时规则检查与空间连接 / Benchmark the rules and the spatial join on a generated mine
-    Bench {
-        #[arg(long, default_value_t = 100_000)]
-        segments: usize,
-        #[arg(long, default_value_t = 20_000)]
-        polygons: usize,
-        #[arg(long, default_value_t = 1_000_000)]
-        fixes: usize,
-        /// 重复次数，取最快 / runs, best is reported
-        #[arg(long, default_value_t = 3)]
-        repeat: usize,
-        /// 写出生成的巷道与多边形供 GeoPandas 对比 / write the generated data for bench/geopandas_join.py
-        #[arg(long)]
-        write: Option<PathBuf>,
-        /// 只计时 --data 文件上的空间连接 / time only the join on --data
-        #[arg(long)]
-        join_only: bool,
-        #[arg(long)]
-        data: Option<PathBuf>,
-    },
+    Bench(cmd::bench::Args),
     /// 交互式三维查看器：图层、检查发现、拾取、分区标注、测量 / Interactive viewer: layers, findings, picking, zone marking, measuring
     View {
         /// 调查数据包目录或 .gpkg 工程文件（可在窗口中打开）/ survey folder or .gpkg store (or open one in the window)
@@ -213,48 +137,9 @@ fn main() -> ExitCode {
         Command::Check { survey, format, as_of } => cmd::check::run(&survey, format, as_of),
         Command::Derive { survey, out } => cmd::derive::run(&survey, &out),
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
-        Command::ImportLayer { source, kind, into, source_layer, source_crs, map, set, author } => {
-            cmd::import_layer::run(&cmd::import_layer::Args {
-                source,
-                kind,
-                into,
-                source_layer,
-                source_crs,
-                map,
-                set,
-                author,
-            })
-        }
-        Command::Render {
-            survey,
-            view,
-            section,
-            section_width,
-            azimuth,
-            elevation,
-            size,
-            layers,
-            as_of,
-            out,
-            frames,
-            max_points,
-        } => cmd::render::run(&cmd::render::Args {
-            survey,
-            view,
-            section,
-            section_width,
-            azimuth,
-            elevation,
-            size,
-            layers,
-            as_of,
-            out,
-            frames,
-            max_points,
-        }),
-        Command::Bench { segments, polygons, fixes, repeat, write, join_only, data } => {
-            cmd::bench::run(&cmd::bench::Args { segments, polygons, fixes, repeat, write, join_only, data })
-        }
+        Command::ImportLayer(args) => cmd::import_layer::run(&args),
+        Command::Render(args) => cmd::render::run(&args),
+        Command::Bench(args) => cmd::bench::run(&args),
         Command::View { survey, as_of, view, section, screenshot, bench_frames, size } => {
             cmd::view::run(&cmd::view::Args { survey, as_of, view, section, screenshot, bench_frames, size })
         }

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use geo_types::polygon;
-use minehaz_core::model::record::{FieldType, GeomType, Value};
+use minehaz_core::model::record::Value;
 
 /// Import `pkg` into a fresh folder; assert exit 2, that stderr names every `needle`, and that
 /// nothing was written.
@@ -209,5 +209,4 @@ fn layer_in_geographic_cgcs2000_lands_within_a_millimetre_of_its_projected_copy(
             assert!((ca.x - cb.x).abs() < 1e-3 && (ca.y - cb.y).abs() < 1e-3, "{ca:?} vs {cb:?}");
         }
     }
-    let _ = (FieldType::Text, GeomType::Polygon);
 }

@@ -37,9 +37,10 @@ fn dxf_entity_counts() {
     }
 }
 
-/// 3DFACE entities keep their Z through GDAL; sic97's 4 POLYLINEs import as faults.
+/// sic97's 4 POLYLINEs import as faults; 3DFACE polygons are refused as workings (lines) and
+/// nothing is added. (Z through DXF: `dxf_3d_polylines_import_as_workings_with_z`.)
 #[test]
-fn dxf_into_store_keeps_z_and_counts() {
+fn dxf_into_store_counts_and_refusals() {
     let (_d, out) = store();
     let o = minehaz(&[
         "import-layer",

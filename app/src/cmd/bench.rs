@@ -121,13 +121,28 @@ fn best<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     (best, out.expect("at least one run"))
 }
 
+#[derive(clap::Args)]
 pub struct Args {
+    /// 生成的巷道段数 / working segments to generate
+    #[arg(long, default_value_t = 100_000)]
     pub segments: usize,
+    /// 危险区与分区多边形数 / hazard and zone polygons to generate
+    #[arg(long, default_value_t = 20_000)]
     pub polygons: usize,
+    /// 人员定位记录数 / positioning fixes to generate
+    #[arg(long, default_value_t = 1_000_000)]
     pub fixes: usize,
+    /// 重复次数，取最快 / runs, best is reported
+    #[arg(long, default_value_t = 3)]
     pub repeat: usize,
+    /// 写出生成的巷道与多边形供 GeoPandas 对比 / write the generated data for bench/geopandas_join.py
+    #[arg(long)]
     pub write: Option<std::path::PathBuf>,
+    /// 只计时 --data 文件上的空间连接 / time only the join on --data
+    #[arg(long)]
     pub join_only: bool,
+    /// --write 写出的 GeoPackage / a GeoPackage written by --write
+    #[arg(long)]
     pub data: Option<std::path::PathBuf>,
 }
 

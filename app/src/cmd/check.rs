@@ -58,12 +58,7 @@ fn text_report(r: &Report, st: &Style) -> String {
         let fs: Vec<_> = r.findings.iter().filter(|f| f.severity == sev).collect();
         o.push_str(&format!("\n{} ({})\n", st.paint(colour, title), fs.len()));
         for f in fs {
-            let who = match (&f.working, &f.feature) {
-                (Some(w), Some(x)) => format!("{w} → {x}"),
-                (Some(w), None) => w.clone(),
-                (None, Some(x)) => x.clone(),
-                (None, None) => String::new(),
-            };
+            let who = f.subject();
             let planned = if f.planned { tr(" [计划]", " [planned]") } else { "" };
             o.push_str(&format!("  {} {}{}\n", st.paint("1", f.rule), who, planned));
             o.push_str(&format!("      {}\n", f.message.get(lang())));

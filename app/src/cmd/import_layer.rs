@@ -4,14 +4,29 @@ use minehaz_core::i18n::tr;
 use minehaz_core::io::layer_import::{import_layer, LayerImport};
 use std::path::PathBuf;
 
+#[derive(clap::Args)]
 pub struct Args {
+    /// 源数据 (DXF, GeoJSON, Shapefile, GPKG …) / source dataset
     pub source: PathBuf,
+    /// 目标图层类型 (goaf, workings, faults …) / target layer kind
+    #[arg(long)]
     pub kind: String,
+    /// 目标工程文件 / target project store (.gpkg)
+    #[arg(long)]
     pub into: PathBuf,
+    /// 源图层名（默认第一个）/ source layer (default: the first)
+    #[arg(long)]
     pub source_layer: Option<String>,
+    /// 源坐标系（源数据未声明时）/ source CRS when the source declares none (e.g. EPSG:4547)
+    #[arg(long)]
     pub source_crs: Option<String>,
+    /// 字段映射 目标=源 / field mapping target=source (repeatable), e.g. id=EntityHandle
+    #[arg(long = "map", value_name = "FIELD=SOURCE")]
     pub map: Vec<String>,
+    /// 为每个要素设置字段 / set a field on every feature (repeatable), e.g. status=existing
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,
+    #[arg(long)]
     pub author: Option<String>,
 }
 

@@ -8,18 +8,41 @@ use minehaz_core::i18n::{lang, tr};
 use minehaz_core::{text, Location};
 use std::path::PathBuf;
 
+#[derive(clap::Args)]
 pub struct Args {
+    /// 调查数据包目录或 .gpkg / survey folder or .gpkg
     pub survey: PathBuf,
+    /// plan | 3d | section
+    #[arg(long, default_value = "3d")]
     pub view: String,
+    /// 剖面线（矿井坐标）/ section line in mine coordinates: x1,y1,x2,y2
+    #[arg(long, allow_hyphen_values = true)]
     pub section: Option<String>,
+    /// 剖面宽度 m / section slab width, m
+    #[arg(long, default_value_t = 100.0)]
     pub section_width: f32,
+    /// 方位角（度，自北顺时针）/ azimuth, degrees clockwise from north
+    #[arg(long, default_value_t = 210.0, allow_hyphen_values = true)]
     pub azimuth: f32,
+    /// 仰角（度）/ elevation angle, degrees
+    #[arg(long, default_value_t = 35.0, allow_hyphen_values = true)]
     pub elevation: f32,
+    /// 图像尺寸 / image size WxH
+    #[arg(long, default_value = "1600x1000")]
     pub size: String,
+    /// 只绘制这些图层（逗号分隔）/ only these layers, comma-separated
+    #[arg(long)]
     pub layers: Option<String>,
+    /// 检查日期 / as-of date for the findings
+    #[arg(long)]
     pub as_of: Option<String>,
+    #[arg(long)]
     pub out: PathBuf,
+    /// 另外连续渲染 N 帧并报告平均帧时间 / also render N frames and report the mean frame time
+    #[arg(long, default_value_t = 0)]
     pub frames: usize,
+    /// 每期点云最多保留的点数（0 = 2 000 000）/ most points kept per point-cloud epoch (0 = 2 000 000)
+    #[arg(long, default_value_t = 0)]
     pub max_points: usize,
 }
 

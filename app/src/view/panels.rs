@@ -39,12 +39,7 @@ pub fn level_name(level: &str) -> String {
 
 /// The one-line title of a finding (as `minehaz check` prints it).
 pub fn finding_title(f: &Finding) -> String {
-    let who = match (&f.working, &f.feature) {
-        (Some(w), Some(x)) => format!("{w} → {x}"),
-        (Some(w), None) => w.clone(),
-        (None, Some(x)) => x.clone(),
-        (None, None) => String::new(),
-    };
+    let who = f.subject();
     let planned = if f.planned { tr(" [计划]", " [planned]") } else { "" };
     format!("{}  {}{}", f.rule, who, planned)
 }

@@ -60,6 +60,18 @@ pub struct Finding {
     pub basis: Text,
 }
 
+impl Finding {
+    /// Who the finding is about: `working → feature`, or whichever of them is given.
+    pub fn subject(&self) -> String {
+        match (&self.working, &self.feature) {
+            (Some(w), Some(x)) => format!("{w} → {x}"),
+            (Some(w), None) => w.clone(),
+            (None, Some(x)) => x.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// The rules that apply to planned workings (always as warnings, `planned: true`).
 pub const LINE_RULES: &[&str] = &[
     "licence.outside_boundary",
