@@ -29,61 +29,121 @@ pub fn read_text(path: &Path) -> Result<String> {
     Ok(s.into_owned())
 }
 
-/// A CSV table read whole, with its header.
-pub struct Table {
+/// The header of a CSV table: the file it came from and its column names.
+pub struct Header {
     pub path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<(u64, csv::StringRecord)>,
+    names: Vec<String>,
 }
 
-impl Table {
-    pub fn read(path: &Path) -> Result<Self> {
-        let text_in = read_text(path)?;
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text_in.as_bytes());
-        let header = rdr
-            .headers()
-            .map_err(|e| {
-                crate::Error::at(
-                    Location::file(path).line(1),
-                    text!("表头无法读取: {}", "cannot read the header: {}", e),
-                )
-            })?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                crate::Error::at(Location::file(path).line(line), text!("CSV 行无法解析: {}", "bad CSV row: {}", e))
-            })?;
-            let line = rec.position().map_or(0, |p| p.line());
-            if rec.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            rows.push((line, rec));
-        }
-        Ok(Self { path: path.to_path_buf(), header, rows })
-    }
-
+impl Header {
     /// Column index of `name` (case-insensitive), or an error naming the missing column.
     pub fn column(&self, name: &str, ps: &mut Problems) -> Option<usize> {
-        let i = self.header.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let i = self.optional_column(name);
         if i.is_none() {
             ps.error(
                 Location::file(&self.path).line(1).field(name),
-                text!("缺少列 \"{}\"（表头: {}）", "missing column \"{}\" (header: {})", name, self.header.join(",")),
+                text!("缺少列 \"{}\"（表头: {}）", "missing column \"{}\" (header: {})", name, self.names.join(",")),
             );
         }
         i
     }
 
     pub fn optional_column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h.eq_ignore_ascii_case(name))
+        self.names.iter().position(|h| h.eq_ignore_ascii_case(name))
+    }
+}
+
+/// A CSV table read row by row into one reused record (no allocation per row or cell): for the
+/// large tables (positioning fixes).
+pub struct Stream {
+    pub header: Header,
+    text: String,
+}
+
+impl Stream {
+    pub fn open(path: &Path) -> Result<Self> {
+        let text = read_text(path)?;
+        let mut rdr = reader(text.as_bytes());
+        let names = header_of(&mut rdr, path)?;
+        Ok(Self { header: Header { path: path.to_path_buf(), names }, text })
+    }
+
+    /// Call `f` for every non-empty data row, in order.
+    pub fn for_each(&self, mut f: impl FnMut(Row<'_>)) -> Result<()> {
+        let mut rdr = reader(self.text.as_bytes());
+        header_of(&mut rdr, &self.header.path)?;
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {
+                    if rec.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    let line = rec.position().map_or(0, |p| p.line());
+                    f(Row { table: &self.header, line, rec: &rec });
+                }
+                Err(e) => return Err(row_error(&self.header.path, &e)),
+            }
+        }
+    }
+}
+
+fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes)
+}
+
+fn header_of(rdr: &mut csv::Reader<&[u8]>, path: &Path) -> Result<Vec<String>> {
+    Ok(rdr
+        .headers()
+        .map_err(|e| {
+            crate::Error::at(Location::file(path).line(1), text!("表头无法读取: {}", "cannot read the header: {}", e))
+        })?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect())
+}
+
+fn row_error(path: &Path, e: &csv::Error) -> crate::Error {
+    let line = e.position().map_or(0, |p| p.line());
+    crate::Error::at(Location::file(path).line(line), text!("CSV 行无法解析: {}", "bad CSV row: {}", e))
+}
+
+/// A CSV table read whole, with its header.
+pub struct Table {
+    pub path: PathBuf,
+    header: Header,
+    rows: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Table {
+    pub fn read(path: &Path) -> Result<Self> {
+        let text_in = read_text(path)?;
+        let mut rdr = reader(text_in.as_bytes());
+        let names = header_of(&mut rdr, path)?;
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| row_error(path, &e))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push((line, rec));
+        }
+        Ok(Self { path: path.to_path_buf(), header: Header { path: path.to_path_buf(), names }, rows })
+    }
+
+    /// Column index of `name` (case-insensitive), or an error naming the missing column.
+    pub fn column(&self, name: &str, ps: &mut Problems) -> Option<usize> {
+        self.header.column(name, ps)
+    }
+
+    pub fn optional_column(&self, name: &str) -> Option<usize> {
+        self.header.optional_column(name)
     }
 
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(move |(line, rec)| Row { table: self, line: *line, rec })
+        self.rows.iter().map(move |(line, rec)| Row { table: &self.header, line: *line, rec })
     }
 
     pub fn len(&self) -> usize {
@@ -97,19 +157,23 @@ impl Table {
 
 /// One data row.
 pub struct Row<'a> {
-    table: &'a Table,
+    table: &'a Header,
     pub line: u64,
     rec: &'a csv::StringRecord,
 }
 
 impl Row<'_> {
     fn loc(&self, col: usize) -> Location {
-        Location::file(&self.table.path).line(self.line).field(self.table.header.get(col).cloned().unwrap_or_default())
+        Location::file(&self.table.path).line(self.line).field(self.table.names.get(col).cloned().unwrap_or_default())
     }
     /// Cell text (trimmed); None when empty or the column is absent.
     pub fn text(&self, col: Option<usize>) -> Option<String> {
+        self.str(col).map(str::to_string)
+    }
+    /// Cell text (trimmed, borrowed); None when empty or the column is absent.
+    pub fn str(&self, col: Option<usize>) -> Option<&str> {
         let s = self.rec.get(col?)?.trim();
-        (!s.is_empty()).then(|| s.to_string())
+        (!s.is_empty()).then_some(s)
     }
     /// Required text cell.
     pub fn text_req(&self, col: Option<usize>, ps: &mut Problems) -> Option<String> {
@@ -123,7 +187,7 @@ impl Row<'_> {
     /// Optional number cell; a non-number is an error.
     pub fn real(&self, col: Option<usize>, ps: &mut Problems) -> Option<f64> {
         let c = col?;
-        let s = self.text(Some(c))?;
+        let s = self.str(Some(c))?;
         match s.parse::<f64>() {
             Ok(v) if v.is_finite() => Some(v),
             _ => {
@@ -135,7 +199,7 @@ impl Row<'_> {
     /// Required number cell.
     pub fn real_req(&self, col: Option<usize>, ps: &mut Problems) -> Option<f64> {
         let c = col?;
-        if self.text(Some(c)).is_none() {
+        if self.str(Some(c)).is_none() {
             ps.error(self.loc(c), text!("必填单元格为空", "required cell is empty"));
             return None;
         }
@@ -373,19 +437,25 @@ pub fn read_boreholes(
 /// Read `monitoring/positioning.csv` (time,person_id,x,y,z; time ISO 8601 with offset).
 pub fn read_positioning(path: &Path) -> Result<Vec<Fix>> {
     let mut ps = Problems::default();
-    let t = Table::read(path)?;
+    let t = Stream::open(path)?;
+    let h = &t.header;
     let (ct, cp, cx, cy, cz) = (
-        t.column("time", &mut ps),
-        t.column("person_id", &mut ps),
-        t.column("x", &mut ps),
-        t.column("y", &mut ps),
-        t.column("z", &mut ps),
+        h.column("time", &mut ps),
+        h.column("person_id", &mut ps),
+        h.column("x", &mut ps),
+        h.column("y", &mut ps),
+        h.column("z", &mut ps),
     );
-    let mut out = Vec::with_capacity(t.len());
+    let mut out = Vec::with_capacity(t.text.len() / 48);
     if !ps.has_errors() {
-        for row in t.rows() {
-            let time = row.text_req(ct, &mut ps);
-            if let (Some(tm), Some(c)) = (&time, ct) {
+        t.for_each(|row| {
+            let time = row.str(ct);
+            if time.is_none() {
+                if let Some(c) = ct {
+                    row.error(c, text!("必填单元格为空", "required cell is empty"), &mut ps);
+                }
+            }
+            if let (Some(tm), Some(c)) = (time, ct) {
                 if chrono::DateTime::parse_from_rfc3339(tm).is_err() {
                     row.error(
                         c,
@@ -398,12 +468,21 @@ pub fn read_positioning(path: &Path) -> Result<Vec<Fix>> {
                     );
                 }
             }
-            let person = row.text_req(cp, &mut ps);
+            let person = row.str(cp);
+            if person.is_none() {
+                if let Some(c) = cp {
+                    row.error(c, text!("必填单元格为空", "required cell is empty"), &mut ps);
+                }
+            }
             let (x, y) = (row.real_req(cx, &mut ps), row.real_req(cy, &mut ps));
             let z = row.real(cz, &mut ps);
-            let (Some(time), Some(person_id), Some(x), Some(y)) = (time, person, x, y) else { continue };
-            out.push(Fix { time, person_id, pos: [x, y, z.unwrap_or(f64::NAN)] });
-        }
+            let (Some(time), Some(person_id), Some(x), Some(y)) = (time, person, x, y) else { return };
+            out.push(Fix {
+                time: time.to_string(),
+                person_id: person_id.to_string(),
+                pos: [x, y, z.unwrap_or(f64::NAN)],
+            });
+        })?;
     }
     ps.into_result()?;
     Ok(out)

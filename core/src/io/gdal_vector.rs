@@ -131,13 +131,16 @@ pub fn read_layer(ds: &Dataset, layer_name: &str, file: &Path, ps: &mut Problems
         )
     })?;
     let crs = layer.spatial_ref().map(Crs::from_srs);
-    let mut records = Vec::new();
+    // Field names once per layer; each feature's values by index.
+    let names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+    let id_col = names.iter().position(|k| k.eq_ignore_ascii_case("id"));
+    let mut records = Vec::with_capacity(layer.try_feature_count().and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
     for (i, f) in layer.features().enumerate() {
         let index = f.fid().unwrap_or(i as u64 + 1);
-        let attrs: Vec<(String, Value)> = f.fields().map(|(k, v)| (k, value(v))).collect();
-        let id_text = attrs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("id"))
+        let attrs: Vec<(String, Value)> =
+            names.iter().enumerate().map(|(k, n)| (n.clone(), value(f.field(k).ok().flatten()))).collect();
+        let id_text = id_col
+            .map(|c| &attrs[c])
             .and_then(|(_, v)| match v {
                 Value::Text(s) => Some(s.clone()),
                 Value::Int(i) => Some(i.to_string()),

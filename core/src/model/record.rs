@@ -112,9 +112,15 @@ impl Record {
 /// Do a source field name and a schema field name denote the same field? (first 10 characters,
 /// case-insensitive: the DBF rule.)
 pub fn field_matches(source: &str, schema: &str) -> bool {
-    let a: String = source.chars().take(10).collect::<String>().to_lowercase();
-    let b: String = schema.chars().take(10).collect::<String>().to_lowercase();
-    a == b
+    let mut a = source.chars().take(10).flat_map(char::to_lowercase);
+    let mut b = schema.chars().take(10).flat_map(char::to_lowercase);
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (x, y) if x != y => return false,
+            _ => {}
+        }
+    }
 }
 
 /// Reads typed fields out of a [`Record`], collecting every problem with its location.
