@@ -1,6 +1,6 @@
 //! # minehaz-core
 //!
-//! The model, I/O, validation and (later) rules of minehaz, the 3D GIS for the survey of hidden
+//! The model, I/O, validation, spatial index and rules of minehaz, the 3D GIS for the survey of hidden
 //! hazard-causing factors in mines (矿山隐蔽致灾因素普查). No GPU, no UI, no windowing: a CLI, a
 //! server or a test can use everything here.
 //!
@@ -13,11 +13,12 @@
 
 pub mod borehole;
 pub mod error;
+pub mod geometry;
 pub mod i18n;
+pub mod index;
 pub mod io;
 pub mod model;
 pub mod rules;
-pub mod spatial;
 pub mod validate;
 
 pub use error::{Error, Location, Problem, Result, Severity};

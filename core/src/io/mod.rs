@@ -9,6 +9,7 @@ pub mod edit;
 pub mod gdal_vector;
 pub mod grid;
 pub mod layer_import;
+pub mod output;
 pub mod package;
 pub mod pointcloud;
 pub mod shp;

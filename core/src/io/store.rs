@@ -573,9 +573,10 @@ pub fn append_features(
     Ok(entry)
 }
 
-/// Write derived layers (rules::derive) to a new GeoPackage at `out`, atomically (temporary
-/// file renamed into place; an existing file is replaced — it holds only derived data).
-pub fn write_derived(layers: &[crate::rules::derive::DerivedLayer], crs: &Crs, out: &Path) -> Result<()> {
+/// Write layers (the derived lines of `derive`, a drilling plan …) to a new GeoPackage at `out`,
+/// atomically (temporary file renamed into place; an existing file is replaced — it holds only
+/// derived data).
+pub fn write_derived(layers: &[super::output::OutputLayer], crs: &Crs, out: &Path) -> Result<()> {
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = tempfile::Builder::new()
         .prefix(".derived.")
@@ -589,7 +590,7 @@ pub fn write_derived(layers: &[crate::rules::derive::DerivedLayer], crs: &Crs, o
     {
         let mut tx = ds.start_transaction().map_err(&e)?;
         for l in layers {
-            gdal_vector::write_layer(&mut tx, l.name, Some(l.geometry), Some(crs), &l.fields, &l.records, &tmp_path)?;
+            gdal_vector::write_layer(&mut tx, &l.name, Some(l.geometry), Some(crs), &l.fields, &l.records, &tmp_path)?;
         }
         tx.commit().map_err(&e)?;
     }

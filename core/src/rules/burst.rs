@@ -12,12 +12,12 @@
 //! between the face geometries (a heading's face point, a longwall's face segment), each face of
 //! a close pair gets its own finding naming the other working.
 
-use super::geom::{EnvIndex, Face};
-use super::{Ctx, Finding, Severity};
+use super::context::{Area, AreaKind, Face};
+use super::{Ctx, Finding, Severity, WorkingGeom};
 use crate::i18n::Text;
-use crate::model::{BurstLevel, WorkingKind};
+use crate::index::Index;
+use crate::model::{BurstLevel, Working, WorkingKind};
 use crate::text;
-use geo_types::{coord, Rect};
 
 /// The depth beyond which a burst proneness test is required (REFERENCE.md §3.2), m.
 pub const PRONENESS_DEPTH_M: f64 = 400.0;
@@ -76,123 +76,110 @@ fn spacing(ctx: &Ctx<'_>, a: WorkingKind, b: WorkingKind) -> f64 {
     })
 }
 
-fn face_env(f: &Face) -> Rect<f64> {
-    Rect::new(coord! { x: f.a[0], y: f.a[1] }, coord! { x: f.b[0], y: f.b[1] })
+/// The widest spacing any face can have: the reach of a face's spacing query (the plan
+/// distance never exceeds the 3D one).
+pub fn spacing_reach(ctx: &Ctx<'_>) -> f64 {
+    [WorkingKind::Heading, WorkingKind::Longwall]
+        .into_iter()
+        .flat_map(|a| [WorkingKind::Heading, WorkingKind::Longwall].map(|b| spacing(ctx, a, b)))
+        .fold(0.0, f64::max)
 }
 
-pub fn check(ctx: &Ctx<'_>, levels: &super::Levels, out: &mut Vec<Finding>) {
-    zone_unrelieved(ctx, out);
-    if levels.burst.level != "none" {
-        face_spacing(ctx, out);
-    }
-    proneness(ctx, out);
-}
-
-/// `burst.zone_unrelieved`: a face in a burst zone of level medium or strong with
-/// `relieved = 0` (major); level weak: the same rule as a warning.
-fn zone_unrelieved(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// `burst.zone_unrelieved` for a working's active face and one candidate burst zone: level
+/// medium or strong with `relieved = 0` (major); level weak: the same rule as a warning.
+pub fn area(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, a: &Area, out: &mut Vec<Finding>) {
     const RULE: &str = "burst.zone_unrelieved";
-    let zones = &ctx.survey.layers.burst_zones;
-    if zones.is_empty() {
+    let AreaKind::Burst { level, relieved } = &a.kind else { return };
+    let Some(face) = g.face.as_ref() else { return };
+    let (severity, zh, en) = match level {
+        Some(BurstLevel::Strong) => (Severity::Major, "强", "strong"),
+        Some(BurstLevel::Medium) => (Severity::Major, "中等", "medium"),
+        Some(BurstLevel::Weak) => (Severity::Warning, "弱", "weak"),
+        Some(BurstLevel::None) | None => return,
+    };
+    if *relieved != Some(false) || !ctx.applies(RULE, w) || !face.is_in(&a.poly, &a.z) {
         return;
     }
-    let index = EnvIndex::new(zones.iter().map(|z| super::geom::poly_env(&z.outline)));
-    for w in ctx.checked(RULE) {
-        let Some(face) = w.face() else { continue };
-        for i in index.near(&face_env(&face), 0.0) {
-            let z = &zones[i];
-            let (severity, zh, en) = match z.level {
-                Some(BurstLevel::Strong) => (Severity::Major, "强", "strong"),
-                Some(BurstLevel::Medium) => (Severity::Major, "中等", "medium"),
-                Some(BurstLevel::Weak) => (Severity::Warning, "弱", "weak"),
-                Some(BurstLevel::None) | None => continue,
-            };
-            if z.relieved != Some(false) || !face.is_in(&z.outline, &z.z) {
-                continue;
-            }
+    out.push(ctx.finding(
+        RULE,
+        severity,
+        Some(w),
+        Some(a.id.clone()),
+        Some(face.mid()),
+        None,
+        None,
+        Text::new(
+            format!("{} {}位于{}冲击危险区 {}，未卸压达标", w.id, kind_zh(face.kind), zh, a.id),
+            format!("{}'s {} is in {} burst-hazard zone {} that is not relieved", w.id, kind_en(face.kind), en, a.id),
+        ),
+        basis_zone(),
+    ));
+}
+
+/// `burst.face_spacing` of one face (in a mine whose burst level is not none): every other
+/// active face closer (3D) than the spacing for their kinds. `faces` is the index of active
+/// faces by working slot, `face_of(slot)` the working and face in a slot.
+pub fn face_spacing<'w>(
+    ctx: &Ctx<'_>,
+    slot: usize,
+    w: &Working,
+    f: &Face,
+    faces: &Index,
+    face_of: impl Fn(usize) -> Option<(&'w Working, Face)>,
+    out: &mut Vec<Finding>,
+) {
+    const RULE: &str = "burst.face_spacing";
+    if !ctx.applies(RULE, w) {
+        return;
+    }
+    let reach = spacing(ctx, f.kind, WorkingKind::Heading).max(spacing(ctx, f.kind, WorkingKind::Longwall));
+    for j in faces.near(&f.env(), reach) {
+        if j == slot {
+            continue;
+        }
+        let Some((ow, of)) = face_of(j) else { continue };
+        let limit = spacing(ctx, f.kind, of.kind);
+        let d = f.distance_3d(&of);
+        if d < limit {
             out.push(ctx.finding(
                 RULE,
-                severity,
+                Severity::Major,
                 Some(w),
-                Some(z.id.clone()),
-                Some(face.mid()),
-                None,
-                None,
+                Some(ow.id.clone()),
+                Some(f.mid()),
+                Some(d),
+                Some(limit),
                 Text::new(
-                    format!("{} {}位于{}冲击危险区 {}，未卸压达标", w.w.id, kind_zh(face.kind), zh, z.id),
                     format!(
-                        "{}'s {} is in {} burst-hazard zone {} that is not relieved",
-                        w.w.id,
-                        kind_en(face.kind),
-                        en,
-                        z.id
+                        "{} {}与 {} {}相距 {:.1} m，小于 {} m",
+                        w.id,
+                        kind_zh(f.kind),
+                        ow.id,
+                        kind_zh(of.kind),
+                        d,
+                        limit
+                    ),
+                    format!(
+                        "{}'s {} is {:.1} m from {}'s {}, closer than {} m",
+                        w.id,
+                        kind_en(f.kind),
+                        d,
+                        ow.id,
+                        kind_en(of.kind),
+                        limit
                     ),
                 ),
-                basis_zone(),
+                basis_spacing(),
             ));
         }
     }
 }
 
-/// `burst.face_spacing`: active faces closer (3D) than the spacing for their kinds.
-fn face_spacing(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    const RULE: &str = "burst.face_spacing";
-    let faces: Vec<_> = ctx.checked(RULE).filter_map(|w| w.face().map(|f| (w, f))).collect();
-    if faces.len() < 2 {
-        return;
-    }
-    let index = EnvIndex::new(faces.iter().map(|(_, f)| face_env(f)));
-    for (i, (w, f)) in faces.iter().enumerate() {
-        // The widest spacing this face can have; the plan distance never exceeds the 3D one.
-        let reach = spacing(ctx, f.kind, WorkingKind::Heading).max(spacing(ctx, f.kind, WorkingKind::Longwall));
-        for j in index.near(&face_env(f), reach) {
-            if j == i {
-                continue;
-            }
-            let (ow, of) = &faces[j];
-            let limit = spacing(ctx, f.kind, of.kind);
-            let d = f.distance_3d(of);
-            if d < limit {
-                out.push(ctx.finding(
-                    RULE,
-                    Severity::Major,
-                    Some(w),
-                    Some(ow.w.id.clone()),
-                    Some(f.mid()),
-                    Some(d),
-                    Some(limit),
-                    Text::new(
-                        format!(
-                            "{} {}与 {} {}相距 {:.1} m，小于 {} m",
-                            w.w.id,
-                            kind_zh(f.kind),
-                            ow.w.id,
-                            kind_zh(of.kind),
-                            d,
-                            limit
-                        ),
-                        format!(
-                            "{}'s {} is {:.1} m from {}'s {}, closer than {} m",
-                            w.w.id,
-                            kind_en(f.kind),
-                            d,
-                            ow.w.id,
-                            kind_en(of.kind),
-                            limit
-                        ),
-                    ),
-                    basis_spacing(),
-                ));
-            }
-        }
-    }
-}
-
 /// `burst.proneness_test_required`: deeper than 400 m with no burst zone mapped.
-fn proneness(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(depth) = ctx.survey.meta.classification.mining_depth_max_m else { return };
-    if depth > PRONENESS_DEPTH_M && ctx.survey.layers.burst_zones.is_empty() {
-        out.push(ctx.finding(
+pub fn proneness(ctx: &Ctx<'_>) -> Option<Finding> {
+    let depth = ctx.survey.meta.classification.mining_depth_max_m?;
+    (depth > PRONENESS_DEPTH_M && ctx.survey.layers.burst_zones.is_empty()).then(|| {
+        ctx.finding(
             "burst.proneness_test_required",
             Severity::Warning,
             None,
@@ -207,8 +194,8 @@ fn proneness(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 PRONENESS_DEPTH_M
             ),
             basis_proneness(),
-        ));
-    }
+        )
+    })
 }
 
 #[cfg(test)]
@@ -218,7 +205,6 @@ mod tests {
     use crate::model::{BurstZone, Survey, Working, WorkingStatus, ZRange};
     use crate::rules::Params;
     use approx::assert_abs_diff_eq;
-    use chrono::NaiveDate;
     use geo_types::polygon;
 
     use crate::rules::pillars::testkit::working;
@@ -250,11 +236,7 @@ mod tests {
     }
 
     fn run_with(s: &Survey, p: &Params) -> Vec<Finding> {
-        let ctx = Ctx::new(s, p, NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"));
-        let levels = super::super::levels::derive(&ctx);
-        let mut out = Vec::new();
-        check(&ctx, &levels, &mut out);
-        out
+        crate::rules::pillars::testkit::run_with(s, p, "burst.")
     }
 
     fn run(s: &Survey) -> Vec<Finding> {
@@ -343,8 +325,8 @@ mod tests {
         assert_eq!(
             keys(&f),
             vec![
-                ("burst.face_spacing", Severity::Major, Some("L1"), Some("H1")),
                 ("burst.face_spacing", Severity::Major, Some("H1"), Some("L1")),
+                ("burst.face_spacing", Severity::Major, Some("L1"), Some("H1")),
             ]
         );
         assert_eq!(f[0].limit, Some(350.0));

@@ -8,10 +8,11 @@
 //! overlap with open bounds). A line rule: planned workings get it as a warning. `at` is the first
 //! point along the working in the zone (see [`super::zones::first_point_in`]); no measured value.
 
-use super::geom::{poly_env, EnvIndex};
-use super::zones::{first_point_in, kind_zh, status_zh};
-use super::{Ctx, Finding, Severity};
+use super::context::{Area, AreaKind};
+use super::zones::{kind_zh, status_zh};
+use super::{Ctx, Finding, Severity, WorkingGeom};
 use crate::i18n::Text;
+use crate::model::Working;
 
 fn basis() -> Text {
     Text::new(
@@ -21,48 +22,32 @@ fn basis() -> Text {
     )
 }
 
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let fires = &ctx.survey.layers.fire_zones;
-    if fires.is_empty() {
+/// `fire.working_in_fire_zone` for a working and one candidate fire zone.
+pub fn area(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, a: &Area, out: &mut Vec<Finding>) {
+    let AreaKind::Fire { name, sealed } = &a.kind else { return };
+    if !ctx.applies("fire.working_in_fire_zone", w) || !g.is_in(w, &a.poly, &a.z) {
         return;
     }
-    let index = EnvIndex::new(fires.iter().map(|f| poly_env(&f.outline)));
-    for w in ctx.checked("fire.working_in_fire_zone") {
-        for i in index.near(&w.env, 0.0) {
-            let f = &fires[i];
-            if !w.is_in(&f.outline, &f.z) {
-                continue;
-            }
-            let (sealed_zh, sealed_en) = match f.sealed {
-                Some(true) => ("已封闭", "sealed"),
-                Some(false) => ("未封闭", "not sealed"),
-                None => ("封闭状态不明", "sealing unknown"),
-            };
-            let name = f.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
-            out.push(ctx.finding(
-                "fire.working_in_fire_zone",
-                Severity::Major,
-                Some(w),
-                Some(f.id.clone()),
-                first_point_in(&w.w.line, &f.outline).or(w.w.line.last().copied()),
-                None,
-                None,
-                Text::new(
-                    format!(
-                        "{}{} {} 进入火区 {}{}（{}）",
-                        status_zh(w.w.status),
-                        kind_zh(w.w.kind),
-                        w.w.id,
-                        f.id,
-                        name,
-                        sealed_zh
-                    ),
-                    format!("{} {} {} enters fire zone {}{} ({})", w.w.status, w.w.kind, w.w.id, f.id, name, sealed_en),
-                ),
-                basis(),
-            ));
-        }
-    }
+    let (sealed_zh, sealed_en) = match sealed {
+        Some(true) => ("已封闭", "sealed"),
+        Some(false) => ("未封闭", "not sealed"),
+        None => ("封闭状态不明", "sealing unknown"),
+    };
+    let name = name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+    out.push(ctx.finding(
+        "fire.working_in_fire_zone",
+        Severity::Major,
+        Some(w),
+        Some(a.id.clone()),
+        a.poly.first_point_in(&w.line).or(w.line.last().copied()),
+        None,
+        None,
+        Text::new(
+            format!("{}{} {} 进入火区 {}{}（{}）", status_zh(w.status), kind_zh(w.kind), w.id, a.id, name, sealed_zh),
+            format!("{} {} {} enters fire zone {}{} ({})", w.status, w.kind, w.id, a.id, name, sealed_en),
+        ),
+        basis(),
+    ));
 }
 
 #[cfg(test)]
@@ -99,7 +84,7 @@ mod tests {
             working("D", K::Heading, S::Active, &[[150.0, 50.0, 0.0], [199.9, 50.0, 0.0]]),
             working("P", K::Longwall, S::Planned, &[[250.0, 10.0, 0.0], [250.0, 90.0, 0.0]]),
         ];
-        let f = run(&s, check);
+        let f = run(&s, "fire.");
         let r = "fire.working_in_fire_zone";
         assert_eq!(
             hits(&f, r),

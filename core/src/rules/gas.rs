@@ -16,12 +16,11 @@
 //! fact; the unknown is not guessed). A drained outburst zone gives no finding of either rule.
 //! Gas content below the warning value, or unknown, gives no `gas.rich_zone_undrained`.
 
-use super::geom::{poly_env, EnvIndex};
-use super::{Ctx, Finding, Severity};
+use super::context::{Area, AreaKind};
+use super::{Ctx, Finding, Severity, WorkingGeom};
 use crate::i18n::Text;
-use crate::model::GasZone;
+use crate::model::{GasZone, Working};
 use crate::text;
-use geo_types::{coord, Rect};
 
 /// The critical gas pressure of outburst identification (突出危险性鉴定临界值), MPa.
 pub const OUTBURST_PRESSURE_MPA: f64 = 0.74;
@@ -51,72 +50,62 @@ fn basis_rich() -> Text {
     )
 }
 
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let zones = &ctx.survey.layers.gas_zones;
-    if zones.is_empty() {
+/// `gas.outburst_zone_undrained` and `gas.rich_zone_undrained` for a working's active face and
+/// one candidate gas zone.
+pub fn area(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, a: &Area, out: &mut Vec<Finding>) {
+    let AreaKind::Gas { content_m3t, pressure_mpa, outburst_prone, drained } = &a.kind else { return };
+    let Some(face) = g.face.as_ref() else { return };
+    if *drained != Some(false) || !ctx.applies("gas.outburst_zone_undrained", w) || !face.is_in(&a.poly, &a.z) {
         return;
     }
-    let warn = ctx.params.get("gas_content_warn_m3t");
-    let index = EnvIndex::new(zones.iter().map(|z| poly_env(&z.outline)));
-    for w in ctx.checked("gas.outburst_zone_undrained") {
-        let Some(face) = w.face() else { continue };
-        let env = Rect::new(coord! { x: face.a[0], y: face.a[1] }, coord! { x: face.b[0], y: face.b[1] });
-        for i in index.near(&env, 0.0) {
-            let z = &zones[i];
-            if z.drained != Some(false) || !face.is_in(&z.outline, &z.z) {
-                continue;
+    let outburst = *outburst_prone == Some(true) || pressure_mpa.is_some_and(|p| p >= OUTBURST_PRESSURE_MPA);
+    if outburst {
+        let (zh, en) = match (*outburst_prone == Some(true), *pressure_mpa) {
+            (true, Some(p)) => (format!("突出煤层，瓦斯压力 {p} MPa"), format!("outburst-prone, gas pressure {p} MPa")),
+            (true, None) => ("突出煤层".to_string(), "outburst-prone".to_string()),
+            (false, p) => {
+                let p = p.unwrap_or_default();
+                (
+                    format!("瓦斯压力 {p} MPa ≥ {OUTBURST_PRESSURE_MPA} MPa"),
+                    format!("gas pressure {p} MPa ≥ {OUTBURST_PRESSURE_MPA} MPa"),
+                )
             }
-            if outburst_type(z) {
-                let (zh, en) = match (z.outburst_prone == Some(true), z.gas_pressure_mpa) {
-                    (true, Some(p)) => {
-                        (format!("突出煤层，瓦斯压力 {p} MPa"), format!("outburst-prone, gas pressure {p} MPa"))
-                    }
-                    (true, None) => ("突出煤层".to_string(), "outburst-prone".to_string()),
-                    (false, p) => {
-                        let p = p.unwrap_or_default();
-                        (
-                            format!("瓦斯压力 {p} MPa ≥ {OUTBURST_PRESSURE_MPA} MPa"),
-                            format!("gas pressure {p} MPa ≥ {OUTBURST_PRESSURE_MPA} MPa"),
-                        )
-                    }
-                };
-                out.push(ctx.finding(
-                    "gas.outburst_zone_undrained",
-                    Severity::Major,
-                    Some(w),
-                    Some(z.id.clone()),
-                    Some(face.mid()),
-                    z.gas_pressure_mpa,
-                    Some(OUTBURST_PRESSURE_MPA),
-                    Text::new(
-                        format!("{} 工作面位于突出危险区 {}（{}），未抽采达标", w.w.id, z.id, zh),
-                        format!(
-                            "{}'s face is in outburst zone {} ({}) that is not drained to standard",
-                            w.w.id, z.id, en
-                        ),
-                    ),
-                    basis_outburst(),
-                ));
-            } else if let Some(c) = z.gas_content_m3t.filter(|c| *c >= warn) {
-                out.push(ctx.finding(
-                    "gas.rich_zone_undrained",
-                    Severity::Warning,
-                    Some(w),
-                    Some(z.id.clone()),
-                    Some(face.mid()),
-                    Some(c),
-                    Some(warn),
-                    text!(
-                        "{} 工作面位于瓦斯富集区 {}（瓦斯含量 {} m³/t ≥ {} m³/t），未抽采达标",
-                        "{}'s face is in gas-rich zone {} (gas content {} m³/t ≥ {} m³/t) that is not drained to standard",
-                        w.w.id,
-                        z.id,
-                        c,
-                        warn
-                    ),
-                    basis_rich(),
-                ));
-            }
+        };
+        out.push(ctx.finding(
+            "gas.outburst_zone_undrained",
+            Severity::Major,
+            Some(w),
+            Some(a.id.clone()),
+            Some(face.mid()),
+            *pressure_mpa,
+            Some(OUTBURST_PRESSURE_MPA),
+            Text::new(
+                format!("{} 工作面位于突出危险区 {}（{}），未抽采达标", w.id, a.id, zh),
+                format!("{}'s face is in outburst zone {} ({}) that is not drained to standard", w.id, a.id, en),
+            ),
+            basis_outburst(),
+        ));
+    } else {
+        let warn = ctx.params.get("gas_content_warn_m3t");
+        if let Some(c) = content_m3t.filter(|c| *c >= warn) {
+            out.push(ctx.finding(
+                "gas.rich_zone_undrained",
+                Severity::Warning,
+                Some(w),
+                Some(a.id.clone()),
+                Some(face.mid()),
+                Some(c),
+                Some(warn),
+                text!(
+                    "{} 工作面位于瓦斯富集区 {}（瓦斯含量 {} m³/t ≥ {} m³/t），未抽采达标",
+                    "{}'s face is in gas-rich zone {} (gas content {} m³/t ≥ {} m³/t) that is not drained to standard",
+                    w.id,
+                    a.id,
+                    c,
+                    warn
+                ),
+                basis_rich(),
+            ));
         }
     }
 }
@@ -126,7 +115,6 @@ mod tests {
     use super::*;
     use crate::error::{Location, Problems};
     use crate::model::{Survey, Working, WorkingKind, WorkingStatus, ZRange};
-    use chrono::NaiveDate;
     use geo_types::polygon;
 
     fn zone(
@@ -159,10 +147,7 @@ mod tests {
         let mut s = Survey::default();
         s.layers.gas_zones = zones;
         s.layers.workings = workings;
-        let ctx = Ctx::new(&s, p, NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"));
-        let mut out = Vec::new();
-        check(&ctx, &mut out);
-        out
+        crate::rules::pillars::testkit::run_with(&s, p, "gas.")
     }
 
     fn run(zones: Vec<GasZone>, workings: Vec<Working>) -> Vec<(&'static str, Severity, Option<String>)> {

@@ -29,8 +29,39 @@
 //!   true: at least weak).
 
 use super::gas::OUTBURST_PRESSURE_MPA;
-use super::{Ctx, Driver, DriverValue, Level, Levels};
-use crate::model::BurstLevel;
+use super::Params;
+use crate::model::{BurstLevel, Survey};
+
+/// A protection level with every criterion that applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    pub level: &'static str,
+    pub drivers: Vec<Driver>,
+}
+
+/// One criterion of a level: its value (None = unknown) and the level it gives ("unknown" when
+/// the input is unknown; unknowns are left out of the maximum).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Driver {
+    pub criterion: &'static str,
+    pub value: DriverValue,
+    pub level: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DriverValue {
+    Number(f64),
+    Flag(bool),
+    Unknown,
+}
+
+/// The levels of a mine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Levels {
+    pub water: Level,
+    pub gas: Level,
+    pub burst: Level,
+}
 
 /// The water scale, lowest first.
 pub const WATER: &[&str] = &["simple", "medium", "complex", "extreme"];
@@ -66,15 +97,16 @@ fn level(scale: &'static [&'static str], drivers: Vec<Driver>) -> Level {
     Level { level: scale[rank], drivers }
 }
 
-pub fn derive(ctx: &Ctx<'_>) -> Levels {
-    Levels { water: water(ctx), gas: gas(ctx), burst: burst(ctx) }
+/// The levels of a survey under the parameters in force.
+pub fn derive(survey: &Survey, params: &Params) -> Levels {
+    Levels { water: water(survey, params), gas: gas(survey), burst: burst(survey) }
 }
 
-fn water(ctx: &Ctx<'_>) -> Level {
-    let c = &ctx.survey.meta.classification;
-    let water_goaf: Vec<_> = ctx.survey.layers.goaf.iter().filter(|g| g.water == Some(true)).collect();
+fn water(survey: &Survey, params: &Params) -> Level {
+    let c = &survey.meta.classification;
+    let water_goaf: Vec<_> = survey.layers.goaf.iter().filter(|g| g.water == Some(true)).collect();
     let unreliable = water_goaf.iter().filter(|g| g.reliable != Some(true)).count();
-    let many = ctx.params.get("goaf_unreliable_many");
+    let many = params.get("goaf_unreliable_many");
     let goaf_level = if water_goaf.is_empty() {
         "simple"
     } else if unreliable == 0 {
@@ -95,9 +127,9 @@ fn water(ctx: &Ctx<'_>) -> Level {
     )
 }
 
-fn gas(ctx: &Ctx<'_>) -> Level {
-    let c = &ctx.survey.meta.classification;
-    let zones = &ctx.survey.layers.gas_zones;
+fn gas(survey: &Survey) -> Level {
+    let c = &survey.meta.classification;
+    let zones = &survey.layers.gas_zones;
     let high = |limit: f64| move |v: f64| if v > limit { "high" } else { "low" };
     let prone = if zones.iter().any(|z| z.outburst_prone == Some(true)) {
         Some(true)
@@ -109,7 +141,7 @@ fn gas(ctx: &Ctx<'_>) -> Level {
     let pressure = zones
         .iter()
         .filter_map(|z| z.gas_pressure_mpa)
-        .chain(ctx.survey.boreholes.iter().flat_map(|b| b.intervals.iter().filter_map(|i| i.gas_pressure_mpa)))
+        .chain(survey.boreholes.iter().flat_map(|b| b.intervals.iter().filter_map(|i| i.gas_pressure_mpa)))
         .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
     level(
         GAS,
@@ -125,9 +157,9 @@ fn gas(ctx: &Ctx<'_>) -> Level {
     )
 }
 
-fn burst(ctx: &Ctx<'_>) -> Level {
-    let c = &ctx.survey.meta.classification;
-    let zones = &ctx.survey.layers.burst_zones;
+fn burst(survey: &Survey) -> Level {
+    let c = &survey.meta.classification;
+    let zones = &survey.layers.burst_zones;
     let highest = zones.iter().filter_map(|z| z.level).max();
     let zone = match highest {
         Some(l) => {
@@ -154,11 +186,10 @@ mod tests {
     use crate::error::{Location, Problems};
     use crate::model::{BurstZone, GasZone, Goaf, Survey, ZRange};
     use crate::rules::Params;
-    use chrono::NaiveDate;
     use geo_types::polygon;
 
     fn derive_with(s: &Survey, p: &Params) -> Levels {
-        derive(&Ctx::new(s, p, NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")))
+        derive(s, p)
     }
 
     fn levels(s: &Survey) -> Levels {

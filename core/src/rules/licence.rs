@@ -5,12 +5,10 @@
 //! 《矿产资源法》.
 //! Units: metres, mine CRS; elevations in metres.
 
-use super::{Ctx, Finding, Severity};
+use super::{Ctx, Finding, Severity, WorkingGeom};
 use crate::i18n::Text;
-use crate::model::WorkingStatus;
+use crate::model::{Working, WorkingStatus};
 use crate::text;
-use geo::{Contains, Distance, Euclidean};
-use geo_types::{Point, Polygon};
 
 fn basis() -> Text {
     Text::new(
@@ -19,83 +17,33 @@ fn basis() -> Text {
     )
 }
 
-/// Planar distance from a point to the licence area (0 inside; a point in a hole is outside).
-fn dist(area: &Polygon<f64>, x: f64, y: f64) -> f64 {
-    let p = Point::new(x, y);
-    if area.contains(&p) {
-        0.0
-    } else {
-        Euclidean.distance(&p, area)
-    }
-}
-
-/// The largest distance from any point of the working's line (not only vertices) to the area,
-/// with its location: vertices exactly, segment interiors sampled every 0.5 m and refined by
-/// golden-section search around the best sample.
-pub fn farthest_outside(area: &Polygon<f64>, line: &[[f64; 3]]) -> (f64, [f64; 3]) {
-    let mut best = (0.0, line.first().copied().unwrap_or([0.0; 3]));
-    for seg in line.windows(2) {
-        let (a, b) = (seg[0], seg[1]);
-        let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-        let at = |t: f64| [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])];
-        let f = |t: f64| {
-            let p = at(t);
-            dist(area, p[0], p[1])
-        };
-        let n = ((len / 0.5).ceil() as usize).max(1);
-        let (mut bi, mut bv) = (0, f(0.0));
-        for i in 1..=n {
-            let v = f(i as f64 / n as f64);
-            if v > bv {
-                bi = i;
-                bv = v;
-            }
-        }
-        // Refine between the neighbouring samples.
-        let (mut lo, mut hi) = ((bi.saturating_sub(1)) as f64 / n as f64, ((bi + 1).min(n)) as f64 / n as f64);
-        let g = (5f64.sqrt() - 1.0) / 2.0;
-        for _ in 0..40 {
-            let (m1, m2) = (hi - g * (hi - lo), lo + g * (hi - lo));
-            if f(m1) < f(m2) {
-                lo = m1;
-            } else {
-                hi = m2;
-            }
-        }
-        let t = (lo + hi) / 2.0;
-        let (v, p) = if f(t) > bv { (f(t), at(t)) } else { (bv, at(bi as f64 / n as f64)) };
-        if v > best.0 {
-            best = (v, p);
-        }
-    }
-    best
-}
-
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let s = ctx.survey;
-    let terms = &s.meta.licence;
+/// `licence.outside_boundary` (exact farthest point of the line outside the licence area),
+/// `licence.outside_levels` and `licence.seam_not_permitted` for one working. Returns whether
+/// the working lies entirely in the licence area (None without a licence polygon), which the
+/// boundary pillar rule needs.
+pub fn working(ctx: &Ctx<'_>, w: &Working, _g: &WorkingGeom, out: &mut Vec<Finding>) -> Option<bool> {
+    let terms = &ctx.survey.meta.licence;
     let licence_id = || Some("licence".to_string());
-    if let Some(lic) = s.layers.licence.first() {
-        for w in ctx.checked("licence.outside_boundary") {
-            let (d, at) = farthest_outside(&lic.boundary, &w.w.line);
-            if d > 0.0 {
-                out.push(ctx.finding(
-                    "licence.outside_boundary",
-                    Severity::Major,
-                    Some(w),
-                    licence_id(),
-                    Some(at),
-                    Some(d),
-                    Some(0.0),
-                    text!("{} 越出采矿许可范围 {:.1} m", "{} lies {:.1} m outside the licence boundary", w.w.id, d),
-                    basis(),
-                ));
-            }
+    let inside = ctx.prep.licence.as_ref().map(|lic| {
+        let (d, at) = lic.farthest_outside(&w.line);
+        if d > 0.0 && ctx.applies("licence.outside_boundary", w) {
+            out.push(ctx.finding(
+                "licence.outside_boundary",
+                Severity::Major,
+                Some(w),
+                licence_id(),
+                Some(at),
+                Some(d),
+                Some(0.0),
+                text!("{} 越出采矿许可范围 {:.1} m", "{} lies {:.1} m outside the licence boundary", w.id, d),
+                basis(),
+            ));
         }
-    }
-    for w in ctx.checked("licence.outside_levels") {
+        d == 0.0
+    });
+    if ctx.applies("licence.outside_levels", w) {
         let mut worst: Option<(f64, [f64; 3], f64)> = None;
-        for c in &w.w.line {
+        for c in &w.line {
             let over = terms.z_top.map(|t| (c[2] - t, t)).filter(|(e, _)| *e > 0.0);
             let under = terms.z_bottom.map(|b| (b - c[2], b)).filter(|(e, _)| *e > 0.0);
             for (e, limit) in over.into_iter().chain(under) {
@@ -116,7 +64,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 text!(
                     "{} 超出许可开采标高 {:.1} m（标高 {:.1} m，界限 {} m）",
                     "{} exceeds the licensed levels by {:.1} m (at {:.1} m, limit {} m)",
-                    w.w.id,
+                    w.id,
                     e,
                     at[2],
                     limit
@@ -125,22 +73,21 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if !terms.seams.is_empty() {
-        for w in ctx.checked("licence.seam_not_permitted") {
-            let Some(seam) = w.w.seam.as_deref().map(str::trim).filter(|s| !s.is_empty()) else { continue };
+    if !terms.seams.is_empty() && ctx.applies("licence.seam_not_permitted", w) {
+        if let Some(seam) = w.seam.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             if !terms.seams.iter().any(|p| p.trim() == seam) {
                 out.push(ctx.finding(
                     "licence.seam_not_permitted",
                     Severity::Major,
                     Some(w),
                     licence_id(),
-                    w.w.line.last().copied(),
+                    w.line.last().copied(),
                     None,
                     None,
                     text!(
                         "{} 开采未许可煤层 {}（许可: {}）",
                         "{} works seam {}, not permitted (licensed: {})",
-                        w.w.id,
+                        w.id,
                         seam,
                         terms.seams.join(", ")
                     ),
@@ -149,56 +96,69 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    if let Some(until) =
-        terms.valid_until.as_deref().and_then(|v| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
-    {
-        let active = s.layers.workings.iter().any(|w| w.status == WorkingStatus::Active);
-        if ctx.as_of > until && active {
-            out.push(ctx.finding(
-                "licence.expired",
-                Severity::Major,
-                None,
-                licence_id(),
-                None,
-                None,
-                None,
-                text!(
-                    "采矿许可证已于 {} 到期，仍有生产作业",
-                    "the licence expired on {} while workings are active",
-                    until
-                ),
-                basis(),
-            ));
-        }
-    }
+    inside
+}
+
+/// The licence's expiry date, when given and valid.
+pub fn valid_until(ctx: &Ctx<'_>) -> Option<chrono::NaiveDate> {
+    ctx.survey.meta.licence.valid_until.as_deref().and_then(|v| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+}
+
+/// `licence.expired`: one finding for the mine when the as-of date is after `valid_until` and
+/// any working is active (`any_active`, kept by the assessment).
+pub fn expired(ctx: &Ctx<'_>, any_active: bool) -> Option<Finding> {
+    let until = valid_until(ctx)?;
+    (ctx.as_of > until && any_active).then(|| {
+        ctx.finding(
+            "licence.expired",
+            Severity::Major,
+            None,
+            Some("licence".to_string()),
+            None,
+            None,
+            None,
+            text!("采矿许可证已于 {} 到期，仍有生产作业", "the licence expired on {} while workings are active", until),
+            basis(),
+        )
+    })
+}
+
+/// Is the working active (for `licence.expired`)?
+pub fn is_active(w: &Working) -> bool {
+    w.status == WorkingStatus::Active
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::{Licence, Survey, WorkingKind as K, WorkingStatus as S};
+    use crate::rules::pillars::testkit::*;
     use approx::assert_abs_diff_eq;
-    use geo_types::polygon;
 
     #[test]
-    fn farthest_point_of_a_crossing_line_and_inside_a_hole() {
-        let outer = polygon![(x: 0.0, y: 0.0), (x: 1000.0, y: 0.0), (x: 1000.0, y: 1000.0), (x: 0.0, y: 1000.0)];
-        let d = farthest_outside(&outer, &[[500.0, 500.0, 0.0], [1035.2, 500.0, 0.0]]);
-        assert_abs_diff_eq!(d.0, 35.2, epsilon = 1e-9);
-        let inside = farthest_outside(&outer, &[[100.0, 100.0, 0.0], [900.0, 900.0, 0.0]]);
-        assert_eq!(inside.0, 0.0);
-        // A hole 200 m wide; a line crossing it: the farthest point is its middle, 100 m.
-        let holed = geo_types::Polygon::new(
-            outer.exterior().clone(),
-            vec![geo_types::LineString::from(vec![
-                (400.0, 400.0),
-                (600.0, 400.0),
-                (600.0, 600.0),
-                (400.0, 600.0),
-                (400.0, 400.0),
-            ])],
-        );
-        let h = farthest_outside(&holed, &[[300.0, 500.0, 0.0], [700.0, 500.0, 0.0]]);
-        assert_abs_diff_eq!(h.0, 100.0, epsilon = 1e-6);
-        assert_abs_diff_eq!(h.1[0], 500.0, epsilon = 1e-3);
+    fn outside_boundary_measures_the_farthest_point_and_holes_count_as_outside() {
+        let mut s = Survey::default();
+        let hole = rect(400.0, 400.0, 600.0, 600.0);
+        s.layers.licence.push(Licence {
+            id: "L".into(),
+            boundary: geo_types::Polygon::new(rect(0.0, 0.0, 1000.0, 1000.0), vec![hole]),
+        });
+        s.layers.workings = vec![
+            working("A", K::Roadway, S::Existing, &[[500.0, 100.0, 0.0], [1035.2, 100.0, 0.0]]),
+            working("B", K::Roadway, S::Existing, &[[300.0, 500.0, 0.0], [700.0, 500.0, 0.0]]),
+            working("C", K::Roadway, S::Existing, &[[100.0, 100.0, 0.0], [300.0, 300.0, 0.0]]),
+            working("P", K::Roadway, S::Planned, &[[900.0, 900.0, 0.0], [1010.0, 900.0, 0.0]]),
+        ];
+        let f = crate::rules::assess(&s, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("d"))
+            .expect("assess")
+            .report()
+            .findings;
+        let a = find(&f, "licence.outside_boundary", "A");
+        assert_abs_diff_eq!(a.measured.expect("m"), 35.2, epsilon = 1e-9);
+        let b = find(&f, "licence.outside_boundary", "B");
+        assert_abs_diff_eq!(b.measured.expect("m"), 100.0, epsilon = 1e-6);
+        assert_abs_diff_eq!(b.at.expect("at")[0], 500.0, epsilon = 1e-3);
+        assert!(hits(&f, "licence.outside_boundary").iter().all(|(w, _)| w != "C"));
+        let p = find(&f, "licence.outside_boundary", "P");
+        assert_eq!((p.planned, p.severity), (true, crate::rules::Severity::Warning));
     }
 }

@@ -107,6 +107,7 @@ impl Params {
                         "RULES.md 参数表：放宽须说明理由",
                         "RULES.md parameter table: loosening must be justified",
                     ),
+                    extra: Vec::new(),
                 });
             }
         }

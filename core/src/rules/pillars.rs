@@ -19,13 +19,10 @@
 //! - A non-finite formula width (coal_tensile_mpa overridden to 0) is ignored and L falls back
 //!   to the minimum (or the fault's own pillar_m): an infinite pillar cannot be reported.
 
-use super::geom::{envelope, EnvIndex};
-use super::{Ctx, Finding, Params, Severity};
+use super::{Ctx, Finding, Params, Severity, WorkingGeom};
 use crate::i18n::Text;
+use crate::model::Working;
 use crate::text;
-use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::Covers;
-use geo_types::{coord, Coord, Line, Point, Rect};
 
 fn boundary_basis() -> Text {
     Text::new(
@@ -62,221 +59,69 @@ pub fn fault_pillar_width(params: &Params, pressure_mpa: Option<f64>, pillar_m: 
     pillar_m.filter(|p| p.is_finite()).map_or(l, |p| p.max(l))
 }
 
-/// Plan segments (rings of a polygon, a fault trace, working lines) with an R-tree over their
-/// envelopes, for closest-approach queries that look only at nearby segments.
-#[derive(Debug, Clone)]
-pub(crate) struct SegmentIndex {
-    pub segs: Vec<Line<f64>>,
-    index: EnvIndex,
-}
-
-impl SegmentIndex {
-    pub fn new(segs: Vec<Line<f64>>) -> Self {
-        let index = EnvIndex::new(segs.iter().map(|l| envelope(&[l.start, l.end])));
-        Self { segs, index }
+/// `pillar.boundary`: a working entirely inside the licence (`inside`, from the licence rule)
+/// that comes within `boundary_pillar_m` of any of its rings (holes included).
+pub fn boundary(ctx: &Ctx<'_>, w: &Working, inside: Option<bool>, out: &mut Vec<Finding>) {
+    let (Some(lic), Some(true)) = (&ctx.prep.licence, inside) else { return };
+    if !ctx.applies("pillar.boundary", w) {
+        return;
     }
-
-    /// The segments of a line of 3D vertices, in plan (one degenerate segment for a single
-    /// vertex).
-    pub fn line_segments(line: &[[f64; 3]]) -> Vec<Line<f64>> {
-        segments_3d(line).map(|(a, b)| Line::new(plan(a), plan(b))).collect()
-    }
-
-    /// Closest approach of a 3D line to these segments, in plan, when it is closer than `within`
-    /// (strict): the distance and the point on the line (z interpolated). None when no point
-    /// of the line comes closer than `within`.
-    pub fn closest_approach(&self, line: &[[f64; 3]], within: f64) -> Option<(f64, [f64; 3])> {
-        let mut best: Option<(f64, [f64; 3])> = None;
-        for (a, b) in segments_3d(line) {
-            let env = envelope(&[plan(a), plan(b)]);
-            for i in self.index.near(&env, within) {
-                let s = self.segs[i];
-                let (d, at) = segment_closest(a, b, s.start, s.end);
-                if d < within && best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, at));
-                }
-            }
-        }
-        best
-    }
-
-    /// Is the plan point within `tol` (≤) of any segment?
-    pub fn point_within(&self, x: f64, y: f64, tol: f64) -> bool {
-        let p = coord! { x: x, y: y };
-        let env = Rect::new(p, p);
-        self.index.near(&env, tol).into_iter().any(|i| point_segment_distance(p, self.segs[i]) <= tol)
-    }
-}
-
-fn plan(c: [f64; 3]) -> Coord<f64> {
-    coord! { x: c[0], y: c[1] }
-}
-
-/// The 3D segments of a line; a single vertex gives one degenerate segment.
-fn segments_3d(line: &[[f64; 3]]) -> impl Iterator<Item = ([f64; 3], [f64; 3])> + '_ {
-    let single = (line.len() == 1).then(|| (line[0], line[0]));
-    line.windows(2).map(|w| (w[0], w[1])).chain(single)
-}
-
-/// Parameter of the plan projection of `p` on segment a→b, clamped to [0, 1] (0 when a = b).
-fn project(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> f64 {
-    let d = b - a;
-    let len2 = d.x * d.x + d.y * d.y;
-    if len2 > 0.0 {
-        (((p.x - a.x) * d.x + (p.y - a.y) * d.y) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    }
-}
-
-fn lerp(a: [f64; 3], b: [f64; 3], t: f64) -> [f64; 3] {
-    [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])]
-}
-
-fn dist(a: Coord<f64>, b: Coord<f64>) -> f64 {
-    (a.x - b.x).hypot(a.y - b.y)
-}
-
-/// Planar distance from a point to a segment.
-pub(crate) fn point_segment_distance(p: Coord<f64>, s: Line<f64>) -> f64 {
-    let t = project(s.start, s.end, p);
-    dist(p, s.start + (s.end - s.start) * t)
-}
-
-/// Closest approach in plan of the 3D segment a→b to the plan segment c→d: the distance and the
-/// point on a→b (z interpolated).
-fn segment_closest(a: [f64; 3], b: [f64; 3], c: Coord<f64>, d: Coord<f64>) -> (f64, [f64; 3]) {
-    let (pa, pb) = (plan(a), plan(b));
-    if pa != pb && c != d {
-        if let Some(x) = line_intersection(Line::new(pa, pb), Line::new(c, d)) {
-            let q = match x {
-                LineIntersection::SinglePoint { intersection, .. } => intersection,
-                // Overlapping: the end of the overlap met first along a→b.
-                LineIntersection::Collinear { intersection: l } => {
-                    if project(pa, pb, l.start) <= project(pa, pb, l.end) {
-                        l.start
-                    } else {
-                        l.end
-                    }
-                }
-            };
-            return (0.0, lerp(a, b, project(pa, pb, q)));
-        }
-    }
-    let cd = Line::new(c, d);
-    let mut best = (point_segment_distance(pa, cd), a);
-    for (dd, at) in [(point_segment_distance(pb, cd), b)].into_iter().chain([c, d].into_iter().map(|q| {
-        let t = project(pa, pb, q);
-        let on = lerp(a, b, t);
-        (dist(plan(on), q), on)
-    })) {
-        if dd < best.0 {
-            best = (dd, at);
-        }
-    }
-    best
-}
-
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    boundary_pillar(ctx, out);
-    fault_pillar(ctx, out);
-}
-
-/// `pillar.boundary`: workings entirely inside the licence that come within
-/// `boundary_pillar_m` of any of its rings (holes included).
-fn boundary_pillar(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let Some(lic) = ctx.survey.layers.licence.first() else { return };
     let limit = ctx.params.get("boundary_pillar_m");
-    let area = &lic.boundary;
-    let rings =
-        SegmentIndex::new(std::iter::once(area.exterior()).chain(area.interiors()).flat_map(|r| r.lines()).collect());
-    for w in ctx.checked("pillar.boundary") {
-        let inside = match w.plan.0.as_slice() {
-            [] => false,
-            [p] => area.covers(&Point::from(*p)),
-            _ => area.covers(&w.plan),
-        };
-        if !inside {
-            continue;
-        }
-        let Some((d, at)) = rings.closest_approach(&w.w.line, limit) else { continue };
+    let Some((d, at)) = lic.boundary_approach(&w.line, limit) else { return };
+    out.push(ctx.finding(
+        "pillar.boundary",
+        Severity::Major,
+        Some(w),
+        Some("licence".to_string()),
+        Some(at),
+        Some(d),
+        Some(limit),
+        text!(
+            "{} 距采矿许可边界 {:.1} m，进入境界煤柱（{} m）",
+            "{} comes within {:.1} m of the licence boundary, inside the boundary pillar ({} m)",
+            w.id,
+            d,
+            limit
+        ),
+        boundary_basis(),
+    ));
+}
+
+/// `pillar.fault`: a working whose plan line comes within the pillar width of the trace of a
+/// water-conducting fault.
+pub fn fault(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, out: &mut Vec<Finding>) {
+    let p = ctx.prep;
+    if p.faults.is_empty() || !ctx.applies("pillar.fault", w) {
+        return;
+    }
+    for i in p.fault_index.near(&g.env, p.fault_reach_m) {
+        let f = &p.faults[i];
+        let Some((d, at)) = f.trace.closest_approach(&w.line, f.width_m) else { continue };
         out.push(ctx.finding(
-            "pillar.boundary",
+            "pillar.fault",
             Severity::Major,
             Some(w),
-            Some("licence".to_string()),
+            Some(f.id.clone()),
             Some(at),
             Some(d),
-            Some(limit),
+            Some(f.width_m),
             text!(
-                "{} 距采矿许可边界 {:.1} m，进入境界煤柱（{} m）",
-                "{} comes within {:.1} m of the licence boundary, inside the boundary pillar ({} m)",
-                w.w.id,
+                "{} 距导水断层 {} 仅 {:.1} m，小于防隔水煤柱宽度 {:.1} m",
+                "{} is near water-conducting fault {}: {:.1} m, inside its waterproof pillar of {:.1} m",
+                w.id,
+                f.id,
                 d,
-                limit
+                f.width_m
             ),
-            boundary_basis(),
+            fault_basis(),
         ));
     }
 }
 
-/// `pillar.fault`: workings whose plan line comes within the pillar width of the trace of a
-/// water-conducting fault.
-fn fault_pillar(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    struct F<'f> {
-        id: &'f str,
-        width: f64,
-        trace: SegmentIndex,
-    }
-    let faults: Vec<F<'_>> = ctx
-        .survey
-        .layers
-        .faults
-        .iter()
-        .filter(|f| f.water_conducting == Some(true) && !f.trace.is_empty())
-        .map(|f| F {
-            id: &f.id,
-            width: fault_pillar_width(ctx.params, f.pressure_mpa, f.pillar_m),
-            trace: SegmentIndex::new(SegmentIndex::line_segments(&f.trace)),
-        })
-        .collect();
-    if faults.is_empty() {
-        return;
-    }
-    let index = EnvIndex::new(
-        faults.iter().map(|f| envelope(&f.trace.segs.iter().flat_map(|l| [l.start, l.end]).collect::<Vec<_>>())),
-    );
-    let max_width = faults.iter().map(|f| f.width).fold(0.0, f64::max);
-    for w in ctx.checked("pillar.fault") {
-        for i in index.near(&w.env, max_width) {
-            let f = &faults[i];
-            let Some((d, at)) = f.trace.closest_approach(&w.w.line, f.width) else { continue };
-            out.push(ctx.finding(
-                "pillar.fault",
-                Severity::Major,
-                Some(w),
-                Some(f.id.to_string()),
-                Some(at),
-                Some(d),
-                Some(f.width),
-                text!(
-                    "{} 距导水断层 {} 仅 {:.1} m，小于防隔水煤柱宽度 {:.1} m",
-                    "{} is near water-conducting fault {}: {:.1} m, inside its waterproof pillar of {:.1} m",
-                    w.w.id,
-                    f.id,
-                    d,
-                    f.width
-                ),
-                fault_basis(),
-            ));
-        }
-    }
-}
-
-/// Small survey builders shared by the tests of the pillar, zone, fire and hidden families.
+/// Small survey builders shared by the tests of the rule families.
 #[cfg(test)]
 pub(crate) mod testkit {
-    use super::super::{sort_findings, Ctx, Finding, Params};
+    use super::super::{Assessment, Finding, Params};
     use crate::error::{Location, Problems};
     use crate::model::{Survey, Working, WorkingKind, WorkingStatus};
     use geo_types::{LineString, Polygon};
@@ -312,17 +157,15 @@ pub(crate) mod testkit {
         p
     }
 
-    /// Run one family with the given parameters; findings sorted.
-    pub fn run_with(survey: &Survey, params: &Params, family: fn(&Ctx<'_>, &mut Vec<Finding>)) -> Vec<Finding> {
+    /// Assess with the given parameters as of 2026-06-01; the findings of rules whose id starts
+    /// with `family` (e.g. "pillar."), sorted.
+    pub fn run_with(survey: &Survey, params: &Params, family: &str) -> Vec<Finding> {
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date");
-        let ctx = Ctx::new(survey, params, as_of);
-        let mut out = Vec::new();
-        family(&ctx, &mut out);
-        sort_findings(&mut out);
-        out
+        let a = Assessment::with_params(survey.clone(), params.clone(), Vec::new(), as_of);
+        a.findings().filter(|f| f.rule.starts_with(family)).cloned().collect()
     }
 
-    pub fn run(survey: &Survey, family: fn(&Ctx<'_>, &mut Vec<Finding>)) -> Vec<Finding> {
+    pub fn run(survey: &Survey, family: &str) -> Vec<Finding> {
         run_with(survey, &Params::default(), family)
     }
 
@@ -395,7 +238,7 @@ mod tests {
             north("W3", 600.0, 30.0, S::Planned),
         ];
         let p = params(&[("seam_thickness_m", 4.0)]);
-        let f = run_with(&s, &p, check);
+        let f = run_with(&s, &p, "pillar.");
         assert_eq!(hits(&f, "pillar.fault"), vec![("W1".into(), "F1".into()), ("W3".into(), "F1".into())]);
         let w1 = find(&f, "pillar.fault", "W1");
         assert_eq!(w1.severity, Severity::Major);
@@ -408,7 +251,7 @@ mod tests {
         let w3 = find(&f, "pillar.fault", "W3");
         assert_eq!((w3.severity, w3.planned), (Severity::Warning, true));
         // Default M = 3: L = 42.1 m, so 55.9 m is clear.
-        let f = run(&s, check);
+        let f = run(&s, "pillar.");
         assert_eq!(hits(&f, "pillar.fault"), vec![("W3".into(), "F1".into())]);
     }
 
@@ -428,7 +271,7 @@ mod tests {
             working("W2", K::Roadway, S::Existing, &[[500.0, 1930.0, 0.0], [700.0, 1930.0, 0.0]]),
             working("W3", K::Roadway, S::Existing, &[[500.0, 1919.9, 0.0], [700.0, 1919.9, 0.0]]),
         ];
-        let f = run(&s, check);
+        let f = run(&s, "pillar.");
         assert_eq!(hits(&f, "pillar.fault"), vec![("W2".into(), "FP".into())]);
         assert_eq!(find(&f, "pillar.fault", "W2").limit, Some(80.0));
     }
@@ -439,7 +282,7 @@ mod tests {
         s.layers.faults = vec![fault("F1", Some(true), None, None)];
         s.layers.workings =
             vec![working("W1", K::Heading, S::Active, &[[250.0, -100.0, 400.0], [250.0, 100.0, 600.0]])];
-        let f = run(&s, check);
+        let f = run(&s, "pillar.");
         let w = find(&f, "pillar.fault", "W1");
         assert_eq!(w.measured, Some(0.0));
         assert_eq!(w.limit, Some(20.0));
@@ -480,7 +323,7 @@ mod tests {
             working("H-touch", K::Roadway, S::Existing, &[[100.0, 700.0, 10.0], [0.0, 700.0, 20.0]]),
             vertical("P-planned", 990.0, 100.0, 300.0, S::Planned),
         ];
-        let f = run(&s, check);
+        let f = run(&s, "pillar.");
         let l = "licence".to_string();
         assert_eq!(
             hits(&f, "pillar.boundary"),
@@ -506,24 +349,10 @@ mod tests {
     fn boundary_pillar_override_and_no_licence() {
         let mut s = licence_with_hole();
         s.layers.workings = vec![vertical("W", 25.0, 100.0, 300.0, S::Existing)];
-        assert!(run(&s, check).is_empty());
-        let f = run_with(&s, &params(&[("boundary_pillar_m", 30.0)]), check);
+        assert!(run(&s, "pillar.").is_empty());
+        let f = run_with(&s, &params(&[("boundary_pillar_m", 30.0)]), "pillar.");
         assert_eq!(find(&f, "pillar.boundary", "W").limit, Some(30.0));
         s.layers.licence.clear();
-        assert!(run_with(&s, &params(&[("boundary_pillar_m", 30.0)]), check).is_empty());
-    }
-
-    #[test]
-    fn closest_approach_uses_the_index_and_is_strict() {
-        let idx = SegmentIndex::new(SegmentIndex::line_segments(&[[0.0, 0.0, 0.0], [10.0, 0.0, 0.0]]));
-        let line = [[20.0, 5.0, 0.0], [13.0, 4.0, 10.0]];
-        let (d, at) = idx.closest_approach(&line, 10.0).expect("close");
-        assert_abs_diff_eq!(d, 5.0, epsilon = 1e-12);
-        assert_eq!(at, [13.0, 4.0, 10.0]);
-        assert!(idx.closest_approach(&line, 5.0).is_none());
-        assert!(idx.point_within(5.0, 3.0, 3.0));
-        assert!(!idx.point_within(5.0, 3.0001, 3.0));
-        // A single-vertex line.
-        assert_eq!(idx.closest_approach(&[[5.0, 1.0, 7.0]], 2.0), Some((1.0, [5.0, 1.0, 7.0])));
+        assert!(run_with(&s, &params(&[("boundary_pillar_m", 30.0)]), "pillar.").is_empty());
     }
 }

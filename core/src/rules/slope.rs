@@ -6,8 +6,9 @@
 //! profiles ([`BenchMeasure`]); measuring them from the LiDAR epochs is the slope-analysis
 //! issue's job, so `check` finds none until measurements are supplied.
 
-use super::{Ctx, Finding, Severity};
+use super::{Finding, Params, Severity};
 use crate::i18n::Text;
+use crate::model::Survey;
 use crate::text;
 use geo::Intersects;
 use geo_types::Point;
@@ -34,11 +35,11 @@ fn basis() -> Text {
 type SlopeCheck = (&'static str, Option<f64>, Option<f64>, bool, Text);
 
 /// Check measured profiles against the slope design polygons containing them.
-pub fn check_measures(ctx: &Ctx<'_>, measures: &[BenchMeasure], out: &mut Vec<Finding>) {
-    let tol = ctx.params.get("slope_tolerance");
+pub fn check_measures(survey: &Survey, params: &Params, measures: &[BenchMeasure], out: &mut Vec<Finding>) {
+    let tol = params.get("slope_tolerance");
     for m in measures {
         let p = Point::new(m.at[0], m.at[1]);
-        for d in ctx.survey.layers.slope_design.iter().filter(|d| p.intersects(&d.outline)) {
+        for d in survey.layers.slope_design.iter().filter(|d| p.intersects(&d.outline)) {
             let checks: [SlopeCheck; 4] = [
                 ("slope.bench_height", m.bench_height_m, d.bench_height_max_m, true, text!("台阶高度", "bench height")),
                 ("slope.berm_width", m.berm_width_m, d.berm_width_min_m, false, text!("平台宽度", "berm width")),
@@ -80,6 +81,7 @@ pub fn check_measures(ctx: &Ctx<'_>, measures: &[BenchMeasure], out: &mut Vec<Fi
                             limit
                         ),
                         basis: basis(),
+                        extra: Vec::new(),
                     });
                 }
             }
@@ -87,15 +89,10 @@ pub fn check_measures(ctx: &Ctx<'_>, measures: &[BenchMeasure], out: &mut Vec<Fi
     }
 }
 
-/// Part of `check`: no measured profiles yet (see the module doc).
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    check_measures(ctx, &[], out);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{SlopeDesign, Survey};
+    use crate::model::SlopeDesign;
     use crate::rules::Params;
     use geo_types::polygon;
 
@@ -111,7 +108,6 @@ mod tests {
             overall_angle_max_deg: Some(45.0),
         });
         let p = Params::default();
-        let ctx = Ctx::new(&s, &p, chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("date"));
         let m = |h, b, a, o| BenchMeasure {
             at: [50.0, 50.0, 1000.0],
             bench_height_m: Some(h),
@@ -120,14 +116,14 @@ mod tests {
             overall_angle_deg: Some(o),
         };
         let mut out = Vec::new();
-        check_measures(&ctx, &[m(15.0, 8.0, 65.0, 45.0)], &mut out);
+        check_measures(&s, &p, &[m(15.0, 8.0, 65.0, 45.0)], &mut out);
         assert!(out.is_empty(), "at the design values exactly: no finding");
-        check_measures(&ctx, &[m(15.1, 7.9, 65.1, 45.1)], &mut out);
+        check_measures(&s, &p, &[m(15.1, 7.9, 65.1, 45.1)], &mut out);
         let rules: Vec<_> = out.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["slope.bench_height", "slope.berm_width", "slope.bench_angle", "slope.overall_angle"]);
         let mut out = Vec::new();
         let far = BenchMeasure { at: [500.0, 50.0, 1000.0], ..m(30.0, 1.0, 80.0, 60.0) };
-        check_measures(&ctx, &[far], &mut out);
+        check_measures(&s, &p, &[far], &mut out);
         assert!(out.is_empty(), "outside every design polygon");
     }
 }

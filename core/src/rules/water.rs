@@ -17,12 +17,12 @@
 //! - a goaf whose `water` is unknown, and a fault or collapse column whose `water_conducting` is
 //!   unknown, is not a source (RULES.md: `water = 1`, `water_conducting = 1`).
 
-use super::geom::{envelope, poly_env, EnvIndex, Face, WorkingGeom};
-use super::{Ctx, Finding, Severity};
+use super::context::{Area, AreaKind, Face, PreparedSource};
+use super::{Ctx, Finding, Params, Severity, WorkingGeom};
 use crate::i18n::Text;
-use crate::model::{DrillPurpose, Interpretation, WorkingKind, ZRange};
-use geo::{BooleanOps, Intersects};
-use geo_types::{coord, LineString, MultiLineString, Point, Polygon, Rect};
+use crate::index::{box_of, point_box, Box2};
+use crate::model::{Drillhole, Interpretation, Survey, Working, WorkingKind};
+use geo_types::{LineString, Polygon};
 
 /// The geometry of a water source: an area (goaf, anomaly, water body, collapse column) or a
 /// trace (fault).
@@ -43,26 +43,27 @@ pub struct WaterSource {
     pub exploration_m: f64,
     /// Warning line offset (警戒线) = exploration offset + `warning_offset_m`, m.
     pub warning_m: f64,
+    /// Water pressure where the source gives one (a water body's or fault's `pressure_mpa`), MPa.
+    pub pressure_mpa: Option<f64>,
+    /// Water-bearing (a goaf with `water = 1` or a water body): a heading must not advance into
+    /// it (PLANNING.md).
+    pub water_bearing: bool,
+    /// Position known for certain: false for a goaf with `reliable` 0 or unknown and for an
+    /// anomaly (PLANNING.md's case *unclear*).
+    pub position_known: bool,
 }
 
 impl WaterSource {
-    /// Planar distance from a face to the source (0 inside an area).
-    pub fn distance(&self, face: &Face) -> f64 {
-        match &self.geometry {
-            SourceGeom::Area(p) => face.distance_to_polygon(p),
-            SourceGeom::Trace(l) => face.distance_to_line(l),
-        }
-    }
-
     /// The plan envelope of the source.
-    pub fn envelope(&self) -> Rect<f64> {
+    pub fn envelope(&self) -> Box2 {
         match &self.geometry {
-            SourceGeom::Area(p) => poly_env(p),
-            SourceGeom::Trace(l) => envelope(&l.0),
+            SourceGeom::Area(p) => box_of(p.exterior().0.iter().map(|c| [c.x, c.y])),
+            SourceGeom::Trace(l) => box_of(l.0.iter().map(|c| [c.x, c.y])),
         }
     }
 
-    fn kind_text(&self) -> (&'static str, &'static str) {
+    /// 中文 and English names of the source's kind.
+    pub fn kind_text(&self) -> (&'static str, &'static str) {
         match self.kind {
             "goaf" => ("积水老空区", "water-bearing goaf"),
             "anomaly" => ("未验证物探异常区", "unverified anomaly"),
@@ -75,41 +76,66 @@ impl WaterSource {
 
 /// Every water source of the survey with its line offsets (RULES.md "Water lines"), in layer
 /// order: goaf, anomalies, water bodies, faults, collapse columns.
-pub fn sources(ctx: &Ctx<'_>) -> Vec<WaterSource> {
-    let p = ctx.params;
-    let l = &ctx.survey.layers;
+pub fn sources(survey: &Survey, p: &Params) -> Vec<WaterSource> {
+    let l = &survey.layers;
     let warn = p.get("warning_offset_m");
     let mut out = Vec::new();
-    let mut push = |kind, id: &str, geometry, exploration_m: f64| {
-        out.push(WaterSource { kind, id: id.to_string(), geometry, exploration_m, warning_m: exploration_m + warn })
+    let mut push = |kind, id: &str, geometry, exploration_m: f64, pressure_mpa, water_bearing, position_known| {
+        out.push(WaterSource {
+            kind,
+            id: id.to_string(),
+            geometry,
+            exploration_m,
+            warning_m: exploration_m + warn,
+            pressure_mpa,
+            water_bearing,
+            position_known,
+        })
     };
     for g in l.goaf.iter().filter(|g| g.water == Some(true)) {
         // Unknown reliability is treated as unreliable (the stricter line).
-        let off = if g.reliable == Some(true) {
-            p.get("exploration_offset_goaf_m")
-        } else {
-            p.get("exploration_offset_goaf_unreliable_m")
-        };
-        push("goaf", &g.id, SourceGeom::Area(g.outline.clone()), off);
+        let reliable = g.reliable == Some(true);
+        let off =
+            if reliable { p.get("exploration_offset_goaf_m") } else { p.get("exploration_offset_goaf_unreliable_m") };
+        push("goaf", &g.id, SourceGeom::Area(g.outline.clone()), off, None, true, reliable);
     }
     for a in &l.anomalies {
         let watery = matches!(a.interpretation, Some(Interpretation::Water | Interpretation::Goaf));
         // Unknown verification is treated as unverified.
         if watery && a.verified != Some(true) {
-            push("anomaly", &a.id, SourceGeom::Area(a.outline.clone()), p.get("exploration_offset_anomaly_m"));
+            push(
+                "anomaly",
+                &a.id,
+                SourceGeom::Area(a.outline.clone()),
+                p.get("exploration_offset_anomaly_m"),
+                None,
+                false,
+                false,
+            );
         }
     }
     for b in &l.water_bodies {
-        push("water_body", &b.id, SourceGeom::Area(b.outline.clone()), p.get("exploration_offset_water_body_m"));
+        push(
+            "water_body",
+            &b.id,
+            SourceGeom::Area(b.outline.clone()),
+            p.get("exploration_offset_water_body_m"),
+            b.pressure_mpa,
+            true,
+            true,
+        );
     }
     let fault_off = p.get("exploration_offset_fault_m");
     for f in l.faults.iter().filter(|f| f.water_conducting == Some(true) && !f.trace.is_empty()) {
-        let trace = super::geom::plan_line(&f.trace);
+        let trace = LineString(f.trace.iter().map(|c| geo_types::coord! { x: c[0], y: c[1] }).collect());
         push(
             "fault",
             &f.id,
             SourceGeom::Trace(trace),
             super::pillars::fault_pillar_width(p, f.pressure_mpa, f.pillar_m) + fault_off,
+            f.pressure_mpa,
+            false,
+            true,
         );
     }
     for c in l.collapse_columns.iter().filter(|c| c.water_conducting == Some(true)) {
@@ -119,38 +145,84 @@ pub fn sources(ctx: &Ctx<'_>) -> Vec<WaterSource> {
             &c.id,
             SourceGeom::Area(c.outline.clone()),
             super::pillars::fault_pillar_width(p, None, None) + fault_off,
+            None,
+            false,
+            true,
         );
     }
     out
 }
 
+/// The end projection and lateral offset of a hole end relative to a heading face, in plan
+/// (RULES.md / PLANNING.md: projection = (E − F)·d, lateral = (E − F)·n, n = d turned left).
+pub fn end_offsets(face: &Face, end: [f64; 3]) -> (f64, f64) {
+    let v = [end[0] - face.a[0], end[1] - face.a[1]];
+    let along = v[0] * face.dir[0] + v[1] * face.dir[1];
+    let lateral = -v[0] * face.dir[1] + v[1] * face.dir[0];
+    (along, lateral)
+}
+
 /// The allowed advance (允许掘进距离) of a heading covered by advance drilling: the farthest
 /// qualifying plan projection of a hole's end beyond the face minus `advance_distance_m`; None
-/// when no hole covers the heading (or it has no active face).
+/// when no hole covers the heading.
 ///
 /// A hole qualifies when its purpose is `water_exploration`, its `heading_id` equals the
-/// heading's id exactly, its end (last vertex) projects ≥ `advance_distance_m` beyond the face
-/// along the heading direction, and lies ≤ `lateral_guard_m` from the heading's axis extended
-/// (the infinite line through the face along the direction), in plan.
-pub fn coverage(ctx: &Ctx<'_>, heading: &WorkingGeom) -> Option<f64> {
-    let face = heading.face().filter(|f| f.kind == WorkingKind::Heading)?;
-    let adv = ctx.params.get("advance_distance_m");
-    let guard = ctx.params.get("lateral_guard_m");
-    ctx.survey
-        .layers
-        .drillholes
-        .iter()
-        .filter(|d| d.purpose == Some(DrillPurpose::WaterExploration))
-        .filter(|d| d.heading_id.as_deref() == Some(heading.w.id.as_str()))
+/// heading's id exactly (the caller passes only those), its end (last vertex) projects ≥
+/// `advance_distance_m` beyond the face along the heading direction, and lies ≤
+/// `lateral_guard_m` from the heading's axis extended (the infinite line through the face along
+/// the direction), in plan.
+pub fn coverage<'d>(params: &Params, face: &Face, holes: impl IntoIterator<Item = &'d Drillhole>) -> Option<f64> {
+    let adv = params.get("advance_distance_m");
+    let guard = params.get("lateral_guard_m");
+    holes
+        .into_iter()
         .filter_map(|d| d.line.last())
         .filter_map(|end| {
-            let v = [end[0] - face.a[0], end[1] - face.a[1]];
-            let along = v[0] * face.dir[0] + v[1] * face.dir[1];
-            let lateral = (v[0] * face.dir[1] - v[1] * face.dir[0]).abs();
-            (along >= adv && lateral <= guard).then_some(along)
+            let (along, lateral) = end_offsets(face, *end);
+            (along >= adv && lateral.abs() <= guard).then_some(along)
         })
         .fold(None, |best: Option<f64>, a| Some(best.map_or(a, |b| b.max(a))))
         .map(|a| a - adv)
+}
+
+/// A heading's advance-drilling cover (RULES.md): its face, direction and allowed advance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cover {
+    pub heading: String,
+    pub face: [f64; 3],
+    pub dir: [f64; 2],
+    /// None when no drillhole covers the heading.
+    pub allowed_advance_m: Option<f64>,
+}
+
+/// A water source whose warning line holds a face, with the face's distance to it.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceHit {
+    /// Index into the assessment's sources.
+    pub source: usize,
+    pub distance_m: f64,
+    /// Inside the exploration line (else only the warning line).
+    pub exploration: bool,
+}
+
+/// The sources whose warning line holds the face, in source order.
+pub fn face_hits(sources: &[PreparedSource], index: &crate::index::Index, face: &Face) -> Vec<SourceHit> {
+    let at = point_box([face.a[0], face.a[1]]);
+    let mut v: Vec<SourceHit> = index
+        .near(&at, 0.0)
+        .into_iter()
+        .filter_map(|i| {
+            let s = &sources[i];
+            let d = s.distance(face);
+            (d <= s.source.warning_m).then_some(SourceHit {
+                source: i,
+                distance_m: d,
+                exploration: d <= s.source.exploration_m,
+            })
+        })
+        .collect();
+    v.sort_by_key(|h| h.source);
+    v
 }
 
 fn basis_inside() -> Text {
@@ -181,160 +253,102 @@ fn basis_warning() -> Text {
     )
 }
 
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    inside_water_body(ctx, out);
-    water_lines(ctx, out);
-}
-
-/// Where the working's line enters the polygon, walking from its first vertex: the first vertex
-/// when it is in the polygon, else the first point of the first segment that meets it (z
-/// interpolated along the segment).
-fn entry_point(w: &WorkingGeom<'_>, poly: &Polygon<f64>) -> Option<[f64; 3]> {
-    let line = &w.w.line;
-    let first = line.first()?;
-    if Point::new(first[0], first[1]).intersects(poly) {
-        return Some(*first);
-    }
-    for s in line.windows(2) {
-        let (a, b) = (s[0], s[1]);
-        let seg = LineString(vec![coord! { x: a[0], y: a[1] }, coord! { x: b[0], y: b[1] }]);
-        if !seg.intersects(poly) {
-            continue;
-        }
-        let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-        let pieces = poly.clip(&MultiLineString(vec![seg]), false);
-        let t = pieces
-            .0
-            .iter()
-            .flat_map(|l| l.0.iter())
-            .map(|c| ((c.x - a[0]).powi(2) + (c.y - a[1]).powi(2)).sqrt())
-            .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))))
-            .map_or(0.0, |d| if len > 0.0 { (d / len).clamp(0.0, 1.0) } else { 0.0 });
-        return Some([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])]);
-    }
-    line.last().copied()
-}
-
-/// `water.inside_water_body`: a working (planned ones as warnings) in a water-bearing goaf or a
-/// water body ('in': plan intersection incl. touching and z overlap).
-fn inside_water_body(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// `water.inside_water_body` for a working (planned ones as warnings) and one candidate
+/// water-bearing goaf or water body ('in': plan intersection incl. touching and z overlap).
+pub fn area(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, a: &Area, out: &mut Vec<Finding>) {
     const RULE: &str = "water.inside_water_body";
-    let l = &ctx.survey.layers;
-    let areas: Vec<(&str, &str, &str, &Polygon<f64>, &ZRange)> = l
-        .goaf
-        .iter()
-        .filter(|g| g.water == Some(true))
-        .map(|g| ("积水老空区", "water-bearing goaf", g.id.as_str(), &g.outline, &g.z))
-        .chain(l.water_bodies.iter().map(|b| ("含水体", "water body", b.id.as_str(), &b.outline, &b.z)))
-        .collect();
-    if areas.is_empty() {
+    let (zh, en) = match a.kind {
+        AreaKind::WaterGoaf => ("积水老空区", "water-bearing goaf"),
+        AreaKind::WaterBody => ("含水体", "water body"),
+        _ => return,
+    };
+    if !ctx.applies(RULE, w) || !g.is_in(w, &a.poly, &a.z) {
         return;
     }
-    let index = EnvIndex::new(areas.iter().map(|a| poly_env(a.3)));
-    for w in ctx.checked(RULE) {
-        for i in index.near(&w.env, 0.0) {
-            let (zh, en, id, poly, z) = areas[i];
-            if w.is_in(poly, z) {
-                out.push(ctx.finding(
-                    RULE,
-                    Severity::Major,
-                    Some(w),
-                    Some(id.to_string()),
-                    entry_point(w, poly),
-                    None,
-                    None,
-                    Text::new(
-                        format!("{} 位于{} {} 内", w.w.id, zh, id),
-                        format!("{} lies inside {} {}", w.w.id, en, id),
-                    ),
-                    basis_inside(),
-                ));
-            }
-        }
-    }
+    out.push(ctx.finding(
+        RULE,
+        Severity::Major,
+        Some(w),
+        Some(a.id.clone()),
+        a.poly.first_point_in(&w.line).or(w.line.last().copied()),
+        None,
+        None,
+        Text::new(format!("{} 位于{} {} 内", w.id, zh, a.id), format!("{} lies inside {} {}", w.id, en, a.id)),
+        basis_inside(),
+    ));
 }
 
-/// `water.exploration_required` and `water.warning_zone` for the faces of active headings.
-fn water_lines(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let srcs = sources(ctx);
-    if srcs.is_empty() {
-        return;
+/// `water.exploration_required` and `water.warning_zone` for an active heading's face; returns
+/// the heading's cover (None for anything but an active heading).
+pub fn heading(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, out: &mut Vec<Finding>) -> Option<Cover> {
+    let face = g.face.filter(|f| f.kind == WorkingKind::Heading)?;
+    let allowed = coverage(ctx.params, &face, ctx.drillholes_of(&w.id));
+    let cover = Cover { heading: w.id.clone(), face: face.a, dir: face.dir, allowed_advance_m: allowed };
+    if !ctx.applies("water.exploration_required", w) || ctx.prep.sources.is_empty() {
+        return Some(cover);
     }
-    let index = EnvIndex::new(srcs.iter().map(|s| {
-        let (e, d) = (s.envelope(), s.warning_m);
-        Rect::new(coord! { x: e.min().x - d, y: e.min().y - d }, coord! { x: e.max().x + d, y: e.max().y + d })
-    }));
-    for w in ctx.checked("water.exploration_required") {
-        let Some(face) = w.face().filter(|f| f.kind == WorkingKind::Heading) else { continue };
-        let at = coord! { x: face.a[0], y: face.a[1] };
-        let hits: Vec<(&WaterSource, f64)> = index
-            .near(&Rect::new(at, at), 0.0)
-            .into_iter()
-            .map(|i| (&srcs[i], srcs[i].distance(&face)))
-            .filter(|(s, d)| *d <= s.warning_m)
-            .collect();
-        let explore: Vec<_> = hits.iter().filter(|(s, d)| *d <= s.exploration_m).collect();
-        if !explore.is_empty() {
-            if coverage(ctx, w).is_some() {
-                continue;
-            }
-            for (s, d) in explore {
-                let (zh, en) = s.kind_text();
-                out.push(ctx.finding(
-                    "water.exploration_required",
-                    Severity::Major,
-                    Some(w),
-                    Some(s.id.clone()),
-                    Some(face.a),
-                    Some(*d),
-                    Some(s.exploration_m),
-                    Text::new(
-                        format!(
-                            "{} 掘进工作面距{} {} {:.1} m，已进入探水线（{:.1} m），无超前探放水钻孔掩护",
-                            w.w.id, zh, s.id, d, s.exploration_m
-                        ),
-                        format!(
-                            "{}'s face is {:.1} m from {} {}, inside its exploration line ({:.1} m), \
-                             without advance drilling cover",
-                            w.w.id, d, en, s.id, s.exploration_m
-                        ),
+    let hits = face_hits(&ctx.prep.sources, &ctx.prep.source_index, &face);
+    let explore = hits.iter().any(|h| h.exploration);
+    if explore && allowed.is_some() {
+        return Some(cover);
+    }
+    for h in hits.iter().filter(|h| h.exploration == explore) {
+        let s = &ctx.prep.sources[h.source].source;
+        let (zh, en) = s.kind_text();
+        let d = h.distance_m;
+        out.push(if explore {
+            ctx.finding(
+                "water.exploration_required",
+                Severity::Major,
+                Some(w),
+                Some(s.id.clone()),
+                Some(face.a),
+                Some(d),
+                Some(s.exploration_m),
+                Text::new(
+                    format!(
+                        "{} 掘进工作面距{} {} {:.1} m，已进入探水线（{:.1} m），无超前探放水钻孔掩护",
+                        w.id, zh, s.id, d, s.exploration_m
                     ),
-                    basis_exploration(),
-                ));
-            }
+                    format!(
+                        "{}'s face is {:.1} m from {} {}, inside its exploration line ({:.1} m), \
+                         without advance drilling cover",
+                        w.id, d, en, s.id, s.exploration_m
+                    ),
+                ),
+                basis_exploration(),
+            )
         } else {
-            for (s, d) in hits {
-                let (zh, en) = s.kind_text();
-                out.push(ctx.finding(
-                    "water.warning_zone",
-                    Severity::Warning,
-                    Some(w),
-                    Some(s.id.clone()),
-                    Some(face.a),
-                    Some(d),
-                    Some(s.warning_m),
-                    Text::new(
-                        format!(
-                            "{} 掘进工作面距{} {} {:.1} m，已进入警戒线（{:.1} m）",
-                            w.w.id, zh, s.id, d, s.warning_m
-                        ),
-                        format!(
-                            "{}'s face is {:.1} m from {} {}, inside its warning line ({:.1} m)",
-                            w.w.id, d, en, s.id, s.warning_m
-                        ),
+            ctx.finding(
+                "water.warning_zone",
+                Severity::Warning,
+                Some(w),
+                Some(s.id.clone()),
+                Some(face.a),
+                Some(d),
+                Some(s.warning_m),
+                Text::new(
+                    format!("{} 掘进工作面距{} {} {:.1} m，已进入警戒线（{:.1} m）", w.id, zh, s.id, d, s.warning_m),
+                    format!(
+                        "{}'s face is {:.1} m from {} {}, inside its warning line ({:.1} m)",
+                        w.id, d, en, s.id, s.warning_m
                     ),
-                    basis_warning(),
-                ));
-            }
-        }
+                ),
+                basis_warning(),
+            )
+        });
     }
+    Some(cover)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::{Location, Problems};
-    use crate::model::{Anomaly, CollapseColumn, Drillhole, Fault, Goaf, Survey, WaterBody, Working, WorkingStatus};
+    use crate::model::{
+        Anomaly, CollapseColumn, DrillPurpose, Drillhole, Fault, Goaf, Survey, WaterBody, Working, WorkingStatus,
+        ZRange,
+    };
     use crate::rules::params::Params;
     use approx::assert_abs_diff_eq;
     use chrono::NaiveDate;
@@ -384,10 +398,7 @@ mod tests {
     }
 
     fn run_with(s: &Survey, p: &Params) -> Vec<Finding> {
-        let ctx = Ctx::new(s, p, date());
-        let mut out = Vec::new();
-        check(&ctx, &mut out);
-        out
+        crate::rules::pillars::testkit::run_with(s, p, "water.")
     }
 
     fn run(s: &Survey) -> Vec<Finding> {
@@ -473,12 +484,9 @@ mod tests {
         let covered = |end: [f64; 3]| {
             let mut s = one_goaf(Some(true), -10.0);
             s.layers.drillholes.push(hole("D1", "H1", end));
-            let p = Params::default();
-            let ctx = Ctx::new(&s, &p, date());
-            let cov = coverage(&ctx, &ctx.workings[0]);
-            let mut out = Vec::new();
-            check(&ctx, &mut out);
-            (cov, out.len())
+            let a = crate::rules::Assessment::with_params(s, Params::default(), Vec::new(), date());
+            let cov = a.cover("H1").and_then(|c| c.allowed_advance_m);
+            (cov, a.findings().filter(|f| f.rule.starts_with("water.")).count())
         };
         // Projection beyond the face: 30.1 covers, 29.9 does not.
         let (cov, n) = covered([20.1, 0.0, 0.0]);
@@ -511,9 +519,8 @@ mod tests {
         s.layers.drillholes.push(hole("D5", "H1", [40.0, 0.0, 0.0]));
         s.layers.drillholes.push(hole("D6", "H1", [70.0, 5.0, 0.0]));
         s.layers.drillholes.push(hole("D7", "H1", [90.0, 31.0, 0.0]));
-        let p = Params::default();
-        let ctx = Ctx::new(&s, &p, date());
-        assert_abs_diff_eq!(coverage(&ctx, &ctx.workings[0]).expect("covered"), 50.0, epsilon = 1e-9);
+        let a = crate::rules::Assessment::with_params(s.clone(), Params::default(), Vec::new(), date());
+        assert_abs_diff_eq!(a.cover("H1").and_then(|c| c.allowed_advance_m).expect("covered"), 50.0, epsilon = 1e-9);
         assert!(run(&s).is_empty());
     }
 
@@ -626,8 +633,8 @@ mod tests {
             head_m: None,
             pressure_mpa: None,
         });
-        let ctx = Ctx::new(&s, &p, date());
-        let got: Vec<_> = sources(&ctx).iter().map(|s| (s.kind, s.id.clone(), s.exploration_m, s.warning_m)).collect();
+        let got: Vec<_> =
+            sources(&s, &p).iter().map(|s| (s.kind, s.id.clone(), s.exploration_m, s.warning_m)).collect();
         let want = [
             ("anomaly", "A1", 60.0),
             ("anomaly", "A2", 60.0),

@@ -16,13 +16,10 @@
 //! - `at` is the first point along the working that lies in the zone (a vertex inside it, or
 //!   where a segment enters it), z interpolated. No measured value or limit.
 
-use super::geom::{poly_env, EnvIndex};
-use super::{Ctx, Finding, Severity};
+use super::context::{Area, AreaKind};
+use super::{Ctx, Finding, Severity, WorkingGeom};
 use crate::i18n::Text;
-use crate::model::{WorkingKind, WorkingStatus, ZoneClass};
-use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::Intersects;
-use geo_types::{coord, Coord, Line, Point, Polygon};
+use crate::model::{Working, WorkingKind, WorkingStatus, ZoneClass};
 
 fn no_mining_basis() -> Text {
     Text::new(
@@ -61,106 +58,50 @@ pub(crate) fn status_zh(s: WorkingStatus) -> &'static str {
     }
 }
 
-/// Parameter of the plan projection of `p` on a→b (0 when a = b).
-fn param(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> f64 {
-    let d = b - a;
-    let len2 = d.x * d.x + d.y * d.y;
-    if len2 > 0.0 {
-        (((p.x - a.x) * d.x + (p.y - a.y) * d.y) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    }
-}
-
-/// The first point along a 3D line that lies in the polygon in plan (inside or on its
-/// boundary), z interpolated; None when the line does not meet it.
-pub(crate) fn first_point_in(line: &[[f64; 3]], poly: &Polygon<f64>) -> Option<[f64; 3]> {
-    let inside = |c: [f64; 3]| Point::new(c[0], c[1]).intersects(poly);
-    for s in line.windows(2) {
-        let (a, b) = (s[0], s[1]);
-        if inside(a) {
-            return Some(a);
-        }
-        let (pa, pb) = (coord! { x: a[0], y: a[1] }, coord! { x: b[0], y: b[1] });
-        if pa == pb {
-            continue;
-        }
-        let seg = Line::new(pa, pb);
-        let mut first: Option<f64> = None;
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-            for edge in ring.lines() {
-                let t = match line_intersection(seg, edge) {
-                    Some(LineIntersection::SinglePoint { intersection, .. }) => param(pa, pb, intersection),
-                    Some(LineIntersection::Collinear { intersection: l }) => {
-                        param(pa, pb, l.start).min(param(pa, pb, l.end))
-                    }
-                    None => continue,
-                };
-                first = Some(first.map_or(t, |f| f.min(t)));
-            }
-        }
-        if let Some(t) = first {
-            return Some([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])]);
-        }
-    }
-    line.last().copied().filter(|c| inside(*c))
-}
-
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let zones = &ctx.survey.layers.zones;
-    if zones.is_empty() {
+/// `zone.no_mining` and `zone.deferred_untreated` for a working and one candidate zone.
+pub fn area(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, a: &Area, out: &mut Vec<Finding>) {
+    let AreaKind::Zone { class, treated } = &a.kind else { return };
+    let faces = [WorkingKind::Longwall, WorkingKind::Heading];
+    let no_mining = *class == ZoneClass::NoMining && ctx.applies("zone.no_mining", w);
+    let deferred = *class == ZoneClass::Deferred
+        && *treated == Some(false)
+        && w.status == WorkingStatus::Active
+        && faces.contains(&w.kind)
+        && ctx.applies("zone.deferred_untreated", w);
+    if !(no_mining || deferred) || !g.is_in(w, &a.poly, &a.z) {
         return;
     }
-    let index = EnvIndex::new(zones.iter().map(|z| poly_env(&z.outline)));
-    for w in ctx.checked("zone.no_mining") {
-        for i in index.near(&w.env, 0.0) {
-            let z = &zones[i];
-            if z.class != ZoneClass::NoMining || !w.is_in(&z.outline, &z.z) {
-                continue;
-            }
-            let at = first_point_in(&w.w.line, &z.outline).or(w.w.line.last().copied());
-            out.push(ctx.finding(
-                "zone.no_mining",
-                Severity::Major,
-                Some(w),
-                Some(z.id.clone()),
-                at,
-                None,
-                None,
-                Text::new(
-                    format!("{}{} {} 进入禁采区 {}", status_zh(w.w.status), kind_zh(w.w.kind), w.w.id, z.id),
-                    format!("{} {} {} enters no-mining zone {}", w.w.status, w.w.kind, w.w.id, z.id),
-                ),
-                no_mining_basis(),
-            ));
-        }
-    }
-    let faces = [WorkingKind::Longwall, WorkingKind::Heading];
-    for w in ctx
-        .checked("zone.deferred_untreated")
-        .filter(|w| w.w.status == WorkingStatus::Active && faces.contains(&w.w.kind))
-    {
-        for i in index.near(&w.env, 0.0) {
-            let z = &zones[i];
-            if z.class != ZoneClass::Deferred || z.treated != Some(false) || !w.is_in(&z.outline, &z.z) {
-                continue;
-            }
-            let at = first_point_in(&w.w.line, &z.outline).or(w.w.line.last().copied());
-            out.push(ctx.finding(
-                "zone.deferred_untreated",
-                Severity::Major,
-                Some(w),
-                Some(z.id.clone()),
-                at,
-                None,
-                None,
-                Text::new(
-                    format!("在用{} {} 位于未治理的缓采区 {}", kind_zh(w.w.kind), w.w.id, z.id),
-                    format!("active {} {} is in deferred zone {}, not treated", w.w.kind, w.w.id, z.id),
-                ),
-                deferred_basis(),
-            ));
-        }
+    let at = a.poly.first_point_in(&w.line).or(w.line.last().copied());
+    if no_mining {
+        out.push(ctx.finding(
+            "zone.no_mining",
+            Severity::Major,
+            Some(w),
+            Some(a.id.clone()),
+            at,
+            None,
+            None,
+            Text::new(
+                format!("{}{} {} 进入禁采区 {}", status_zh(w.status), kind_zh(w.kind), w.id, a.id),
+                format!("{} {} {} enters no-mining zone {}", w.status, w.kind, w.id, a.id),
+            ),
+            no_mining_basis(),
+        ));
+    } else {
+        out.push(ctx.finding(
+            "zone.deferred_untreated",
+            Severity::Major,
+            Some(w),
+            Some(a.id.clone()),
+            at,
+            None,
+            None,
+            Text::new(
+                format!("在用{} {} 位于未治理的缓采区 {}", kind_zh(w.kind), w.id, a.id),
+                format!("active {} {} is in deferred zone {}, not treated", w.kind, w.id, a.id),
+            ),
+            deferred_basis(),
+        ));
     }
 }
 
@@ -169,6 +110,7 @@ mod tests {
     use super::super::pillars::testkit::*;
     use super::*;
     use crate::model::{Hazard, Survey, WorkingKind as K, WorkingStatus as S, ZRange, Zone};
+    use geo_types::Polygon;
 
     fn zone(id: &str, class: ZoneClass, treated: Option<bool>, outline: Polygon<f64>, z: ZRange) -> Zone {
         Zone {
@@ -212,7 +154,7 @@ mod tests {
             working("F-zroof", K::Roadway, S::Existing, &[[10.0, 80.0, 400.0], [90.0, 80.0, 500.0]]),
             east("P-planned", K::Longwall, S::Planned, 90.0, 10.0, 90.0, 0.0),
         ];
-        let f = run(&s, check);
+        let f = run(&s, "zone.");
         let nm = |w: &str| (w.to_string(), "NM".to_string());
         assert_eq!(hits(&f, "zone.no_mining"), vec![nm("A-enter"), nm("B-touch"), nm("F-zroof"), nm("P-planned")]);
         let a = find(&f, "zone.no_mining", "A-enter");
@@ -243,7 +185,7 @@ mod tests {
             east("H1", K::Heading, S::Active, 50.0, 150.0, 250.0, 0.0),
             east("H?", K::Heading, S::Active, 50.0, 350.0, 450.0, 0.0),
         ];
-        let f = run(&s, check);
+        let f = run(&s, "zone.");
         assert_eq!(
             hits(&f, "zone.deferred_untreated"),
             vec![("H0".to_string(), "D0".to_string()), ("L0".to_string(), "D0".to_string())]
@@ -252,17 +194,5 @@ mod tests {
         assert_eq!((l.severity, l.planned, l.at), (Severity::Major, false, Some([100.0, 60.0, 0.0])));
         assert!(l.message.zh.contains("回采工作面") && l.message.en.contains("deferred zone D0"));
         assert!(hits(&f, "zone.no_mining").is_empty());
-    }
-
-    #[test]
-    fn first_point_in_a_polygon() {
-        let p = square(0.0, 0.0, 10.0, 10.0);
-        assert_eq!(first_point_in(&[[-10.0, 5.0, 0.0], [20.0, 5.0, 30.0]], &p), Some([0.0, 5.0, 10.0]));
-        assert_eq!(first_point_in(&[[5.0, 5.0, 1.0], [20.0, 5.0, 2.0]], &p), Some([5.0, 5.0, 1.0]));
-        let back = first_point_in(&[[20.0, 5.0, 1.0], [5.0, 5.0, 2.0]], &p).expect("in");
-        assert_eq!((back[0], back[1]), (10.0, 5.0));
-        approx::assert_abs_diff_eq!(back[2], 1.0 + 10.0 / 15.0, epsilon = 1e-12);
-        assert_eq!(first_point_in(&[[20.0, 5.0, 1.0], [30.0, 5.0, 2.0]], &p), None);
-        assert_eq!(first_point_in(&[[5.0, 5.0, 1.0]], &p), Some([5.0, 5.0, 1.0]));
     }
 }
