@@ -1929,7 +1929,7 @@ fn plan(line: &[[f64; 3]]) -> Vec<P2> {
 
 // 3D segment distance: the same function the rules use.
 fn seg_seg3(p1: [f64; 3], q1: [f64; 3], p2: [f64; 3], q2: [f64; 3]) -> f64 {
-    minehaz_core::rules::geom::segment_distance_3d(p1, q1, p2, q2)
+    minehaz_core::geometry::segment_distance_3d(p1, q1, p2, q2)
 }
 
 /// The face of an active heading (last vertex) or longwall (last segment), as 1 or 2 points.

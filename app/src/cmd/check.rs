@@ -78,6 +78,14 @@ fn text_report(r: &Report, st: &Style) -> String {
             o.push_str(&format!("      {} {}\n", tr("依据", "basis:"), st.paint("2", f.basis.get(lang()))));
         }
     }
+    o.push_str(&format!(
+        "\n{} ({})\n",
+        st.paint("1;35", tr("未评估（缺少输入，不视为合格）", "NOT EVALUATED (input missing; not a pass)")),
+        r.not_evaluated.len()
+    ));
+    for n in &r.not_evaluated {
+        o.push_str(&format!("  {} {}\n", st.paint("1", n.rule), n.reason.get(lang())));
+    }
     let majors = r.findings.iter().filter(|f| f.severity == Severity::Major).count();
     o.push_str(&format!(
         "\n{}: {} {}, {} {}\n",
@@ -102,7 +110,7 @@ pub fn run(path: &Path, format: Format, as_of: Option<String>) -> anyhow::Result
     };
     let survey = minehaz_core::io::open(path)?;
     super::print_warnings(&survey.warnings);
-    let report = rules::check(&survey, as_of)?;
+    let report = rules::Assessment::new(survey, as_of)?.report();
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json(lang()))?),
         Format::Text => print!("{}", text_report(&report, &Style { on: std::io::stdout().is_terminal() })),

@@ -74,7 +74,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             )
         })?,
     };
-    let report = minehaz_core::rules::check(&survey, as_of)?;
+    let assessment = minehaz_core::rules::Assessment::new(survey, as_of)?;
+    let survey = assessment.survey();
     let options = SceneOptions {
         layers: a
             .layers
@@ -84,7 +85,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         max_points: a.max_points,
     };
     let t = std::time::Instant::now();
-    let scene = scene::prepare(&survey, Some(&report), &options);
+    let scene = scene::prepare_assessed(&assessment, &options);
     let prep = t.elapsed();
     let kind = match a.view.as_str() {
         "plan" => ViewKind::Plan,

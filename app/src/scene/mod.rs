@@ -14,7 +14,7 @@ pub mod style;
 
 use bytemuck::{Pod, Zeroable};
 use minehaz_core::model::Survey;
-use minehaz_core::rules::Report;
+use minehaz_core::rules::{Assessment, Report};
 
 /// A lit surface vertex.
 #[repr(C)]
@@ -116,6 +116,8 @@ pub struct Scene {
     pub layers: Vec<SceneLayer>,
     /// The mine CRS, for the scale bar and coordinates.
     pub crs: String,
+    /// Elevation range of the data (world z), for open z bounds and fault surfaces.
+    pub z_range: [f64; 2],
 }
 
 /// What to prepare.
@@ -130,6 +132,9 @@ pub struct SceneOptions {
 /// Everything a visualizer needs.
 pub struct Input<'a> {
     pub survey: &'a Survey,
+    /// The mine's assessment: derived lines, cover (None in tests of single layers).
+    pub assessment: Option<&'a Assessment>,
+    /// Its report (findings and levels).
     pub report: Option<&'a Report>,
     pub origin: [f64; 3],
     /// Elevation range of the scene (for open z bounds and fault surfaces).
@@ -156,9 +161,70 @@ pub fn visualizers() -> Vec<Box<dyn Visualizer>> {
     layers::all()
 }
 
+/// Prepare a scene of an assessed mine (its survey as it now stands, its findings and derived
+/// lines).
+pub fn prepare_assessed(a: &Assessment, options: &SceneOptions) -> Scene {
+    prepare(a.survey(), Some(a), options)
+}
+
 /// Prepare a scene: choose the origin (the centre of the data, rounded to the metre), run
-/// every selected visualizer, compute the bounds.
-pub fn prepare(survey: &Survey, report: Option<&Report>, options: &SceneOptions) -> Scene {
+/// every selected visualizer, compute the bounds. Findings and derived lines come from the
+/// assessment, when there is one.
+pub fn prepare(survey: &Survey, assessment: Option<&Assessment>, options: &SceneOptions) -> Scene {
+    let report = assessment.map(Assessment::report);
+    let (origin, z_range) = frame(survey);
+    let input = Input { survey, assessment, report: report.as_ref(), origin, z_range, options };
+    let layers = visualizers()
+        .iter()
+        .filter(|v| options.layers.is_empty() || options.layers.iter().any(|l| l == v.name()))
+        .filter_map(|v| v.prepare(&input))
+        .collect::<Vec<_>>();
+    let bounds = bounds_of(&layers);
+    Scene { origin, bounds, layers, crs: survey.meta.mine.crs.clone(), z_range }
+}
+
+/// Prepare again only the layers `names` of a scene after a change to its assessment (a zone
+/// edit: `zones` and `findings`), in place, in drawing order, keeping the origin; a layer that
+/// now has nothing to draw is removed. Returns the names of the layers replaced, added or
+/// removed.
+pub fn reprepare(scene: &mut Scene, a: &Assessment, names: &[&str], options: &SceneOptions) -> Vec<&'static str> {
+    let report = a.report();
+    let input = Input {
+        survey: a.survey(),
+        assessment: Some(a),
+        report: Some(&report),
+        origin: scene.origin,
+        z_range: scene.z_range,
+        options,
+    };
+    let order: Vec<Box<dyn Visualizer>> = visualizers();
+    let rank = |name: &str| order.iter().position(|v| v.name() == name).unwrap_or(usize::MAX);
+    let mut changed = Vec::new();
+    for v in order.iter().filter(|v| names.contains(&v.name())) {
+        if !options.layers.is_empty() && !options.layers.iter().any(|l| l == v.name()) {
+            continue;
+        }
+        let fresh = v.prepare(&input);
+        let at = scene.layers.iter().position(|l| l.name == v.name());
+        match (fresh, at) {
+            (Some(l), Some(i)) => scene.layers[i] = l,
+            (Some(l), None) => {
+                let i = scene.layers.iter().position(|x| rank(&x.name) > rank(v.name())).unwrap_or(scene.layers.len());
+                scene.layers.insert(i, l);
+            }
+            (None, Some(i)) => {
+                scene.layers.remove(i);
+            }
+            (None, None) => continue,
+        }
+        changed.push(v.name());
+    }
+    scene.bounds = bounds_of(&scene.layers);
+    changed
+}
+
+/// The local origin (the centre of the data, rounded to the metre) and the world z range.
+fn frame(survey: &Survey) -> ([f64; 3], [f64; 2]) {
     let mut world =
         [f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     for s in survey.layers.summaries() {
@@ -201,16 +267,11 @@ pub fn prepare(survey: &Survey, report: Option<&Report>, options: &SceneOptions)
         ((world[1] + world[4]) / 2.0).round(),
         ((world[2] + world[5]) / 2.0).round(),
     ];
-    let input = Input { survey, report, origin, z_range: [world[2], world[5]], options };
-    let mut layers = Vec::new();
-    for v in visualizers() {
-        if !options.layers.is_empty() && !options.layers.iter().any(|l| l == v.name()) {
-            continue;
-        }
-        if let Some(l) = v.prepare(&input) {
-            layers.push(l);
-        }
-    }
+    (origin, [world[2], world[5]])
+}
+
+/// Local bounds of everything drawn.
+fn bounds_of(layers: &[SceneLayer]) -> [[f32; 3]; 2] {
     let mut bounds = [[f32::INFINITY; 3], [f32::NEG_INFINITY; 3]];
     let mut grow = |p: [f32; 3]| {
         for k in 0..3 {
@@ -218,7 +279,7 @@ pub fn prepare(survey: &Survey, report: Option<&Report>, options: &SceneOptions)
             bounds[1][k] = bounds[1][k].max(p[k]);
         }
     };
-    for l in &layers {
+    for l in layers {
         l.opaque.vertices.iter().chain(&l.translucent.vertices).for_each(|v| grow(v.pos));
         l.lines.iter().for_each(|v| grow(v.pos));
         for c in &l.point_chunks {
@@ -229,5 +290,5 @@ pub fn prepare(survey: &Survey, report: Option<&Report>, options: &SceneOptions)
     if !bounds[0][0].is_finite() {
         bounds = [[-1.0; 3], [1.0; 3]];
     }
-    Scene { origin, bounds, layers, crs: survey.meta.mine.crs.clone() }
+    bounds
 }

@@ -74,6 +74,8 @@ pub struct Message {
 pub struct Loaded {
     pub path: PathBuf,
     pub survey: Survey,
+    /// The assessment of `survey` (findings, levels, derived lines).
+    pub assessment: minehaz_core::rules::Assessment,
     pub report: Report,
     pub scene: Scene,
     pub catalog: Catalog,
@@ -171,16 +173,11 @@ impl AppState {
         r
     }
 
-    /// Read the current survey again (after an edit): keeps the camera, styles and tool.
-    pub fn reload(&mut self) -> anyhow::Result<()> {
-        let path = self.loaded.as_ref().map(|l| l.path.clone()).context("nothing is open")?;
-        self.load(&path, true)
-    }
-
     fn load(&mut self, path: &Path, keep_view: bool) -> anyhow::Result<()> {
         let survey = minehaz_core::io::open(path)?;
-        let report = minehaz_core::rules::check(&survey, self.as_of)?;
-        let scene = scene::prepare(&survey, Some(&report), &SceneOptions::default());
+        let assessment = minehaz_core::rules::Assessment::new(survey.clone(), self.as_of)?;
+        let report = assessment.report();
+        let scene = scene::prepare_assessed(&assessment, &SceneOptions::default());
         let catalog = Catalog::new(&survey);
         let snap_vertices = catalog.vertices_of(marking::SNAP_LAYERS);
         let old: Vec<LayerStyle> = std::mem::take(&mut self.layers);
@@ -206,7 +203,8 @@ impl AppState {
             self.measure.clear();
             self.section_points.clear();
         }
-        self.loaded = Some(Loaded { path: path.to_path_buf(), survey, report, scene, catalog, snap_vertices });
+        self.loaded =
+            Some(Loaded { path: path.to_path_buf(), survey, assessment, report, scene, catalog, snap_vertices });
         self.data_generation += 1;
         self.style_generation += 1;
         Ok(())
@@ -348,9 +346,9 @@ impl AppState {
     }
 
     /// Save the form: a new zone (`edit::add_zone`) or changes to an existing one
-    /// (`edit::update_zone`), each in one transaction with an audit row; then read the store
-    /// again, check it again and prepare the scene again, so the findings update at once. The
-    /// saved zone is selected.
+    /// (`edit::update_zone`), each in one transaction with an audit row; then re-check what the
+    /// zone touches and prepare its layers again, so the findings update at once. The saved
+    /// zone is selected.
     pub fn finish_zone(&mut self, form: &ZoneForm) -> anyhow::Result<audit::Entry> {
         let store = self.store()?;
         let l = self.loaded.as_ref().context("nothing is open")?;
@@ -364,12 +362,12 @@ impl AppState {
             edit::add_zone(&store, &zone, &who, &crate::cmd::now())?
         };
         self.form = None;
-        self.reload()?;
+        self.zone_changed(minehaz_core::rules::Change::Zone(zone))?;
         self.select(vec![FeatureRef { layer: "zones".into(), id }]);
         Ok(entry)
     }
 
-    /// Delete a zone (`edit::delete_zone`, audited), then reload and check again.
+    /// Delete a zone (`edit::delete_zone`, audited), then re-check what it touched.
     pub fn delete_zone(&mut self, id: &str) -> anyhow::Result<audit::Entry> {
         let store = self.store()?;
         let entry = edit::delete_zone(&store, id, &self.author, &crate::cmd::now())?;
@@ -377,8 +375,29 @@ impl AppState {
         self.form = None;
         self.selection.retain(|r| !(r.layer == "zones" && r.id == id));
         self.active = 0;
-        self.reload()?;
+        self.zone_changed(minehaz_core::rules::Change::RemoveZone(id.to_string()))?;
         Ok(entry)
+    }
+
+    /// After a zone was written to the store: re-check only what the zone touches
+    /// (`Assessment::apply`), and prepare again only the `zones` and `findings` layers; the
+    /// camera, styles and the rest of the scene stay.
+    fn zone_changed(&mut self, change: minehaz_core::rules::Change) -> anyhow::Result<()> {
+        let l = self.loaded.as_mut().context("nothing is open")?;
+        l.assessment.apply(change)?;
+        l.survey.layers.zones = l.assessment.survey().layers.zones.clone();
+        l.report = l.assessment.report();
+        scene::reprepare(&mut l.scene, &l.assessment, &["zones", "findings"], &SceneOptions::default());
+        l.catalog = Catalog::new(&l.survey);
+        l.snap_vertices = l.catalog.vertices_of(marking::SNAP_LAYERS);
+        for sl in &l.scene.layers {
+            if !self.layers.iter().any(|x| x.name == sl.name) {
+                self.layers.push(LayerStyle::new(sl));
+            }
+        }
+        self.data_generation += 1;
+        self.style_generation += 1;
+        Ok(())
     }
 
     /// A click with the section tool (world x, y): the second one sets the section line and

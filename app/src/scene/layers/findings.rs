@@ -95,6 +95,7 @@ mod tests {
             limit: None,
             message: Text::new("", ""),
             basis: Text::new("", ""),
+            extra: Vec::new(),
         }
     }
 
@@ -125,6 +126,7 @@ mod tests {
                 finding("water.exploration", Severity::Warning, Some("H1"), Some([20.0, 0.0, 0.0])),
                 finding("hidden.undeclared", Severity::Warning, None, Some([500.0, 0.0, 0.0])),
             ],
+            not_evaluated: Vec::new(),
         };
         let opts = Default::default();
         let mut inp = input(&s, [0.0; 3], [0.0, 10.0], &opts);

@@ -79,7 +79,7 @@ pub(crate) mod test_util {
     }
 
     pub fn input<'a>(s: &'a Survey, origin: [f64; 3], z_range: [f64; 2], options: &'a SceneOptions) -> Input<'a> {
-        Input { survey: s, report: None, origin, z_range, options }
+        Input { survey: s, assessment: None, report: None, origin, z_range, options }
     }
 
     /// Bounds (min, max) of positions.
@@ -119,8 +119,9 @@ mod tests {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/coal-mine");
         let survey = minehaz_core::io::package::read_package(&dir).expect("sample reads");
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).expect("date");
-        let report = minehaz_core::rules::check(&survey, as_of).expect("check");
-        let scene = prepare(&survey, Some(&report), &SceneOptions::default());
+        let assessment = minehaz_core::rules::Assessment::new(survey.clone(), as_of).expect("check");
+        let report = assessment.report();
+        let scene = prepare(&survey, Some(&assessment), &SceneOptions::default());
         for l in &scene.layers {
             println!(
                 "{:<18} opaque {:>6} v {:>6} i | translucent {:>6} v {:>6} i | lines {:>5} seg | points {:>7} in {:>3} chunks | labels {:>3} | legend {}",

@@ -1,7 +1,7 @@
 //! Derived water-hazard lines (RULES.md "Water lines", "Fault pillar"): 探水线 (exploration
-//! lines), 警戒线 (warning lines) and 断层防隔水煤柱 (fault pillars), taken from core's
-//! [`derive`] (the same polygons `minehaz derive` writes, with the mine's parameter overrides)
-//! and drawn as outlines (lines only, every ring).
+//! lines), 警戒线 (warning lines) and 断层防隔水煤柱 (fault pillars), taken from the mine's
+//! assessment ([`derived::layers`]: the same polygons `minehaz derive` writes, with the mine's
+//! parameter overrides) and drawn as outlines (lines only, every ring).
 //!
 //! The lines are 2D; each is drawn at one elevation, its source's level as near to the seam as
 //! the data allow: the workings' mean elevation (the seam level) clamped to the source's own
@@ -14,8 +14,7 @@ use crate::scene::style;
 use crate::scene::{Input, SceneLayer, Visualizer};
 use minehaz_core::model::record::{Geom, Value};
 use minehaz_core::model::{Survey, ZRange};
-use minehaz_core::rules::{derive, Ctx, Params};
-use minehaz_core::Location;
+use minehaz_core::rules::derived;
 
 pub struct WaterLinesVisualizer;
 
@@ -60,12 +59,7 @@ impl Visualizer for WaterLinesVisualizer {
     }
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
         let s = input.survey;
-        let mut problems = minehaz_core::error::Problems::default();
-        // Bad overrides are the check's to report; here the valid ones apply.
-        let (params, _) = Params::with_overrides(&s.meta.parameters, &Location::default(), &mut problems);
-        // The lines do not depend on the date; the report's as-of date when there is one.
-        let as_of = input.report.map_or_else(|| chrono::Local::now().date_naive(), |r| r.as_of);
-        let derived = derive::derive(&Ctx::new(s, &params, as_of));
+        let derived = derived::layers(input.assessment?);
         let zs: Vec<f64> =
             s.layers.workings.iter().flat_map(|w| w.line.iter().map(|p| p[2])).filter(|z| z.is_finite()).collect();
         let seam_z = (!zs.is_empty()).then(|| zs.iter().sum::<f64>() / zs.len() as f64);
@@ -89,7 +83,7 @@ impl Visualizer for WaterLinesVisualizer {
                 }
                 continue;
             }
-            let (color, zh, en) = match d.name {
+            let (color, zh, en) = match d.name.as_str() {
                 "boundary_pillar" => ([0.55, 0.25, 0.65, 1.0], "境界煤柱", "boundary pillar"),
                 "exploration_lines" => (style::exploration_line(), "探水线", "exploration line"),
                 "warning_lines" => (style::warning_line(), "警戒线", "warning line"),
@@ -98,7 +92,7 @@ impl Visualizer for WaterLinesVisualizer {
             };
             for r in &d.records {
                 let Some(Geom::Polygon(p)) = &r.geom else { continue };
-                let span = match d.name {
+                let span = match d.name.as_str() {
                     "fault_pillars" => source_span(s, "fault", text(r, "fault_id")),
                     "boundary_pillar" => ZRange::default(),
                     _ => source_span(s, text(r, "source_kind"), text(r, "source_id")),
@@ -159,7 +153,13 @@ mod tests {
             line: vec![[300.0, 0.0, 900.0], [250.0, 0.0, 902.0]],
         }];
         let opts = Default::default();
-        let l = WaterLinesVisualizer.prepare(&input(&s, [0.0; 3], [800.0, 1000.0], &opts)).expect("layer");
+        let a =
+            minehaz_core::rules::Assessment::new(s.clone(), chrono::NaiveDate::from_ymd_opt(2026, 5, 1).expect("d"))
+                .expect("assess");
+        let mut inp = input(&s, [0.0; 3], [800.0, 1000.0], &opts);
+        assert!(WaterLinesVisualizer.prepare(&inp).is_none(), "no assessment, no lines");
+        inp.assessment = Some(&a);
+        let l = WaterLinesVisualizer.prepare(&inp).expect("layer");
         let en: Vec<_> = l.legend.iter().map(|e| e.en.as_str()).collect();
         assert_eq!(en, ["exploration line", "warning line"]);
         assert!(l.lines.iter().all(|v| v.pos[2] == 901.0));
