@@ -16,7 +16,18 @@ fn check_json(survey: &std::path::Path) -> (i32, Value) {
 fn assert_shape(v: &Value) {
     let obj = v.as_object().expect("object");
     let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-    assert_eq!(keys, ["format", "mine", "as_of", "levels", "findings"]);
+    assert_eq!(keys, ["format", "mine", "as_of", "levels", "findings", "not_evaluated"]);
+    // v1.1: every applicable rule that could not run, with a reason, sorted by rule, never also
+    // reported as a finding.
+    let not_evaluated = v["not_evaluated"].as_array().expect("not_evaluated is always present");
+    for n in not_evaluated {
+        let keys: Vec<&str> = n.as_object().expect("entry").keys().map(String::as_str).collect();
+        assert_eq!(keys, ["rule", "reason"], "{n}");
+        assert!(n["reason"].as_str().is_some_and(|r| !r.is_empty()), "{n}");
+    }
+    for w in not_evaluated.windows(2) {
+        assert!(w[0]["rule"].as_str() < w[1]["rule"].as_str(), "not sorted: {} / {}", w[0], w[1]);
+    }
     assert_eq!(v["format"], "minehaz-report/1");
     assert!(v["mine"]["id"].is_string() && v["mine"]["name"].is_string());
     assert_eq!(v["as_of"], AS_OF);
@@ -67,6 +78,9 @@ fn assert_shape(v: &Value) {
     };
     for w in findings.windows(2) {
         assert!(key(&w[0]) < key(&w[1]), "not sorted or duplicated: {} / {}", w[0], w[1]);
+    }
+    for n in not_evaluated {
+        assert!(!findings.iter().any(|f| f["rule"] == n["rule"]), "{} both not evaluated and found", n["rule"]);
     }
 }
 
