@@ -64,6 +64,9 @@ enum Command {
         /// 输出 GeoPackage / output GeoPackage
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已存在的输出文件 / replace an existing output file
+        #[arg(long)]
+        force: bool,
     },
     /// 导入为 GeoPackage 工程文件（QGIS 可打开）/ Import into a GeoPackage project store (opens in QGIS)
     Import {
@@ -127,6 +130,13 @@ enum AuditCmd {
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`minehaz info … | head -1`) ends the process quietly, as for any Unix
+    // tool, instead of a panic in println!.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     set_lang(match cli.lang {
         LangArg::Zh => Lang::Zh,
@@ -135,7 +145,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info { survey, format } => cmd::info::run(&survey, format),
         Command::Check { survey, format, as_of } => cmd::check::run(&survey, format, as_of),
-        Command::Derive { survey, out } => cmd::derive::run(&survey, &out),
+        Command::Derive { survey, out, force } => cmd::derive::run(&survey, &out, force),
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
         Command::ImportLayer(args) => cmd::import_layer::run(&args),
         Command::Render(args) => cmd::render::run(&args),

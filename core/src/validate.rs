@@ -23,8 +23,8 @@ pub fn validate(survey: &Survey, ps: &mut Problems) {
                 if !seen.insert(f.id()) {
                     self.ps.error(at(f.id()).field("id"), text!("要素编号重复: {}", "duplicate id: {}", f.id()));
                 }
-                if let Some(crate::model::record::Geom::Polygon(p)) = f.write().geom {
-                    check_polygon(&p, at(f.id()), self.ps);
+                if let Some(p) = f.outline() {
+                    check_polygon(p, at(f.id()), self.ps);
                 }
             }
         }
@@ -64,6 +64,9 @@ pub fn check_polygon(p: &geo_types::Polygon<f64>, at: Location, ps: &mut Problem
         );
         return;
     }
+    if certainly_valid(p) {
+        return;
+    }
     let mut reasons = Vec::new();
     p.visit_validation(Box::new(|e| {
         reasons.push(e.to_string());
@@ -73,6 +76,86 @@ pub fn check_polygon(p: &geo_types::Polygon<f64>, at: Location, ps: &mut Problem
     if !reasons.is_empty() {
         ps.error(at.field("geometry"), text!("几何无效: {}", "invalid geometry: {}", reasons.join("; ")));
     }
+}
+
+/// A fast, O(n log n) filter in front of geo's full (quadratic) validation: true when no two
+/// non-adjacent ring segments meet (a sweep over the segments sorted by x), every ring is
+/// closed with at least 4 finite points, and every hole starts strictly inside the exterior and
+/// outside the other holes. False means "maybe invalid": geo then decides and explains.
+fn certainly_valid(p: &geo_types::Polygon<f64>) -> bool {
+    use crate::geometry::{orient, segments_intersect};
+    let rings: Vec<&[geo_types::Coord<f64>]> =
+        std::iter::once(p.exterior()).chain(p.interiors()).map(|r| r.0.as_slice()).collect();
+    if p.interiors().len() > 16 {
+        return false;
+    }
+    // (min x, max x, ring, index in ring)
+    let mut segs: Vec<(f64, f64, u32, u32)> = Vec::new();
+    for (r, ring) in rings.iter().enumerate() {
+        if ring.len() < 4 || ring.first() != ring.last() || ring.iter().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
+            return false;
+        }
+        for (i, w) in ring.windows(2).enumerate() {
+            if w[0] == w[1] {
+                return false;
+            }
+            segs.push((w[0].x.min(w[1].x), w[0].x.max(w[1].x), r as u32, i as u32));
+        }
+    }
+    segs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let seg = |s: &(f64, f64, u32, u32)| {
+        let ring = rings[s.2 as usize];
+        let (a, b) = (ring[s.3 as usize], ring[s.3 as usize + 1]);
+        ([a.x, a.y], [b.x, b.y])
+    };
+    for (i, si) in segs.iter().enumerate() {
+        let (a, b) = seg(si);
+        let (ylo, yhi) = (a[1].min(b[1]), a[1].max(b[1]));
+        for sj in &segs[i + 1..] {
+            if sj.0 > si.1 {
+                break;
+            }
+            let (c, d) = seg(sj);
+            if c[1].min(d[1]) > yhi || c[1].max(d[1]) < ylo {
+                continue;
+            }
+            if si.2 == sj.2 {
+                let n = rings[si.2 as usize].len() as u32 - 1;
+                let (x, y) = (si.3.min(sj.3), si.3.max(sj.3));
+                if y == x + 1 || (x == 0 && y == n - 1) {
+                    // Adjacent: they share a vertex; a fold back along the same line (a spike)
+                    // is the only way they meet elsewhere.
+                    if orient(a, b, c) == 0.0 && orient(a, b, d) == 0.0 {
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            if segments_intersect(a, b, c, d) {
+                return false;
+            }
+        }
+    }
+    // No ring meets another, so a hole lies wholly inside or outside: test one vertex.
+    let inside = |ring: &[geo_types::Coord<f64>], q: geo_types::Coord<f64>| {
+        let mut c = false;
+        for w in ring.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if (a.y > q.y) != (b.y > q.y) && q.x < (b.x - a.x) * (q.y - a.y) / (b.y - a.y) + a.x {
+                c = !c;
+            }
+        }
+        c
+    };
+    for (h, hole) in rings.iter().enumerate().skip(1) {
+        if !inside(rings[0], hole[0]) {
+            return false;
+        }
+        if rings.iter().enumerate().skip(1).any(|(k, other)| k != h && inside(other, hole[0])) {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -93,5 +176,54 @@ mod tests {
         let mut ps = Problems::default();
         check_polygon(&ok, Location::default(), &mut ps);
         assert!(ps.0.is_empty());
+    }
+
+    /// The fast filter never calls an invalid polygon valid, and passes the valid many-vertex
+    /// ones (a 4 000-vertex licence with holes) without geo's quadratic check.
+    #[test]
+    fn fast_validity_filter_agrees_with_geo() {
+        use geo_types::{Coord, LineString, Polygon};
+        let star = |n: usize, cx: f64, cy: f64, r: f64, wobble: f64| -> LineString<f64> {
+            let mut v: Vec<Coord<f64>> = (0..n)
+                .map(|i| {
+                    let a = std::f64::consts::TAU * i as f64 / n as f64;
+                    let rr = r * (1.0 + wobble * ((i * 7919) % 13) as f64 / 13.0);
+                    Coord { x: cx + rr * a.cos(), y: cy + rr * a.sin() }
+                })
+                .collect();
+            v.push(v[0]);
+            LineString(v)
+        };
+        let valid = Polygon::new(
+            star(4_000, 0.0, 0.0, 1000.0, 0.3),
+            vec![star(40, 300.0, 0.0, 50.0, 0.2), star(40, -300.0, 0.0, 50.0, 0.2)],
+        );
+        assert!(certainly_valid(&valid));
+        assert!(valid.is_valid());
+        let cases = vec![
+            // bow tie
+            Polygon::new(
+                LineString::from(vec![(0.0, 0.0), (10.0, 10.0), (10.0, 0.0), (0.0, 10.0), (0.0, 0.0)]),
+                vec![],
+            ),
+            // hole outside the shell
+            Polygon::new(star(16, 0.0, 0.0, 10.0, 0.0), vec![star(8, 50.0, 0.0, 2.0, 0.0)]),
+            // hole crossing the shell
+            Polygon::new(star(16, 0.0, 0.0, 10.0, 0.0), vec![star(8, 10.0, 0.0, 3.0, 0.0)]),
+            // nested holes
+            Polygon::new(star(16, 0.0, 0.0, 10.0, 0.0), vec![star(8, 0.0, 0.0, 5.0, 0.0), star(8, 0.0, 0.0, 2.0, 0.0)]),
+            // spike folding back on its own edge
+            Polygon::new(
+                LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (10.0, 5.0), (0.0, 10.0), (0.0, 0.0)]),
+                vec![],
+            ),
+        ];
+        for (k, p) in cases.iter().enumerate() {
+            assert!(!p.is_valid(), "case {k} is invalid");
+            assert!(!certainly_valid(p), "case {k} must go to the full check");
+            let mut ps = Problems::default();
+            check_polygon(p, Location::default(), &mut ps);
+            assert_eq!(ps.0.len(), 1, "case {k} reported");
+        }
     }
 }

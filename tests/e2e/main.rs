@@ -5,6 +5,7 @@ mod audit;
 mod bad_input;
 mod check;
 mod common;
+mod hardening;
 mod real_data;
 mod render;
 mod samples;

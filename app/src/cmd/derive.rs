@@ -7,7 +7,8 @@ use minehaz_core::rules::{derived, Assessment};
 use minehaz_core::Location;
 use std::path::Path;
 
-pub fn run(path: &Path, out: &Path) -> anyhow::Result<u8> {
+pub fn run(path: &Path, out: &Path, force: bool) -> anyhow::Result<u8> {
+    super::guard_output(out, path, force, "gpkg")?;
     let survey = minehaz_core::io::open(path)?;
     super::print_warnings(&survey.warnings);
     let crs = Crs::parse(&survey.meta.mine.crs, &Location::default())?;

@@ -24,6 +24,73 @@ pub fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// Write a file through a temporary file beside it, renamed into place when complete: a failed
+/// write leaves no partial or empty file (and an existing one untouched).
+pub fn write_atomically(
+    out: &std::path::Path,
+    write: impl FnOnce(&std::path::Path) -> std::io::Result<()>,
+) -> Result<(), minehaz_core::Error> {
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".minehaz.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| minehaz_core::Error::io(dir, e))?;
+    write(tmp.path()).map_err(|e| minehaz_core::Error::io(out, e))?;
+    tmp.persist(out).map_err(|e| minehaz_core::Error::io(out, e.error))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| minehaz_core::Error::io(out, e))?;
+    }
+    Ok(())
+}
+
+/// Refuse an output that would destroy an input or an existing file: the survey itself (a
+/// `.gpkg` store, or `layers.gpkg` of a folder), any existing file without `--force`, and an
+/// extension other than `ext`.
+pub fn guard_output(
+    out: &std::path::Path,
+    input: &std::path::Path,
+    force: bool,
+    ext: &str,
+) -> Result<(), minehaz_core::Error> {
+    use minehaz_core::{text, Location};
+    let at = || Location::file(out).field("--out");
+    if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+        return Err(minehaz_core::Error::at(
+            at(),
+            text!(
+                "输出文件须以 .{} 结尾（暂不支持其他格式）",
+                "the output must end in .{} (no other format is written here)",
+                ext
+            ),
+        ));
+    }
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    if let Some(o) = canon(out) {
+        let inputs = [Some(input.to_path_buf()), Some(input.join("layers.gpkg"))];
+        if inputs.iter().flatten().filter_map(|p| canon(p)).any(|p| p == o) {
+            return Err(minehaz_core::Error::at(
+                at(),
+                text!(
+                    "输出会覆盖输入的调查数据 {}",
+                    "the output would overwrite the survey being read, {}",
+                    out.display()
+                ),
+            ));
+        }
+        if !force {
+            return Err(minehaz_core::Error::at(
+                at(),
+                text!("{} 已存在；加 --force 覆盖", "{} exists; add --force to replace it", out.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Print warnings to stderr.
 pub fn print_warnings(ws: &[minehaz_core::Problem]) {
     for w in ws {

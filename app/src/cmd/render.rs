@@ -63,6 +63,41 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
                 format!("invalid size {} (expected WxH, e.g. 1600x1000)", a.size),
             )
         })?;
+    // Checked before any work: a PNG output, section numbers, known layer names.
+    if !a.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) {
+        return Err(bad(
+            "--out",
+            format!("输出须为 .png 文件: {}", a.out.display()),
+            format!("the output must be a .png file: {}", a.out.display()),
+        ));
+    }
+    let section_numbers = match &a.section {
+        Some(s) => {
+            let v: Vec<f64> = s.split(',').map(|x| x.trim().parse::<f64>().unwrap_or(f64::NAN)).collect();
+            if v.len() != 4 || v.iter().any(|x| !x.is_finite()) || (v[0] == v[2] && v[1] == v[3]) {
+                return Err(bad(
+                    "--section",
+                    format!("剖面线无效: {s}（应为 4 个有限数 x1,y1,x2,y2，两端不同）"),
+                    format!("invalid section line: {s} (expected 4 finite numbers x1,y1,x2,y2 with distinct ends)"),
+                ));
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    let wanted: Vec<String> = a
+        .layers
+        .as_deref()
+        .map(|l| l.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    let known: Vec<&str> = scene::visualizers().iter().map(|v| v.name()).collect();
+    if let Some(u) = wanted.iter().find(|l| !known.contains(&l.as_str())) {
+        return Err(bad(
+            "--layers",
+            format!("未知图层 {u}（可用: {}）", known.join(", ")),
+            format!("unknown layer {u} (known: {})", known.join(", ")),
+        ));
+    }
     let survey = minehaz_core::io::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
     let as_of = match &a.as_of {
@@ -76,14 +111,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     };
     let assessment = minehaz_core::rules::Assessment::new(survey, as_of)?;
     let survey = assessment.survey();
-    let options = SceneOptions {
-        layers: a
-            .layers
-            .as_deref()
-            .map(|l| l.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
-            .unwrap_or_default(),
-        max_points: a.max_points,
-    };
+    let options = SceneOptions { layers: wanted, max_points: a.max_points };
     let t = std::time::Instant::now();
     let scene = scene::prepare_assessed(&assessment, &options);
     let prep = t.elapsed();
@@ -91,17 +119,13 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         "plan" => ViewKind::Plan,
         "3d" => ViewKind::ThreeD { azimuth_deg: a.azimuth, elevation_deg: a.elevation },
         "section" => {
-            let s = a.section.as_deref().ok_or_else(|| {
+            let v = section_numbers.as_ref().ok_or_else(|| {
                 bad(
                     "--section",
                     "剖面视图需要 --section x1,y1,x2,y2".into(),
                     "the section view needs --section x1,y1,x2,y2".into(),
                 )
             })?;
-            let v: Vec<f64> = s.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            if v.len() != 4 || (v[0] == v[2] && v[1] == v[3]) {
-                return Err(bad("--section", format!("剖面线无效: {s}"), format!("invalid section line: {s}")));
-            }
             let o = scene.origin;
             ViewKind::Section {
                 a: [(v[0] - o[0]) as f32, (v[1] - o[1]) as f32],
@@ -131,7 +155,9 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     };
     let title = format!("{} — {}  ({} {})", survey.meta.mine.name, view_name, tr("检查日期", "as of"), as_of);
     overlay::draw(&mut img, &scene, &camera, &title, lang())?;
-    img.save(&a.out).map_err(|e| minehaz_core::Error::io(&a.out, std::io::Error::other(e)))?;
+    super::write_atomically(&a.out, |tmp| {
+        img.save_with_format(tmp, image::ImageFormat::Png).map_err(std::io::Error::other)
+    })?;
     println!("{} {} ({}×{}, {})", tr("已写入", "Wrote"), a.out.display(), w, h, gpu.adapter_name());
     if a.frames > 0 {
         let mean = gpu.render_frames(&gpu_scene, &camera, a.frames)?;

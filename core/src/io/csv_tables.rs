@@ -14,12 +14,16 @@ use std::path::{Path, PathBuf};
 
 /// Decode a text file: UTF-8 (BOM skipped), else GBK; else an error naming the file.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
+    let mut bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
     }
-    let (s, had_errors) = encoding_rs::GBK.decode_without_bom_handling(bytes);
+    // No copy of a valid UTF-8 file (positioning tables run to hundreds of MB).
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return Ok(s),
+        Err(e) => e.into_bytes(),
+    };
+    let (s, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
     if had_errors {
         return Err(crate::Error::at(
             Location::file(path),
@@ -86,6 +90,94 @@ impl Stream {
                 Err(e) => return Err(row_error(&self.header.path, &e)),
             }
         }
+    }
+}
+
+impl Stream {
+    /// `f` on every non-empty data row, in parallel over chunks of lines, results and problems
+    /// in row order. Falls back to one chunk when a cell may span lines (a quote) or lines end
+    /// in CR alone.
+    pub fn par_rows<T: Send>(
+        &self,
+        f: impl Fn(&Row<'_>, &mut Problems) -> Option<T> + Sync,
+    ) -> Result<(Vec<T>, Problems)> {
+        use rayon::prelude::*;
+        let bytes = self.text.as_bytes();
+        let Some(nl) = bytes.iter().position(|&b| b == b'\n') else {
+            // One line, or old-Mac CR line ends: in one piece.
+            let (mut out, mut ps) = (Vec::new(), Problems::default());
+            self.for_each(|row| {
+                if let Some(v) = f(&row, &mut ps) {
+                    out.push(v);
+                }
+            })?;
+            return Ok((out, ps));
+        };
+        let body = &bytes[nl + 1..];
+        let splittable = !body.contains(&b'"');
+        let pieces = if splittable { (rayon::current_num_threads() * 4).max(1) } else { 1 };
+        // Chunk starts at line boundaries.
+        let mut starts = vec![0usize];
+        for k in 1..pieces {
+            let mut at = body.len() * k / pieces;
+            if at <= *starts.last().unwrap_or(&0) {
+                continue;
+            }
+            match body[at..].iter().position(|&b| b == b'\n') {
+                Some(d) => at += d + 1,
+                None => break,
+            }
+            if at < body.len() && at > *starts.last().unwrap_or(&0) {
+                starts.push(at);
+            }
+        }
+        starts.push(body.len());
+        let chunks: Vec<&[u8]> = starts.windows(2).map(|w| &body[w[0]..w[1]]).collect();
+        // Lines before each chunk (the header's included).
+        let counts: Vec<u64> = chunks.par_iter().map(|c| c.iter().filter(|&&b| b == b'\n').count() as u64).collect();
+        let mut base = Vec::with_capacity(chunks.len());
+        let mut acc = 1u64;
+        for c in &counts {
+            base.push(acc);
+            acc += c;
+        }
+        let parts: Vec<Result<(Vec<T>, Problems)>> = chunks
+            .par_iter()
+            .zip(base.par_iter())
+            .map(|(chunk, &before)| {
+                let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(*chunk);
+                let mut rec = csv::StringRecord::new();
+                let (mut out, mut ps) = (Vec::new(), Problems::default());
+                loop {
+                    match rdr.read_record(&mut rec) {
+                        Ok(false) => return Ok((out, ps)),
+                        Ok(true) => {
+                            if rec.iter().all(|c| c.trim().is_empty()) {
+                                continue;
+                            }
+                            let line = before + rec.position().map_or(0, |p| p.line());
+                            if let Some(v) = f(&Row { table: &self.header, line, rec: &rec }, &mut ps) {
+                                out.push(v);
+                            }
+                        }
+                        Err(e) => {
+                            let line = before + e.position().map_or(0, |p| p.line());
+                            return Err(crate::Error::at(
+                                Location::file(&self.header.path).line(line),
+                                text!("CSV 行无法解析: {}", "bad CSV row: {}", e),
+                            ));
+                        }
+                    }
+                }
+            })
+            .collect();
+        let (mut out, mut ps) = (Vec::new(), Problems::default());
+        for p in parts {
+            let (o, q) = p?;
+            out.extend(o);
+            ps.0.extend(q.0);
+        }
+        Ok((out, ps))
     }
 }
 
@@ -280,6 +372,12 @@ impl Default for BoreholeColumns {
     }
 }
 
+/// The deepest plausible borehole, m (the deepest ever drilled is 12.3 km); a survey station
+/// beyond it is a sentinel for "to the end of the hole".
+pub const MAX_HOLE_DEPTH_M: f64 = 15_000.0;
+/// Tolerance on depths, m.
+const DEPTH_TOL_M: f64 = 1e-6;
+
 /// Read collars (required), surveys and intervals (optional paths) into boreholes, in collar
 /// order. Every problem is collected; an error in any row fails the whole read.
 pub fn read_boreholes(
@@ -321,6 +419,7 @@ pub fn read_boreholes(
             });
         }
     }
+    let mut sentinels: Vec<(usize, u64)> = Vec::new();
     if let Some(path) = surveys {
         let t = Table::read(path)?;
         let (ci, cd, ca, cdip) = (
@@ -350,7 +449,45 @@ pub fn read_boreholes(
                 let (Some(id), Some(d), Some(a), Some(dip)) = (id, d, a, dip) else { continue };
                 match index.get(&id) {
                     Some(&i) => {
-                        holes[i].stations.push(Station { depth_m: d, azimuth_deg: a.rem_euclid(360.0), dip_deg: dip })
+                        let h = &mut holes[i];
+                        if let Some(prev) = h.stations.last() {
+                            if d <= prev.depth_m {
+                                row.error(
+                                    cd.unwrap_or(0),
+                                    text!(
+                                        "钻孔 {} 的测斜深度 {} m 不大于上一测点 {} m（重复或顺序错误）",
+                                        "survey depth {} m of borehole {} is not below the previous station at {} m (duplicated or out of order)",
+                                        d,
+                                        id,
+                                        prev.depth_m
+                                    ),
+                                    &mut ps,
+                                );
+                                continue;
+                            }
+                        }
+                        if let Some(depth) = h.collar.depth_m {
+                            if d > depth + DEPTH_TOL_M && d <= MAX_HOLE_DEPTH_M {
+                                row.error(
+                                    cd.unwrap_or(0),
+                                    text!(
+                                        "钻孔 {} 的测斜深度 {} m 超过孔深 {} m",
+                                        "survey depth {} m of borehole {} is beyond the hole depth {} m",
+                                        d,
+                                        id,
+                                        depth
+                                    ),
+                                    &mut ps,
+                                );
+                                continue;
+                            }
+                        }
+                        if d > MAX_HOLE_DEPTH_M {
+                            // A sentinel ("to the end of the hole", Babbitt's AT = 90000): kept
+                            // as the hole's last direction, at the hole's end (set below).
+                            sentinels.push((i, row.line));
+                        }
+                        h.stations.push(Station { depth_m: d, azimuth_deg: a.rem_euclid(360.0), dip_deg: dip })
                     }
                     None => row.error(
                         ci.unwrap_or(0),
@@ -413,13 +550,29 @@ pub fn read_boreholes(
             }
         }
     }
+    let ivfile = intervals.unwrap_or(collars);
     for h in &mut holes {
-        h.stations.sort_by(|a, b| a.depth_m.total_cmp(&b.depth_m));
         h.intervals.sort_by(|a, b| a.from_m.total_cmp(&b.from_m));
+        for w in h.intervals.windows(2) {
+            if w[1].from_m < w[0].to_m - DEPTH_TOL_M {
+                ps.error(
+                    Location::file(ivfile).feature(&h.collar.id).field(cols.from),
+                    text!(
+                        "钻孔 {} 的区间 {}–{} m 与 {}–{} m 重叠",
+                        "intervals {}–{} m and {}–{} m of borehole {} overlap",
+                        w[0].from_m,
+                        w[0].to_m,
+                        w[1].from_m,
+                        w[1].to_m,
+                        h.collar.id
+                    ),
+                );
+            }
+        }
         if let (Some(depth), Some(last)) = (h.collar.depth_m, h.intervals.last()) {
-            if last.to_m > depth + 1e-6 {
-                ps.warning(
-                    Location::file(collars).feature(&h.collar.id).field("depth"),
+            if last.to_m > depth + DEPTH_TOL_M {
+                ps.error(
+                    Location::file(ivfile).feature(&h.collar.id).field(cols.to),
                     text!(
                         "区间深至 {} m，超过孔深 {} m",
                         "intervals reach {} m, beyond the hole depth {} m",
@@ -428,6 +581,32 @@ pub fn read_boreholes(
                     ),
                 );
             }
+        }
+    }
+    // Sentinel stations end at the hole's end: its depth, else its deepest interval, else
+    // just below the previous station.
+    for (i, line) in sentinels {
+        let h = &mut holes[i];
+        let n = h.stations.len();
+        let prev = if n >= 2 { h.stations[n - 2].depth_m } else { 0.0 };
+        let end = h
+            .collar
+            .depth_m
+            .or_else(|| h.intervals.last().map(|iv| iv.to_m))
+            .filter(|e| *e > prev)
+            .unwrap_or(prev + 1.0);
+        if let Some(last) = h.stations.last_mut() {
+            ps.warning(
+                Location::file(surveys.unwrap_or(collars)).line(line).feature(&h.collar.id).field(cols.survey_depth),
+                text!(
+                    "测斜深度 {} m 不合理（超过 {} m），视为至孔底 ({} m)",
+                    "survey depth {} m is implausible (beyond {} m): taken as \"to the end of the hole\" ({} m)",
+                    last.depth_m,
+                    MAX_HOLE_DEPTH_M,
+                    end
+                ),
+            );
+            last.depth_m = end;
         }
     }
     let warnings = ps.into_result()?;
@@ -446,44 +625,42 @@ pub fn read_positioning(path: &Path) -> Result<Vec<Fix>> {
         h.column("y", &mut ps),
         h.column("z", &mut ps),
     );
-    let mut out = Vec::with_capacity(t.text.len() / 48);
-    if !ps.has_errors() {
-        t.for_each(|row| {
-            let time = row.str(ct);
-            if time.is_none() {
-                if let Some(c) = ct {
-                    row.error(c, text!("必填单元格为空", "required cell is empty"), &mut ps);
-                }
-            }
-            if let (Some(tm), Some(c)) = (time, ct) {
-                if chrono::DateTime::parse_from_rfc3339(tm).is_err() {
-                    row.error(
-                        c,
-                        text!(
-                            "时间格式无效: \"{}\"（应为带时区的 ISO 8601，如 2026-05-01T08:00:00+08:00）",
-                            "invalid time \"{}\" (expected ISO 8601 with offset, e.g. 2026-05-01T08:00:00+08:00)",
-                            tm
-                        ),
-                        &mut ps,
-                    );
-                }
-            }
-            let person = row.str(cp);
-            if person.is_none() {
-                if let Some(c) = cp {
-                    row.error(c, text!("必填单元格为空", "required cell is empty"), &mut ps);
-                }
-            }
-            let (x, y) = (row.real_req(cx, &mut ps), row.real_req(cy, &mut ps));
-            let z = row.real(cz, &mut ps);
-            let (Some(time), Some(person_id), Some(x), Some(y)) = (time, person, x, y) else { return };
-            out.push(Fix {
-                time: time.to_string(),
-                person_id: person_id.to_string(),
-                pos: [x, y, z.unwrap_or(f64::NAN)],
-            });
-        })?;
+    if ps.has_errors() {
+        ps.into_result()?;
+        return Ok(Vec::new());
     }
+    let (out, rows_ps) = t.par_rows(|row, ps| {
+        let time = row.str(ct);
+        if time.is_none() {
+            if let Some(c) = ct {
+                row.error(c, text!("必填单元格为空", "required cell is empty"), ps);
+            }
+        }
+        if let (Some(tm), Some(c)) = (time, ct) {
+            if chrono::DateTime::parse_from_rfc3339(tm).is_err() {
+                row.error(
+                    c,
+                    text!(
+                        "时间格式无效: \"{}\"（应为带时区的 ISO 8601，如 2026-05-01T08:00:00+08:00）",
+                        "invalid time \"{}\" (expected ISO 8601 with offset, e.g. 2026-05-01T08:00:00+08:00)",
+                        tm
+                    ),
+                    ps,
+                );
+            }
+        }
+        let person = row.str(cp);
+        if person.is_none() {
+            if let Some(c) = cp {
+                row.error(c, text!("必填单元格为空", "required cell is empty"), ps);
+            }
+        }
+        let (x, y) = (row.real_req(cx, ps), row.real_req(cy, ps));
+        let z = row.real(cz, ps);
+        let (Some(time), Some(person_id), Some(x), Some(y)) = (time, person, x, y) else { return None };
+        Some(Fix { time: time.to_string(), person_id: person_id.to_string(), pos: [x, y, z.unwrap_or(f64::NAN)] })
+    })?;
+    ps.0.extend(rows_ps.0);
     ps.into_result()?;
     Ok(out)
 }

@@ -6,10 +6,12 @@
 
 use super::crs::Crs;
 use crate::error::{Location, Problems, Result};
+use crate::i18n::Text;
 use crate::model::record::{FieldType, Geom, GeomType, Record, Value};
 use crate::text;
 use gdal::vector::{FieldValue, Geometry, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType as T};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// A layer read from a GDAL source.
@@ -31,8 +33,73 @@ pub fn open_vector(path: &Path) -> Result<Dataset> {
         },
     )
     .map_err(|e| {
-        crate::Error::at(Location::file(path), text!("无法打开矢量数据: {}", "cannot open vector data: {}", e))
+        let detail = match &e {
+            gdal::errors::GdalError::NullPointer { msg, .. } if msg.trim().is_empty() => text!(
+                "没有能识别此格式的 GDAL 驱动，或文件已损坏",
+                "no GDAL driver recognises the format, or the file is damaged"
+            ),
+            other => text!("{}", "{}", other),
+        };
+        crate::Error::at(
+            Location::file(path),
+            Text::new(format!("无法打开矢量数据: {}", detail.zh), format!("cannot open vector data: {}", detail.en)),
+        )
     })
+}
+
+/// Check that `path` is a GeoPackage (an SQLite database) before GDAL opens it, so that a
+/// link loop, an empty file or GeoJSON text named `.gpkg` is an error saying what the file is,
+/// not an empty layer list or a GDAL null-pointer message.
+pub fn sniff_geopackage(path: &Path) -> Result<()> {
+    let at = || Location::file(path);
+    let mut head = [0u8; 16];
+    let n = match std::fs::File::open(path) {
+        Ok(mut f) => {
+            use std::io::Read;
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) => return Err(crate::Error::io(path, e)),
+                }
+            }
+            n
+        }
+        Err(e) => {
+            let why = match e.raw_os_error() {
+                Some(40) => text!("符号链接循环", "a symbolic link loop"),
+                Some(2) => text!("符号链接指向不存在的文件", "a symbolic link to a file that does not exist"),
+                _ => text!("{}", "{}", e),
+            };
+            return Err(crate::Error::at(
+                at(),
+                Text::new(
+                    format!("GeoPackage 无法打开：{}", why.zh),
+                    format!("the GeoPackage cannot be opened: {}", why.en),
+                ),
+            ));
+        }
+    };
+    if n == 16 && &head == b"SQLite format 3\0" {
+        return Ok(());
+    }
+    let what = if n == 0 {
+        text!("空文件", "an empty file")
+    } else if head[..n].iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b == b'{' || *b == b'[') {
+        text!("JSON 文本（GeoJSON？）", "JSON text (GeoJSON?)")
+    } else if head[..n].iter().all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()) {
+        text!("纯文本", "plain text")
+    } else {
+        text!("未知的二进制数据", "unknown binary data")
+    };
+    Err(crate::Error::at(
+        at(),
+        Text::new(
+            format!("不是 GeoPackage（SQLite 数据库），而是{}；请用 ogr2ogr -f GPKG 转换", what.zh),
+            format!("not a GeoPackage (an SQLite database) but {}; convert it with ogr2ogr -f GPKG", what.en),
+        ),
+    ))
 }
 
 /// Names of the layers of a dataset.
@@ -134,11 +201,40 @@ pub fn read_layer(ds: &Dataset, layer_name: &str, file: &Path, ps: &mut Problems
     // Field names once per layer; each feature's values by index.
     let names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let id_col = names.iter().position(|k| k.eq_ignore_ascii_case("id"));
+    let numeric: Vec<usize> = layer
+        .defn()
+        .fields()
+        .enumerate()
+        .filter(|(_, f)| {
+            matches!(f.field_type(), OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 | OGRFieldType::OFTReal)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let text_in_numeric = if ds.driver().short_name() == "GPKG" && !numeric.is_empty() {
+        // SQLite keeps 'yes' in an INTEGER column as text, and OGR reads it as 0: find such
+        // cells so the field reader reports them.
+        // SAFETY: a valid layer handle; the returned string is owned by the layer.
+        let fid = unsafe { std::ffi::CStr::from_ptr(gdal_sys::OGR_L_GetFIDColumn(layer.c_layer())) }
+            .to_string_lossy()
+            .to_string();
+        text_cells(ds, layer_name, if fid.is_empty() { "fid" } else { &fid }, &names, &numeric)
+    } else {
+        HashMap::new()
+    };
     let mut records = Vec::with_capacity(layer.try_feature_count().and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
     for (i, f) in layer.features().enumerate() {
         let index = f.fid().unwrap_or(i as u64 + 1);
-        let attrs: Vec<(String, Value)> =
-            names.iter().enumerate().map(|(k, n)| (n.clone(), value(f.field(k).ok().flatten()))).collect();
+        let attrs: Vec<(String, Value)> = names
+            .iter()
+            .enumerate()
+            .map(|(k, n)| {
+                let v = match text_in_numeric.get(&(index, k)) {
+                    Some(t) => Value::Text(t.clone()),
+                    None => value(f.field(k).ok().flatten()),
+                };
+                (n.clone(), v)
+            })
+            .collect();
         let id_text = id_col
             .map(|c| &attrs[c])
             .and_then(|(_, v)| match v {
@@ -160,6 +256,37 @@ pub fn read_layer(ds: &Dataset, layer_name: &str, file: &Path, ps: &mut Problems
         super::push_feature(&mut records, index, attrs, parts, &Location::file(file).layer(layer_name), ps);
     }
     Ok(SourceLayer { name: layer_name.to_string(), crs, records })
+}
+
+/// Cells of numeric columns that SQLite holds as text (or blobs), by (fid, column index).
+fn text_cells(
+    ds: &Dataset,
+    layer: &str,
+    fid: &str,
+    names: &[String],
+    numeric: &[usize],
+) -> HashMap<(u64, usize), String> {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = HashMap::new();
+    for &k in numeric {
+        let col = q(&names[k]);
+        let sql =
+            format!("SELECT {}, CAST({col} AS TEXT) FROM {} WHERE typeof({col}) IN ('text', 'blob')", q(fid), q(layer));
+        let Ok(Some(mut rs)) = ds.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT) else { continue };
+        // OGR may take the fid column as the result's feature id rather than as a field.
+        let as_field = rs.defn().fields().count() == 2;
+        for f in rs.features() {
+            let (id, t) = if as_field {
+                (f.field_as_integer64(0).ok().flatten().map(|i| i as u64), f.field_as_string(1))
+            } else {
+                (f.fid(), f.field_as_string(0))
+            };
+            if let (Some(id), Ok(t)) = (id, t) {
+                out.insert((id, k), t.unwrap_or_default());
+            }
+        }
+    }
+    out
 }
 
 /// GeoPackage geometry type for a layer kind.

@@ -81,7 +81,7 @@ pub fn import_layer(
     reproject(&mut src, source, &mine, &mut ps)?;
     let mut sources: Sources = BTreeMap::new();
     sources.insert(kind.to_string(), (source.to_path_buf(), src));
-    let layers = type_layers(sources, &mut ps);
+    let layers = type_layers(sources, &mut ps, false);
     let survey = crate::model::Survey {
         layers: layers.clone(),
         layer_files: [(kind.to_string(), source.to_path_buf())].into_iter().collect(),

@@ -57,19 +57,69 @@ pub fn reproject(src: &mut SourceLayer, file: &Path, mine: &Crs, ps: &mut Proble
 
 /// Type every source layer into [`Layers`], collecting problems (unknown fields are warned
 /// about once per layer).
-pub fn type_layers(mut sources: Sources, ps: &mut Problems) -> Layers {
+/// Columns of the format that a source layer lacks. A flag or a class that the rules decide on
+/// (`treated`, `water`, `class`, `status` …) is an error: read as unknown it would silently
+/// drop findings. A descriptive column (name, seam, z bounds …) is a warning.
+fn missing_columns<K: LayerKind>(rec: &crate::model::record::Record, at: &Location, ps: &mut Problems) {
+    use crate::model::record::{field_matches, FieldType};
+    const DECISIVE_TEXT: [&str; 7] = ["class", "kind", "status", "level", "purpose", "method", "interpretation"];
+    if K::NAME == "geochem" {
+        return;
+    }
+    for f in K::FIELDS {
+        if rec.attrs.iter().any(|(k, _)| field_matches(k, f.name)) {
+            continue;
+        }
+        let decisive = f.ty == FieldType::Int || DECISIVE_TEXT.contains(&f.name);
+        let loc = at.clone().field(f.name);
+        if decisive {
+            ps.error(
+                loc,
+                text!(
+                    "缺少列 {}：规则依据此字段判定，不能按未知处理",
+                    "column {} is missing: the rules decide on it, so it cannot be taken as unknown",
+                    f.name
+                ),
+            );
+        } else {
+            ps.warning(loc, text!("缺少列 {}，按未知处理", "column {} is missing: taken as unknown", f.name));
+        }
+    }
+}
+
+/// Type the source layers. `columns`: report the format's columns a layer lacks (survey
+/// packages and stores; not `import-layer`, whose unmapped fields are unknown by intent).
+pub fn type_layers(mut sources: Sources, ps: &mut Problems, columns: bool) -> Layers {
     struct V<'a> {
         sources: &'a mut Sources,
         ps: &'a mut Problems,
+        columns: bool,
     }
     impl LayerVisitorMut for V<'_> {
         fn visit<K: LayerKind>(&mut self, items: &mut Vec<K>) {
             let Some((file, src)) = self.sources.remove(K::NAME) else { return };
             let at = Location::file(&file).layer(K::NAME);
             let mut extra: Vec<String> = Vec::new();
+            if let Some(first) = src.records.first() {
+                if self.columns {
+                    missing_columns::<K>(first, &at, self.ps);
+                }
+            } else if K::NAME == "licence" {
+                self.ps.error(
+                    at.clone(),
+                    text!(
+                        "采矿许可范围图层为空：无法检查越界开采",
+                        "the licence layer is empty: workings beyond the licence cannot be checked"
+                    ),
+                );
+            }
+            let mut last_keys = 0usize;
             for rec in &src.records {
                 let mut r = FieldReader::new(rec, at.clone(), self.ps);
-                if K::NAME != "geochem" {
+                // Every record of a source layer has the same fields, but for split parts:
+                // look again only when the field count changes.
+                if K::NAME != "geochem" && rec.attrs.len() != last_keys {
+                    last_keys = rec.attrs.len();
                     for (k, _) in r.extra_fields(K::FIELDS) {
                         if !extra.contains(&k) && !k.eq_ignore_ascii_case("fid") {
                             extra.push(k);
@@ -87,7 +137,7 @@ pub fn type_layers(mut sources: Sources, ps: &mut Problems) -> Layers {
         }
     }
     let mut layers = Layers::default();
-    layers.visit_mut(&mut V { sources: &mut sources, ps });
+    layers.visit_mut(&mut V { sources: &mut sources, ps, columns });
     layers
 }
 
@@ -130,7 +180,8 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
     let mut ps = Problems::default();
     let mut sources: Sources = BTreeMap::new();
     let gpkg = dir.join("layers.gpkg");
-    if gpkg.exists() {
+    // Present as a directory entry (a dangling link or a link loop included): it must read.
+    if gpkg.symlink_metadata().is_ok() && collect(gdal_vector::sniff_geopackage(&gpkg), &mut ps)?.is_some() {
         if let Some(ds) = collect(gdal_vector::open_vector(&gpkg), &mut ps)? {
             for name in gdal_vector::layer_names(&ds) {
                 if !Layers::NAMES.contains(&name.as_str()) {
@@ -169,7 +220,7 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
         }
     }
     let layer_files: BTreeMap<String, PathBuf> = sources.iter().map(|(k, (p, _))| (k.clone(), p.clone())).collect();
-    let layers = type_layers(sources, &mut ps);
+    let layers = type_layers(sources, &mut ps, true);
 
     let bh = dir.join("boreholes");
     let collars = bh.join("collars.csv");
@@ -181,6 +232,21 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
         if let Some((holes, warnings)) = collect(r, &mut ps)? {
             boreholes = holes;
             ps.0.extend(warnings);
+        }
+    } else {
+        // Survey or interval tables without collars would be silently unused.
+        for orphan in ["surveys.csv", "intervals.csv"] {
+            let f = bh.join(orphan);
+            if f.exists() {
+                ps.error(
+                    Location::file(&f),
+                    text!(
+                        "有 {} 但缺少孔口表 boreholes/collars.csv，钻孔数据无法使用",
+                        "{} is present but boreholes/collars.csv is missing: the borehole data cannot be used",
+                        orphan
+                    ),
+                );
+            }
         }
     }
     let mut grids = Vec::new();

@@ -435,7 +435,7 @@ pub fn read_store(path: &Path) -> Result<Survey> {
             );
         }
     }
-    let layers = type_layers(sources, &mut ps);
+    let layers = type_layers(sources, &mut ps, true);
     let mut boreholes: Vec<Borehole> = Vec::new();
     let mut index = BTreeMap::new();
     for r in table(&ds, "boreholes", path, &mut ps)? {

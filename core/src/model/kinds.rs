@@ -20,6 +20,10 @@ pub trait LayerKind: Sized + Clone + std::fmt::Debug {
     /// The record to write (the inverse of [`LayerKind::read`]).
     fn write(&self) -> Record;
     fn id(&self) -> &str;
+    /// The polygon of a polygon kind (for validation without building a record).
+    fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
+        None
+    }
 }
 
 /// Elevation range of a 2D outline; `None` is open on that side.

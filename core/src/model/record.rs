@@ -112,6 +112,10 @@ impl Record {
 /// Do a source field name and a schema field name denote the same field? (first 10 characters,
 /// case-insensitive: the DBF rule.)
 pub fn field_matches(source: &str, schema: &str) -> bool {
+    if source.is_ascii() && schema.is_ascii() {
+        let (a, b) = (&source.as_bytes()[..source.len().min(10)], &schema.as_bytes()[..schema.len().min(10)]);
+        return a.eq_ignore_ascii_case(b);
+    }
     let mut a = source.chars().take(10).flat_map(char::to_lowercase);
     let mut b = schema.chars().take(10).flat_map(char::to_lowercase);
     loop {

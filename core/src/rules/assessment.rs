@@ -114,7 +114,11 @@ pub struct Assessment {
     face_index: Index,
     n_active: usize,
     activity: Activity,
+    /// Whole-mine findings but the positioning clusters': few, re-derived on every change.
     globals: Vec<Finding>,
+    /// The positioning clusters' findings, as of `hidden_generation` of the activity.
+    hidden: Vec<Finding>,
+    hidden_generation: u64,
     live: BTreeMap<Key, Finding>,
     not_evaluated: Vec<NotEvaluated>,
     buffers: std::sync::OnceLock<super::derived::Buffers>,
@@ -232,14 +236,18 @@ impl Assessment {
             n_active,
             activity,
             globals: Vec::new(),
+            hidden: Vec::new(),
+            hidden_generation: 0,
             live: BTreeMap::new(),
             not_evaluated,
             buffers: std::sync::OnceLock::new(),
             timings: Timings::default(),
         };
         a.globals = a.compute_globals();
+        a.hidden = a.activity.findings().to_vec();
+        a.hidden_generation = a.activity.generation();
         let mut live = BTreeMap::new();
-        for f in a.own.iter().chain(&a.spacing).flatten().chain(&a.globals) {
+        for f in a.own.iter().chain(&a.spacing).flatten().chain(&a.globals).chain(&a.hidden) {
             live.entry(f.key()).or_insert_with(|| f.clone());
         }
         a.live = live;
@@ -348,9 +356,22 @@ impl Assessment {
         let mut g: Vec<Finding> = self.loosened.clone();
         g.extend(licence::expired(&ctx, self.n_active > 0));
         g.extend(burst::proneness(&ctx));
-        g.extend(self.activity.findings().iter().cloned());
         sort_findings(&mut g);
         g
+    }
+
+    /// Re-derive the whole-mine findings; the clusters' only when the activity changed.
+    fn refresh_globals(&mut self, diff: &mut Diff) {
+        let old = std::mem::take(&mut self.globals);
+        self.globals = self.compute_globals();
+        diff.replace(&old, &self.globals);
+        self.activity.findings();
+        if self.activity.generation() != self.hidden_generation {
+            let new = self.activity.findings().to_vec();
+            diff.replace(&self.hidden, &new);
+            self.hidden = new;
+            self.hidden_generation = self.activity.generation();
+        }
     }
 
     /// Change the as-of date (rules that depend on it are re-evaluated).
@@ -360,9 +381,7 @@ impl Assessment {
         }
         self.as_of = as_of;
         let mut diff = Diff::default();
-        let old = std::mem::take(&mut self.globals);
-        self.globals = self.compute_globals();
-        diff.replace(&old, &self.globals);
+        self.refresh_globals(&mut diff);
         diff.finish(&mut self.live)
     }
 
@@ -434,9 +453,7 @@ impl Assessment {
                 }
             }
         }
-        let old = std::mem::take(&mut self.globals);
-        self.globals = self.compute_globals();
-        diff.replace(&old, &self.globals);
+        self.refresh_globals(&mut diff);
         Ok(diff.finish(&mut self.live))
     }
 

@@ -199,34 +199,49 @@ impl Declared {
     }
 
     /// Replace the segments of working `id` by those of `w` (None, or not declared: removed).
-    /// Returns every segment removed or added.
+    /// Returns the segments removed or added; those the old and new lines share stay as they
+    /// are (a face advance changes one segment, not the whole working).
     fn set(&mut self, id: &str, w: Option<&Working>) -> Vec<[f64; 4]> {
-        let mut changed = Vec::new();
-        if let Some(old) = self.by_working.remove(id) {
-            for s in old {
-                if let Some(seg) = self.segs[s].take() {
-                    changed.push(seg);
-                }
-                self.index.set(s, None);
-                self.free.push(s);
+        let key = |s: &[f64; 4]| s.map(|v| (v + 0.0).to_bits());
+        let mut old: HashMap<[u64; 4], Vec<usize>> = HashMap::new();
+        for s in self.by_working.remove(id).unwrap_or_default() {
+            if let Some(seg) = &self.segs[s] {
+                old.entry(key(seg)).or_default().push(s);
             }
         }
+        let mut changed = Vec::new();
+        let mut ids = Vec::new();
+        let mut added = Vec::new();
         if let Some(w) = w.filter(|w| explains_fixes(w)) {
-            let mut ids = Vec::new();
             for (a, b) in segments_3d(&w.line) {
                 let seg = [a[0], a[1], b[0], b[1]];
-                let s = match self.free.pop() {
-                    Some(s) => s,
-                    None => {
-                        self.segs.push(None);
-                        self.segs.len() - 1
-                    }
-                };
-                self.segs[s] = Some(seg);
-                self.index.set(s, Some(seg_box4(&seg)));
-                ids.push(s);
+                match old.get_mut(&key(&seg)).and_then(Vec::pop) {
+                    Some(s) => ids.push(s),
+                    None => added.push(seg),
+                }
+            }
+        }
+        for s in old.into_values().flatten() {
+            if let Some(seg) = self.segs[s].take() {
                 changed.push(seg);
             }
+            self.index.set(s, None);
+            self.free.push(s);
+        }
+        for seg in added {
+            let s = match self.free.pop() {
+                Some(s) => s,
+                None => {
+                    self.segs.push(None);
+                    self.segs.len() - 1
+                }
+            };
+            self.segs[s] = Some(seg);
+            self.index.set(s, Some(seg_box4(&seg)));
+            ids.push(s);
+            changed.push(seg);
+        }
+        if let Some(w) = w.filter(|w| explains_fixes(w)) {
             self.by_working.insert(w.id.clone(), ids);
         }
         changed
@@ -331,6 +346,7 @@ pub struct Activity {
     order: BTreeMap<(DateTime<FixedOffset>, usize), u32>,
     findings: Vec<Finding>,
     stale: bool,
+    generation: u64,
     /// All fixes binned by `declared_tolerance_m` cells, built on the first working change.
     fix_grid: Option<(f64, Cells)>,
 }
@@ -367,6 +383,7 @@ impl Activity {
             order: BTreeMap::new(),
             findings: Vec::new(),
             stale: true,
+            generation: 0,
             fix_grid: None,
         };
         let far: Vec<_> = fixes.par_iter().enumerate().filter_map(|(i, f)| far_fix(i, f, &a.declared, tol)).collect();
@@ -587,8 +604,14 @@ impl Activity {
         if self.stale {
             self.findings = self.compute_findings();
             self.stale = false;
+            self.generation += 1;
         }
         &self.findings
+    }
+
+    /// Bumped whenever the findings were recomputed (after [`Activity::findings`]).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     fn compute_findings(&self) -> Vec<Finding> {

@@ -45,4 +45,7 @@ impl LayerKind for BurstZone {
     fn id(&self) -> &str {
         &self.id
     }
+    fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
+        Some(&self.outline)
+    }
 }

@@ -35,4 +35,7 @@ impl LayerKind for CollapseColumn {
     fn id(&self) -> &str {
         &self.id
     }
+    fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
+        Some(&self.outline)
+    }
 }

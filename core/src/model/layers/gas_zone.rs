@@ -52,4 +52,7 @@ impl LayerKind for GasZone {
     fn id(&self) -> &str {
         &self.id
     }
+    fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
+        Some(&self.outline)
+    }
 }

@@ -62,4 +62,7 @@ impl LayerKind for Goaf {
     fn id(&self) -> &str {
         &self.id
     }
+    fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
+        Some(&self.outline)
+    }
 }

@@ -25,4 +25,7 @@ impl LayerKind for Licence {
     fn id(&self) -> &str {
         &self.id
     }
+    fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
+        Some(&self.boundary)
+    }
 }

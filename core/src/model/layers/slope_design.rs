@@ -49,4 +49,7 @@ impl LayerKind for SlopeDesign {
     fn id(&self) -> &str {
         &self.id
     }
+    fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
+        Some(&self.outline)
+    }
 }

@@ -1,0 +1,220 @@
+//! Hardening (issue 9): inputs that used to be lost silently, crash or overwrite data are
+//! refused with exit 2 and a located message; each test is named after what it guards.
+
+use crate::common::*;
+use minehaz_core::model::record::{FieldType, GeomType, Value};
+
+/// `minehaz info` on `pkg`: exit 2, stderr naming every needle.
+fn info_fails(pkg: &std::path::Path, needles: &[&str]) {
+    let o = minehaz(&["info", p(pkg)]);
+    let err = stderr(&o);
+    assert_eq!(code(&o), 2, "exit code; stderr: {err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr should name {n:?}: {err}");
+    }
+}
+
+fn package() -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::tempdir().expect("tmp");
+    let pkg = d.path().join("pkg");
+    write_package(&pkg, SURVEY_TOML, &valid_layers());
+    (d, pkg)
+}
+
+fn sql(gpkg: &std::path::Path, q: &str) {
+    let ds = gdal::Dataset::open_ex(
+        gpkg,
+        gdal::DatasetOptions { open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE, ..Default::default() },
+    )
+    .expect("open for update");
+    let _ = ds.execute_sql(q, None, gdal::vector::sql::Dialect::DEFAULT).expect("sql");
+}
+
+#[test]
+fn text_in_a_flag_column_is_not_read_as_zero() {
+    let (_d, pkg) = package();
+    // SQLite keeps 'yes' as text in the INTEGER column; OGR alone would read 0 (a dry goaf).
+    sql(&pkg.join("layers.gpkg"), "UPDATE goaf SET water = 'yes' WHERE id = 'G1'");
+    info_fails(&pkg, &["layer goaf", "feature G1", "field water", "\"yes\""]);
+}
+
+#[test]
+fn a_missing_decisive_column_is_an_error() {
+    let (_d, pkg) = package();
+    let mut layers = valid_layers();
+    layers.push(RawLayer {
+        name: "zones",
+        geom: GeomType::Polygon,
+        fields: vec![("class", FieldType::Text)],
+        records: vec![rec("Z1", square(480_200.0, 4_050_200.0, 100.0), &[("class", Value::Text("no_mining".into()))])],
+        crs: "EPSG:4547",
+    });
+    std::fs::remove_dir_all(&pkg).expect("rm");
+    write_package(&pkg, SURVEY_TOML, &layers);
+    info_fails(&pkg, &["layer zones", "field treated", "missing"]);
+}
+
+#[test]
+fn an_empty_licence_layer_is_an_error() {
+    let (_d, pkg) = package();
+    let mut layers = valid_layers();
+    layers[0].records.clear();
+    std::fs::remove_dir_all(&pkg).expect("rm");
+    write_package(&pkg, SURVEY_TOML, &layers);
+    info_fails(&pkg, &["layer licence", "empty"]);
+}
+
+#[test]
+fn layers_gpkg_holding_geojson_is_not_taken_as_absent() {
+    let (_d, pkg) = package();
+    std::fs::write(pkg.join("layers.gpkg"), br#"{"type":"FeatureCollection","features":[]}"#).expect("write");
+    info_fails(&pkg, &["layers.gpkg", "not a GeoPackage", "JSON"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn layers_gpkg_as_a_symlink_loop_is_not_taken_as_absent() {
+    let (_d, pkg) = package();
+    let g = pkg.join("layers.gpkg");
+    std::fs::remove_file(&g).expect("rm");
+    std::os::unix::fs::symlink(&g, &g).expect("loop");
+    info_fails(&pkg, &["layers.gpkg", "link loop"]);
+}
+
+#[test]
+fn survey_table_without_collars_is_an_error() {
+    let (_d, pkg) = package();
+    std::fs::create_dir_all(pkg.join("boreholes")).expect("mkdir");
+    std::fs::write(pkg.join("boreholes/surveys.csv"), "id,depth,azimuth,dip\nZK1,0,0,-90\n").expect("write");
+    info_fails(&pkg, &["surveys.csv", "collars.csv is missing"]);
+}
+
+fn with_boreholes(collars: &str, surveys: &str, intervals: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, pkg) = package();
+    let bh = pkg.join("boreholes");
+    std::fs::create_dir_all(&bh).expect("mkdir");
+    std::fs::write(bh.join("collars.csv"), collars).expect("collars");
+    std::fs::write(bh.join("surveys.csv"), surveys).expect("surveys");
+    std::fs::write(bh.join("intervals.csv"), intervals).expect("intervals");
+    (d, pkg)
+}
+
+const COLLARS: &str = "id,x,y,z,depth\nZK1,480500,4050500,1100,300\n";
+const INTERVALS: &str = "id,from,to,lithology\nZK1,0,100,sandstone\n";
+
+#[test]
+fn survey_stations_out_of_order_or_duplicated_are_errors() {
+    let (_d, pkg) =
+        with_boreholes(COLLARS, "id,depth,azimuth,dip\nZK1,0,0,-90\nZK1,100,10,-85\nZK1,50,10,-85\n", INTERVALS);
+    info_fails(&pkg, &["surveys.csv", "line 4", "ZK1", "out of order"]);
+    let (_d, pkg) =
+        with_boreholes(COLLARS, "id,depth,azimuth,dip\nZK1,0,0,-90\nZK1,100,10,-85\nZK1,100,12,-85\n", INTERVALS);
+    info_fails(&pkg, &["surveys.csv", "line 4", "duplicated"]);
+}
+
+#[test]
+fn a_survey_station_beyond_the_hole_depth_is_an_error() {
+    let (_d, pkg) = with_boreholes(COLLARS, "id,depth,azimuth,dip\nZK1,0,0,-90\nZK1,450,10,-85\n", INTERVALS);
+    info_fails(&pkg, &["surveys.csv", "line 3", "beyond the hole depth 300"]);
+}
+
+#[test]
+fn a_sentinel_station_at_1e12_m_ends_at_the_hole_bottom_instead_of_exhausting_memory() {
+    let collars = "id,x,y,z\nZK1,480500,4050500,1100\n";
+    let (d, pkg) = with_boreholes(collars, "id,depth,azimuth,dip\nZK1,0,0,-90\nZK1,1e12,10,-85\n", INTERVALS);
+    let out = d.path().join("m.gpkg");
+    let o = minehaz(&["import", p(&pkg), "--out", p(&out)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("to the end of the hole"), "{}", stderr(&o));
+    let s = minehaz_core::io::open(&out).expect("store opens");
+    let st = &s.boreholes[0].stations;
+    assert!((st[1].depth_m - 100.0).abs() < 1e-9, "taken as the deepest interval: {}", st[1].depth_m);
+}
+
+#[test]
+fn overlapping_intervals_are_errors() {
+    let (_d, pkg) = with_boreholes(
+        COLLARS,
+        "id,depth,azimuth,dip\nZK1,0,0,-90\n",
+        "id,from,to,lithology\nZK1,0,100,sandstone\nZK1,80,150,coal\n",
+    );
+    info_fails(&pkg, &["intervals.csv", "ZK1", "overlap"]);
+}
+
+#[test]
+fn a_raster_claiming_200000_squared_cells_is_refused_not_allocated() {
+    let (_d, pkg) = package();
+    let dir = pkg.join("geophysics");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let tif = dir.join("huge.tif");
+    let drv = gdal::DriverManager::get_driver_by_name("GTiff").expect("gtiff");
+    let opts = gdal::raster::RasterCreationOptions::from_iter(["TILED=YES", "SPARSE_OK=TRUE", "BIGTIFF=YES"]);
+    let mut ds =
+        drv.create_with_band_type_with_options::<f32, _>(&tif, 200_000, 200_000, 1, &opts).expect("sparse tif");
+    ds.set_geo_transform(&[480_000.0, 0.01, 0.0, 4_052_000.0, 0.0, -0.01]).expect("gt");
+    drop(ds);
+    info_fails(&pkg, &["huge.tif", "200000 × 200000", "implausible"]);
+}
+
+#[test]
+fn derive_does_not_overwrite_the_survey_or_an_existing_file() {
+    let (d, pkg) = package();
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
+    let before = std::fs::read(&store).expect("store");
+    let o = minehaz(&["derive", p(&store), "--out", p(&store), "--force"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("overwrite the survey"), "{}", stderr(&o));
+    let o = minehaz(&["derive", p(&pkg), "--out", p(&pkg.join("layers.gpkg")), "--force"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(std::fs::read(&store).expect("store"), before, "the store is untouched");
+    let out = d.path().join("derived.gpkg");
+    assert_eq!(code(&minehaz(&["derive", p(&store), "--out", p(&out)])), 0);
+    let o = minehaz(&["derive", p(&store), "--out", p(&out)]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(code(&minehaz(&["derive", p(&store), "--out", p(&out), "--force"])), 0);
+    let o = minehaz(&["derive", p(&store), "--out", p(&d.path().join("x.dxf"))]);
+    assert_eq!(code(&o), 2);
+    assert!(!d.path().join("x.dxf").exists(), "no GeoPackage named .dxf");
+}
+
+#[test]
+fn render_refuses_bad_outputs_and_arguments_before_writing_anything() {
+    let d = tempfile::tempdir().expect("tmp");
+    let coal = sample("coal-mine");
+    for (args, needle) in [
+        (vec!["--view", "plan", "--out", "x.jpg"], "--out"),
+        (vec!["--view", "section", "--section", "NaN,0,1,1", "--out", "s.png"], "--section"),
+        (vec!["--view", "plan", "--layers", "workings,wrokings", "--out", "l.png"], "wrokings"),
+    ] {
+        let mut all = vec!["render", p(&coal)];
+        let outs: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.ends_with(".png") || a.ends_with(".jpg") {
+                    p(&d.path().join(a)).to_string()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        all.extend(outs.iter().map(String::as_str));
+        let o = minehaz(&all);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+    assert!(files_in(d.path()).is_empty(), "nothing written: {:?}", files_in(d.path()));
+}
+
+#[test]
+fn a_closed_pipe_ends_info_quietly_without_a_panic() {
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' --lang en info '{}' | head -1", env!("CARGO_BIN_EXE_minehaz"), p(&sample("coal-mine"))))
+        .output()
+        .expect("sh");
+    let err = stderr(&o);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    assert_eq!(stdout(&o).lines().count(), 1);
+}
