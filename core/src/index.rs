@@ -398,6 +398,27 @@ impl Index {
     }
 }
 
+/// Indices of `points` along a Hilbert curve over their extent (non-finite points last): for
+/// batches of point queries, so that consecutive queries touch the same tree nodes and a
+/// "last hit" cache works.
+pub fn hilbert_order(points: &[[f64; 2]]) -> Vec<u32> {
+    let ext =
+        points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()).fold(EMPTY, |b, p| union(&b, &point_box(*p)));
+    let (w, h) = ((ext[2] - ext[0]).max(f64::MIN_POSITIVE), (ext[3] - ext[1]).max(f64::MIN_POSITIVE));
+    let keys: Vec<u32> = points
+        .iter()
+        .map(|p| {
+            if !(p[0].is_finite() && p[1].is_finite()) {
+                return u32::MAX;
+            }
+            let x = (65535.0 * ((p[0] - ext[0]) / w).clamp(0.0, 1.0)) as u32;
+            let y = (65535.0 * ((p[1] - ext[1]) / h).clamp(0.0, 1.0)) as u32;
+            hilbert(x, y)
+        })
+        .collect();
+    radix_order(&keys)
+}
+
 /// Indices of `keys` in ascending key order (stable LSD radix sort, 4 passes of 8 bits): linear
 /// time, several times faster than a comparison sort for the bulk load.
 fn radix_order(keys: &[u32]) -> Vec<u32> {

@@ -24,10 +24,18 @@ fn sql(path: &std::path::Path, q: &str) {
     ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).expect("sql");
 }
 
-/// An audited change: import the faults of a real DXF (entity handles as ids).
-fn import_faults(out: &std::path::Path, dxf: &str, author: &str) {
+/// A local mine grid: the mine CRS's projection with a false origin that puts the
+/// georeferenced Houses of Parliament drawing (British national grid, about (22 300, 10 550))
+/// over the test licence (about (481 000, 4 051 000)): a pure translation, as for a drawing in
+/// a mine's own grid.
+pub const LOCAL_GRID: &str =
+    "+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=41319 +y_0=-4040446 +ellps=GRS80 +units=m +no_defs";
+
+/// An audited change: import the faults of a real DXF (entity handles as ids), drawn in a local
+/// grid over the licence.
+fn import_faults(out: &std::path::Path, dxf: &str, author: &str, extra: &[&str]) {
     let src = real(dxf);
-    let args = [
+    let mut args = vec![
         "import-layer",
         p(&src),
         "--kind",
@@ -35,16 +43,17 @@ fn import_faults(out: &std::path::Path, dxf: &str, author: &str) {
         "--into",
         p(out),
         "--source-crs",
-        "EPSG:4547",
+        LOCAL_GRID,
         "--author",
         author,
     ];
+    args.extend_from_slice(extra);
     let o = minehaz(&args);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
 fn second_row(out: &std::path::Path) {
-    import_faults(out, "vector/dxf/sic97_borders.dxf", "李工");
+    import_faults(out, "vector/dxf/houses_of_parliament_georeferenced.dxf", "李工", &[]);
 }
 
 #[test]
@@ -81,7 +90,8 @@ fn deleted_middle_row_is_detected() {
 }
 
 fn second_row_again(out: &std::path::Path) {
-    import_faults(out, "vector/dxf/houses_of_parliament_georeferenced.dxf", "王工");
+    // The same drawing again, under another id.
+    import_faults(out, "vector/dxf/houses_of_parliament_georeferenced.dxf", "王工", &["--set", "id=HP-2"]);
 }
 
 #[test]

@@ -218,3 +218,43 @@ fn a_closed_pipe_ends_info_quietly_without_a_panic() {
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
     assert_eq!(stdout(&o).lines().count(), 1);
 }
+
+#[test]
+fn a_zone_prefixed_easting_in_a_crs_without_the_prefix_names_the_crs_that_fits() {
+    let (_d, pkg) = package();
+    let mut layers = valid_layers();
+    // W1 written with the zone number 38 in front of its easting.
+    layers[2].records[0].geom = Some(line(&[[38_480_100.0, 4_050_100.0, 1000.0], [38_480_400.0, 4_050_150.0, 1002.0]]));
+    std::fs::remove_dir_all(&pkg).expect("rm");
+    write_package(&pkg, SURVEY_TOML, &layers);
+    info_fails(&pkg, &["layer workings", "feature W1", "area of use", "zone number 38", "EPSG:4526"]);
+}
+
+#[test]
+fn swapped_collar_columns_are_named_as_swapped() {
+    let (_d, pkg) =
+        with_boreholes("id,x,y,z\nZK1,4050500,480500,1100\n", "id,depth,azimuth,dip\nZK1,0,0,-90\n", INTERVALS);
+    info_fails(&pkg, &["collars.csv", "ZK1", "swapped"]);
+}
+
+#[test]
+fn a_layer_60_km_from_the_licence_is_an_error() {
+    let (_d, pkg) = package();
+    let mut layers = valid_layers();
+    layers[1].records[1].geom = Some(square(540_000.0, 4_050_000.0, 100.0));
+    std::fs::remove_dir_all(&pkg).expect("rm");
+    write_package(&pkg, SURVEY_TOML, &layers);
+    info_fails(&pkg, &["layer goaf", "feature G2", "more than 50 km from the licence"]);
+}
+
+#[test]
+fn non_finite_positioning_fixes_are_errors_with_their_line() {
+    let (_d, pkg) = package();
+    std::fs::create_dir_all(pkg.join("monitoring")).expect("mkdir");
+    std::fs::write(
+        pkg.join("monitoring/positioning.csv"),
+        "time,person_id,x,y,z\n2026-05-01T08:00:00+08:00,P1,480500,4050500,1000\n2026-05-01T08:01:00+08:00,P1,inf,4050500,1000\n",
+    )
+    .expect("write");
+    info_fails(&pkg, &["positioning.csv", "line 3"]);
+}

@@ -37,11 +37,14 @@ fn dxf_entity_counts() {
     }
 }
 
-/// sic97's 4 POLYLINEs import as faults; 3DFACE polygons are refused as workings (lines) and
-/// nothing is added. (Z through DXF: `dxf_3d_polylines_import_as_workings_with_z`.)
+/// sic97's 4 POLYLINEs (Swiss borders around (0, 0), ±170 km) taken in EPSG:4547 lie far
+/// outside that CRS's area of use: refused with the cause named, nothing added. The same
+/// drawing in a local grid over the licence would still be 340 km wide: refused as more than
+/// 50 km from the licence. (Z through DXF: `dxf_3d_polylines_import_as_workings_with_z`.)
 #[test]
 fn dxf_into_store_counts_and_refusals() {
     let (_d, out) = store();
+    let before = minehaz_core::io::open(&out).expect("store").layers.faults.len();
     let o = minehaz(&[
         "import-layer",
         p(&real("vector/dxf/sic97_borders.dxf")),
@@ -52,10 +55,31 @@ fn dxf_into_store_counts_and_refusals() {
         "--source-crs",
         "EPSG:4547",
     ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("area of use of the mine CRS EPSG:4547"), "{}", stderr(&o));
+    assert_eq!(minehaz_core::io::open(&out).expect("store").layers.faults.len(), before, "nothing added");
+    // The georeferenced Houses of Parliament drawing in a local grid over the licence: one
+    // POLYLINE imports as one fault.
+    let o = minehaz(&[
+        "import-layer",
+        p(&real("vector/dxf/houses_of_parliament_georeferenced.dxf")),
+        "--kind",
+        "faults",
+        "--into",
+        p(&out),
+        "--source-crs",
+        crate::audit::LOCAL_GRID,
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stdout(&o).contains("Imported 4 features"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Imported 1 features"), "{}", stdout(&o));
     let s = minehaz_core::io::open(&out).expect("store");
-    assert_eq!(s.layers.faults.len(), 4);
+    assert_eq!(s.layers.faults.len(), before + 1);
+    let t = &s.layers.faults[before].trace;
+    assert!(
+        t.iter().all(|v| (470_000.0..492_000.0).contains(&v[0]) && (4_040_000.0..4_062_000.0).contains(&v[1])),
+        "{t:?}"
+    );
+
     // Workings as 3D lines from a DXF with Z: the 3DFACE outlines are polygons, so as workings
     // (lines) they are refused with the feature named.
     let o = minehaz(&[
@@ -83,10 +107,11 @@ fn dxf_into_store_counts_and_refusals() {
     assert!(l.records.iter().any(|r| matches!(&r.geom, Some(Geom::Polygon(_)))));
 }
 
-/// A GeoJSON layer in EPSG:28350 is transformed into the mine CRS by PROJ on import.
+/// A GeoJSON layer in EPSG:28350 (Hamersley, Western Australia) is transformed into the mine
+/// CRS by PROJ, where it lands far outside EPSG:4547's area of use (y about −2.5 Mm): refused
+/// with the cause named, nothing added — before, it was accepted and made false findings.
 #[test]
-fn geojson_faults_are_transformed_into_the_mine_crs() {
-    use minehaz_core::io::crs::{Crs, Transformer};
+fn geojson_faults_from_another_continent_are_refused_not_transformed_into_the_mine() {
     let (_d, out) = store();
     let src = real("vector/map2loop_hamersley/faults.geojson");
     let o = minehaz(&[
@@ -103,23 +128,10 @@ fn geojson_faults_are_transformed_into_the_mine_crs() {
         "--map",
         "dip_dir_deg=dip_dir",
     ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let s = minehaz_core::io::open(&out).expect("store");
-    let ds = gdal_vector::open_vector(&src).expect("open");
-    let names = gdal_vector::layer_names(&ds);
-    let l = gdal_vector::read_layer(&ds, &names[0], &src, &mut Default::default()).expect("read");
-    assert!(s.layers.faults.len() >= 35);
-    let t = Transformer::new(
-        &Crs::parse("EPSG:28350", &Default::default()).expect("c"),
-        &Crs::parse("EPSG:4547", &Default::default()).expect("c"),
-        &Default::default(),
-    )
-    .expect("t");
-    let Some(Geom::Line { coords, .. }) = &l.records[0].geom else { panic!("line") };
-    let (x, y) = t.xy(coords[0][0], coords[0][1], &Default::default()).expect("xy");
-    let f = &s.layers.faults[0];
-    assert!((f.trace[0][0] - x).abs() < 1e-3 && (f.trace[0][1] - y).abs() < 1e-3);
-    assert!(s.layers.faults.iter().all(|f| f.dip_deg.is_none_or(|d| (0.0..=90.0).contains(&d))));
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("layer faults") && err.contains("area of use") && err.contains("check the CRS"), "{err}");
+    assert!(minehaz_core::io::open(&out).expect("store").layers.faults.is_empty());
 }
 
 /// A DXF with 3D polylines (written here by GDAL's DXF driver) imports as workings with Z.

@@ -82,9 +82,17 @@ pub fn import_layer(
     let mut sources: Sources = BTreeMap::new();
     sources.insert(kind.to_string(), (source.to_path_buf(), src));
     let layers = type_layers(sources, &mut ps, false);
+    // Validated as part of the mine: its CRS and licence frame the plausibility check.
+    let mut check_layers = layers.clone();
+    if kind != "licence" {
+        check_layers.licence = target.layers.licence.clone();
+    }
     let survey = crate::model::Survey {
-        layers: layers.clone(),
-        layer_files: [(kind.to_string(), source.to_path_buf())].into_iter().collect(),
+        meta: target.meta.clone(),
+        layers: check_layers,
+        layer_files: [(kind.to_string(), source.to_path_buf()), ("licence".to_string(), store.to_path_buf())]
+            .into_iter()
+            .collect(),
         ..Default::default()
     };
     crate::validate::validate(&survey, &mut ps);

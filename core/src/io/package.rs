@@ -177,6 +177,36 @@ pub fn read_meta(dir: &Path) -> Result<(SurveyMeta, Crs)> {
 /// Read a survey package folder.
 pub fn read_package(dir: &Path) -> Result<Survey> {
     let (meta, mine) = read_meta(dir)?;
+    // The positioning table (often the largest file) is parsed beside the layers.
+    let pos = dir.join("monitoring").join("positioning.csv");
+    let (fixes, rest) = rayon::join(
+        || pos.exists().then(|| super::csv_tables::read_positioning(&pos)),
+        || read_package_rest(dir, meta, mine),
+    );
+    let (mut survey, mut ps) = match (rest, fixes) {
+        // Every problem is reported, the table's too.
+        (Err(crate::Error::Invalid(mut p)), Some(Err(crate::Error::Invalid(q)))) => {
+            p.extend(q);
+            return Err(crate::Error::Invalid(p));
+        }
+        (rest, fixes) => {
+            let (mut survey, mut ps) = rest?;
+            if let Some(f) = fixes {
+                if let Some(f) = collect(f, &mut ps)? {
+                    survey.positioning = f;
+                }
+            }
+            (survey, ps)
+        }
+    };
+    survey.meta.check(&dir.join("survey.toml"), &mut Problems::default());
+    crate::validate::validate(&survey, &mut ps);
+    survey.warnings = ps.into_result()?;
+    Ok(survey)
+}
+
+/// Everything of a package but the positioning fixes, and the problems met.
+fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey, Problems)> {
     let mut ps = Problems::default();
     let mut sources: Sources = BTreeMap::new();
     let gpkg = dir.join("layers.gpkg");
@@ -261,19 +291,17 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
             point_clouds.push(pc);
         }
     }
-    let pos = dir.join("monitoring").join("positioning.csv");
-    let mut positioning = Vec::new();
-    if pos.exists() {
-        if let Some(f) = collect(super::csv_tables::read_positioning(&pos), &mut ps)? {
-            positioning = f;
-        }
-    }
-    let mut survey =
-        Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
-    survey.meta.check(&dir.join("survey.toml"), &mut Problems::default());
-    crate::validate::validate(&survey, &mut ps);
-    survey.warnings = ps.into_result()?;
-    Ok(survey)
+    let survey = Survey {
+        meta,
+        layers,
+        boreholes,
+        grids,
+        point_clouds,
+        positioning: Vec::new(),
+        warnings: Vec::new(),
+        layer_files,
+    };
+    Ok((survey, ps))
 }
 
 /// A point-cloud file of a package: its header, checked against the mine CRS. The file name

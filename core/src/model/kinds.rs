@@ -24,6 +24,10 @@ pub trait LayerKind: Sized + Clone + std::fmt::Debug {
     fn outline(&self) -> Option<&geo_types::Polygon<f64>> {
         None
     }
+    /// The vertices of a line or point kind (polygons: see [`LayerKind::outline`]).
+    fn vertices(&self) -> &[[f64; 3]] {
+        &[]
+    }
 }
 
 /// Elevation range of a 2D outline; `None` is open on that side.

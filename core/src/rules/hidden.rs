@@ -247,6 +247,19 @@ impl Declared {
         changed
     }
 
+    /// A declared segment within `tol` (≤) of the point, if any.
+    fn near_segment(&self, p: [f64; 2], tol: f64) -> Option<usize> {
+        let mut hit = None;
+        self.index.any(&expand(&point_box(p), tol), |i| {
+            let ok = self.segs[i].is_some_and(|s| point_segment_distance(p, [s[0], s[1]], [s[2], s[3]]) <= tol);
+            if ok {
+                hit = Some(i);
+            }
+            ok
+        });
+        hit
+    }
+
     /// Is the point within `tol` (≤) of a declared working?
     fn near(&self, p: [f64; 2], tol: f64) -> bool {
         self.index.any(&expand(&point_box(p), tol), |i| {
@@ -386,7 +399,36 @@ impl Activity {
             generation: 0,
             fix_grid: None,
         };
-        let far: Vec<_> = fixes.par_iter().enumerate().filter_map(|(i, f)| far_fix(i, f, &a.declared, tol)).collect();
+        // Fixes in Hilbert order, in chunks, each remembering the declared segment its last
+        // near fix was near: consecutive fixes are neighbours, so most are settled by one
+        // distance instead of a tree query.
+        let pts: Vec<[f64; 2]> = fixes.iter().map(|f| [f.pos[0], f.pos[1]]).collect();
+        let order = crate::index::hilbert_order(&pts);
+        let declared = &a.declared;
+        let mut far: Vec<_> = order
+            .par_chunks(4096)
+            .flat_map_iter(|chunk| {
+                let mut last: Option<usize> = None;
+                chunk.iter().filter_map(move |&i| {
+                    let i = i as usize;
+                    let f = &fixes[i];
+                    let p = [f.pos[0], f.pos[1]];
+                    if let Some(s) = last.and_then(|s| declared.segs[s].map(|g| (s, g))) {
+                        if point_segment_distance(p, [s.1[0], s.1[1]], [s.1[2], s.1[3]]) <= tol {
+                            return None;
+                        }
+                    }
+                    match declared.near_segment(p, tol) {
+                        Some(s) => {
+                            last = Some(s);
+                            None
+                        }
+                        None => far_fix(i, f, declared, tol),
+                    }
+                })
+            })
+            .collect();
+        far.sort_unstable_by_key(|f| f.0);
         let pts: Vec<[f64; 2]> = far.iter().map(|f| f.1).collect();
         let labels = single_linkage(&pts, r);
         for (k, (i, p, z, t)) in far.into_iter().enumerate() {

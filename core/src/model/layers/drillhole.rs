@@ -54,4 +54,7 @@ impl LayerKind for Drillhole {
     fn id(&self) -> &str {
         &self.id
     }
+    fn vertices(&self) -> &[[f64; 3]] {
+        &self.line
+    }
 }

@@ -66,4 +66,7 @@ impl LayerKind for Fault {
     fn id(&self) -> &str {
         &self.id
     }
+    fn vertices(&self) -> &[[f64; 3]] {
+        &self.trace
+    }
 }

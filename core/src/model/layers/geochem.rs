@@ -60,4 +60,7 @@ impl LayerKind for Geochem {
     fn id(&self) -> &str {
         &self.id
     }
+    fn vertices(&self) -> &[[f64; 3]] {
+        std::slice::from_ref(&self.pos)
+    }
 }

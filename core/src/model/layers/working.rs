@@ -56,4 +56,7 @@ impl LayerKind for Working {
     fn id(&self) -> &str {
         &self.id
     }
+    fn vertices(&self) -> &[[f64; 3]] {
+        &self.line
+    }
 }

@@ -8,6 +8,8 @@ use crate::text;
 use geo::algorithm::Validation;
 use std::collections::HashSet;
 
+pub mod plausible;
+
 /// Append every problem of `survey` to `ps`.
 pub fn validate(survey: &Survey, ps: &mut Problems) {
     struct V<'a> {
@@ -30,6 +32,7 @@ pub fn validate(survey: &Survey, ps: &mut Problems) {
         }
     }
     survey.layers.visit(&mut V { survey, ps });
+    plausible::check(survey, ps);
     if survey.layers.licence.len() > 1 {
         let file = survey.layer_files.get("licence").cloned().unwrap_or_default();
         ps.error(
@@ -200,7 +203,7 @@ mod tests {
         );
         assert!(certainly_valid(&valid));
         assert!(valid.is_valid());
-        let cases = vec![
+        let cases = [
             // bow tie
             Polygon::new(
                 LineString::from(vec![(0.0, 0.0), (10.0, 10.0), (10.0, 0.0), (0.0, 10.0), (0.0, 0.0)]),

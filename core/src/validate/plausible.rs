@@ -1,0 +1,248 @@
+//! Plausible coordinates (SURVEY-FORMAT.md v1.1): every vertex of every layer, every collar and
+//! every positioning fix must be finite, inside the mine CRS's area of use (PROJ's bounds
+//! widened by 50 km) and within 50 km of the licence. This is how a zone-prefixed easting in a
+//! CRS without the prefix (or the reverse), swapped x/y columns (Chinese tables call the
+//! northing X) and a layer in another CRS show up, before they make false findings. The
+//! message names the likely cause and, for the CGCS2000 Gauss–Krüger CRSs, the CRS that fits.
+
+use crate::error::{Location, Problems};
+use crate::i18n::Text;
+use crate::index::{expand, Box2, EMPTY};
+use crate::io::crs::{Crs, Transformer};
+use crate::model::{LayerKind, LayerVisitor, Survey};
+use crate::text;
+
+/// How far beyond the area of use, and beyond the licence, a coordinate may lie, m.
+pub const MARGIN_M: f64 = 50_000.0;
+/// Offending features reported one by one per layer or table; the rest are counted.
+const REPORTED: usize = 20;
+
+/// The mine CRS's area of use in its own coordinates, widened by [`MARGIN_M`].
+pub fn use_box(crs: &Crs) -> Option<Box2> {
+    let srs = gdal::spatial_ref::SpatialRef::from_definition(&crs.def).ok()?;
+    let a = srs.area_of_use()?;
+    let wgs = Crs { def: "EPSG:4326".into() };
+    let t = Transformer::new(&wgs, crs, &Location::default()).ok()?;
+    let (w, s, e, n) = (a.west_lon_degree, a.south_lat_degree, a.east_lon_degree, a.north_lat_degree);
+    let e = if e < w { e + 360.0 } else { e };
+    let mut b = EMPTY;
+    let k = 16;
+    for i in 0..=k {
+        for j in 0..=k {
+            let (lon, lat) = (w + (e - w) * i as f64 / k as f64, s + (n - s) * j as f64 / k as f64);
+            if let Ok((x, y)) = t.xy(if lon > 180.0 { lon - 360.0 } else { lon }, lat, &Location::default()) {
+                b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            }
+        }
+    }
+    b[0].is_finite().then(|| expand(&b, MARGIN_M))
+}
+
+fn inside(b: &Box2, x: f64, y: f64) -> bool {
+    x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]
+}
+
+/// The CGCS2000 Gauss–Krüger CRS with (true) or without (false) the zone prefix that matches
+/// `code`, for the messages.
+fn gk_variant(code: u32, prefixed: bool) -> Option<u32> {
+    match code {
+        4534..=4554 if prefixed => Some(code - 21),
+        4513..=4533 if !prefixed => Some(code + 21),
+        4502..=4512 if prefixed => Some(code - 11),
+        4491..=4501 if !prefixed => Some(code + 11),
+        _ => None,
+    }
+}
+
+/// The likely cause of a coordinate outside the area of use.
+fn cause(x: f64, y: f64, crs: &Crs, area: &Box2) -> Text {
+    let code: Option<u32> = crs.def.strip_prefix("EPSG:").and_then(|c| c.parse().ok());
+    let fits = |prefixed| {
+        code.and_then(|c| gk_variant(c, prefixed)).map(|c| format!("EPSG:{c}")).unwrap_or_else(|| "?".into())
+    };
+    if inside(area, y, x) {
+        return text!(
+            "x 与 y 似乎颠倒（中文测量表常把北坐标称为 X）：请交换两列",
+            "x and y look swapped (Chinese survey tables call the northing X): swap the columns"
+        );
+    }
+    let prefix = (x / 1e6).floor();
+    if (13.0..=45.0).contains(&prefix) && inside(area, x - prefix * 1e6, y) {
+        return text!(
+            "东坐标带有带号 {}：应使用带带号的坐标系（{}），或去掉带号",
+            "the easting carries the zone number {}: use the zone-prefixed CRS ({}), or remove the prefix",
+            prefix,
+            fits(true)
+        );
+    }
+    if let Some(k) = (13..=45).find(|k| inside(area, x + f64::from(*k) * 1e6, y)) {
+        return text!(
+            "东坐标缺少带号 {}：应使用不带带号的坐标系（{}），或补上带号",
+            "the easting lacks the zone number {}: use the CRS without the prefix ({}), or add the prefix",
+            k,
+            fits(false)
+        );
+    }
+    text!(
+        "坐标不在 {} 中：请检查该数据声明的坐标系（.prj 或 CRS）",
+        "the coordinates are not in {}: check the CRS the data declares (.prj or CRS)",
+        crs
+    )
+}
+
+/// Reports problems of one layer or table, the first [`REPORTED`] one by one.
+struct Reporter<'a> {
+    ps: &'a mut Problems,
+    n: usize,
+    at: Location,
+}
+
+impl Reporter<'_> {
+    fn error(&mut self, at: Location, t: Text) {
+        self.n += 1;
+        if self.n <= REPORTED {
+            self.ps.error(at, t);
+        }
+    }
+    fn finish(self) {
+        if self.n > REPORTED {
+            let more = self.n - REPORTED;
+            self.ps.error(self.at, text!("另有 {} 处坐标不合理", "{} more implausible coordinates", more));
+        }
+    }
+}
+
+struct Frame<'a> {
+    crs: &'a Crs,
+    area: Option<Box2>,
+    licence: Option<Box2>,
+}
+
+impl Frame<'_> {
+    /// The problem of one coordinate, if any.
+    fn problem(&self, x: f64, y: f64) -> Option<Text> {
+        if !(x.is_finite() && y.is_finite()) {
+            return Some(text!("坐标无效 (NaN/无穷)", "invalid coordinate (NaN/inf)"));
+        }
+        if let Some(a) = &self.area {
+            if !inside(a, x, y) {
+                let why = cause(x, y, self.crs, a);
+                return Some(Text::new(
+                    format!("坐标 ({x}, {y}) 超出矿井坐标系 {} 的适用范围（含 50 km 余量）：{}", self.crs, why.zh),
+                    format!(
+                        "coordinate ({x}, {y}) is outside the area of use of the mine CRS {} (plus 50 km): {}",
+                        self.crs, why.en
+                    ),
+                ));
+            }
+        }
+        if let Some(l) = &self.licence {
+            if !inside(l, x, y) {
+                return Some(text!(
+                    "坐标 ({}, {}) 距采矿许可范围超过 50 km：数据可能属于别的矿或坐标系错误",
+                    "coordinate ({}, {}) is more than 50 km from the licence: the data may belong to another mine or be in another CRS",
+                    x,
+                    y
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// Append the plausibility problems of `survey` to `ps`.
+pub fn check(survey: &Survey, ps: &mut Problems) {
+    let Ok(crs) = Crs::parse(&survey.meta.mine.crs, &Location::default()) else { return };
+    let licence = survey.layers.licence.first().map(|l| {
+        let b = l
+            .boundary
+            .exterior()
+            .0
+            .iter()
+            .fold(EMPTY, |b, c| [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)]);
+        expand(&b, MARGIN_M)
+    });
+    let frame = Frame { crs: &crs, area: use_box(&crs), licence: licence.filter(|b| b[0].is_finite()) };
+    struct V<'a> {
+        survey: &'a Survey,
+        frame: &'a Frame<'a>,
+        ps: &'a mut Problems,
+    }
+    impl LayerVisitor for V<'_> {
+        fn visit<K: LayerKind>(&mut self, items: &[K]) {
+            let file = self.survey.layer_files.get(K::NAME).cloned().unwrap_or_default();
+            let at = Location::file(&file).layer(K::NAME);
+            let mut r = Reporter { ps: self.ps, n: 0, at: at.clone() };
+            for f in items {
+                let mut xy: Box<dyn Iterator<Item = (f64, f64)>> = match f.outline() {
+                    Some(p) => Box::new(
+                        std::iter::once(p.exterior()).chain(p.interiors()).flat_map(|r| r.0.iter().map(|c| (c.x, c.y))),
+                    ),
+                    None => Box::new(f.vertices().iter().map(|v| (v[0], v[1]))),
+                };
+                if let Some(t) = xy.find_map(|(x, y)| self.frame.problem(x, y)) {
+                    r.error(at.clone().feature(f.id()).field("geometry"), t);
+                }
+            }
+            r.finish();
+        }
+    }
+    survey.layers.visit(&mut V { survey, frame: &frame, ps });
+    let collars = Location::file("boreholes/collars.csv");
+    let mut r = Reporter { ps, n: 0, at: collars.clone() };
+    for b in &survey.boreholes {
+        if let Some(t) = frame.problem(b.collar.x, b.collar.y) {
+            r.error(collars.clone().feature(&b.collar.id).field("x"), t);
+        }
+    }
+    r.finish();
+    let fixes = Location::file("monitoring/positioning.csv");
+    let mut r = Reporter { ps, n: 0, at: fixes.clone() };
+    for (i, f) in survey.positioning.iter().enumerate() {
+        if let Some(t) = frame.problem(f.pos[0], f.pos[1]) {
+            // Line = header + row number.
+            r.error(fixes.clone().line(i as u64 + 2).feature(&f.person_id).field("x"), t);
+        }
+    }
+    r.finish();
+    if frame.licence.is_none() {
+        ps.warning(
+            Location::default().layer("licence"),
+            text!(
+                "没有采矿许可范围：未检查数据距许可范围的距离",
+                "no licence: the distance of the data from it is not checked"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn area_of_use_of_cgcs2000_cm_114_and_its_zone_prefixed_twin() {
+        let plain = use_box(&Crs { def: "EPSG:4547".into() }).expect("area");
+        // CM 114E, 112.5–115.5E: eastings about 347–653 km (± 50 km margin), no prefix.
+        assert!(plain[0] > 250_000.0 && plain[0] < 360_000.0, "{plain:?}");
+        assert!(plain[2] > 640_000.0 && plain[2] < 760_000.0, "{plain:?}");
+        assert!(inside(&plain, 482_000.0, 4_049_000.0));
+        assert!(!inside(&plain, 38_482_000.0, 4_049_000.0));
+        let prefixed = use_box(&Crs { def: "EPSG:4526".into() }).expect("area");
+        assert!(inside(&prefixed, 38_482_000.0, 4_049_000.0));
+        assert_eq!(gk_variant(4547, true), Some(4526));
+        assert_eq!(gk_variant(4526, false), Some(4547));
+    }
+
+    #[test]
+    fn causes_are_named() {
+        let crs = Crs { def: "EPSG:4547".into() };
+        let a = use_box(&crs).expect("area");
+        assert!(cause(38_482_000.0, 4_049_000.0, &crs, &a).en.contains("EPSG:4526"));
+        assert!(cause(4_049_000.0, 482_000.0, &crs, &a).en.contains("swapped"));
+        assert!(cause(482_000.0, -2_500_000.0, &crs, &a).en.contains("check the CRS"));
+        let pre = Crs { def: "EPSG:4526".into() };
+        let b = use_box(&pre).expect("area");
+        assert!(cause(482_000.0, 4_049_000.0, &pre, &b).en.contains("EPSG:4547"));
+    }
+}
