@@ -7,6 +7,8 @@ use std::path::Path;
 
 pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyhow::Result<u8> {
     let survey = io::open(path)?;
+    // The parameters are validated here as `check` validates them: one rule, everywhere.
+    minehaz_core::rules::survey_params(&survey)?;
     super::print_warnings(&survey.warnings);
     for pc in &survey.point_clouds {
         let total = pc.header.point_count;

@@ -33,6 +33,8 @@ fn kind_name(k: minehaz_core::model::meta::MineKind) -> &'static str {
 
 pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
     let s = io::open(path)?;
+    // The parameters are validated here as `check` validates them: one rule, everywhere.
+    minehaz_core::rules::survey_params(&s)?;
     let layers = s.layers.summaries();
     if format == Format::Json {
         let clouds: Vec<_> = s

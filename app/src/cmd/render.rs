@@ -115,6 +115,13 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let t = std::time::Instant::now();
     let scene = scene::prepare_assessed(&assessment, &options);
     let prep = t.elapsed();
+    if !scene.problems.is_empty() {
+        return Err(minehaz_core::Error::at(
+            Location::file(&a.survey).layer("pointcloud"),
+            minehaz_core::i18n::Text::new(scene.problems.join("; "), scene.problems.join("; ")),
+        )
+        .into());
+    }
     let kind = match a.view.as_str() {
         "plan" => ViewKind::Plan,
         "3d" => ViewKind::ThreeD { azimuth_deg: a.azimuth, elevation_deg: a.elevation },

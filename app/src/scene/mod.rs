@@ -118,6 +118,8 @@ pub struct Scene {
     pub crs: String,
     /// Elevation range of the data (world z), for open z bounds and fault surfaces.
     pub z_range: [f64; 2],
+    /// What could not be drawn (see [`Input::problems`]).
+    pub problems: Vec<String>,
 }
 
 /// What to prepare.
@@ -140,6 +142,9 @@ pub struct Input<'a> {
     /// Elevation range of the scene (for open z bounds and fault surfaces).
     pub z_range: [f64; 2],
     pub options: &'a SceneOptions,
+    /// Data that could not be drawn (a point cloud that fails to decode …): reported by the
+    /// caller, never drawn as if it were empty.
+    pub problems: std::cell::RefCell<Vec<String>>,
 }
 
 impl Input<'_> {
@@ -173,14 +178,16 @@ pub fn prepare_assessed(a: &Assessment, options: &SceneOptions) -> Scene {
 pub fn prepare(survey: &Survey, assessment: Option<&Assessment>, options: &SceneOptions) -> Scene {
     let report = assessment.map(Assessment::report);
     let (origin, z_range) = frame(survey);
-    let input = Input { survey, assessment, report: report.as_ref(), origin, z_range, options };
+    let input =
+        Input { survey, assessment, report: report.as_ref(), origin, z_range, options, problems: Default::default() };
     let layers = visualizers()
         .iter()
         .filter(|v| options.layers.is_empty() || options.layers.iter().any(|l| l == v.name()))
         .filter_map(|v| v.prepare(&input))
         .collect::<Vec<_>>();
     let bounds = bounds_of(&layers);
-    Scene { origin, bounds, layers, crs: survey.meta.mine.crs.clone(), z_range }
+    let problems = input.problems.into_inner();
+    Scene { origin, bounds, layers, crs: survey.meta.mine.crs.clone(), z_range, problems }
 }
 
 /// Prepare again only the layers `names` of a scene after a change to its assessment (a zone
@@ -196,6 +203,7 @@ pub fn reprepare(scene: &mut Scene, a: &Assessment, names: &[&str], options: &Sc
         origin: scene.origin,
         z_range: scene.z_range,
         options,
+        problems: Default::default(),
     };
     let order: Vec<Box<dyn Visualizer>> = visualizers();
     let rank = |name: &str| order.iter().position(|v| v.name() == name).unwrap_or(usize::MAX);
@@ -220,6 +228,7 @@ pub fn reprepare(scene: &mut Scene, a: &Assessment, names: &[&str], options: &Sc
         changed.push(v.name());
     }
     scene.bounds = bounds_of(&scene.layers);
+    scene.problems.extend(input.problems.into_inner());
     changed
 }
 

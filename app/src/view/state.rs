@@ -166,7 +166,8 @@ impl AppState {
         match &r {
             Ok(()) => {
                 self.path_input = path.display().to_string();
-                self.message = None;
+                let problems = self.loaded.as_ref().map(|l| l.scene.problems.join("; ")).unwrap_or_default();
+                self.message = (!problems.is_empty()).then_some(Message { error: true, text: problems });
             }
             Err(e) => self.error(e),
         }

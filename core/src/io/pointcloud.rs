@@ -138,6 +138,59 @@ pub fn read_header(path: &Path) -> Result<CloudHeader> {
     CloudReader::open(path).map(|r| r.header)
 }
 
+/// The fixed header's numbers that `las` accepts but that make the points meaningless: a
+/// header shorter than its version's, point data inside the header, scale factors that are
+/// zero or not finite, non-finite offsets or bounds, bounds out of order.
+fn check_raw_header(path: &Path, raw: &las::raw::Header) -> Result<()> {
+    let min_size: u16 = match (raw.version.major, raw.version.minor) {
+        (1, 0..=2) => 227,
+        (1, 3) => 235,
+        _ => 375,
+    };
+    let bad = |t: crate::i18n::Text| Err(invalid(path, t));
+    if raw.header_size < min_size {
+        return bad(text!(
+            "文件头长度 {} 字节，小于 LAS {}.{} 规定的 {} 字节",
+            "header size {} bytes is below the {} bytes of LAS {}.{}",
+            raw.header_size,
+            min_size,
+            raw.version.major,
+            raw.version.minor
+        ));
+    }
+    if raw.offset_to_point_data < u32::from(raw.header_size) {
+        return bad(text!(
+            "点数据偏移 {} 落在文件头内（{} 字节）",
+            "the offset to point data {} lies inside the header ({} bytes)",
+            raw.offset_to_point_data,
+            raw.header_size
+        ));
+    }
+    for (axis, sc, off) in [
+        ("x", raw.x_scale_factor, raw.x_offset),
+        ("y", raw.y_scale_factor, raw.y_offset),
+        ("z", raw.z_scale_factor, raw.z_offset),
+    ] {
+        if !(sc.is_finite() && sc != 0.0) {
+            return bad(text!("{} 比例因子无效: {}", "invalid {} scale factor: {}", axis, sc));
+        }
+        if !off.is_finite() {
+            return bad(text!("{} 偏移无效: {}", "invalid {} offset: {}", axis, off));
+        }
+    }
+    let b = [raw.min_x, raw.max_x, raw.min_y, raw.max_y, raw.min_z, raw.max_z];
+    let n = raw.large_file.as_ref().map_or(u64::from(raw.number_of_point_records), |l| l.number_of_point_records);
+    let n = n.max(u64::from(raw.number_of_point_records));
+    // An empty cloud has no bounds (writers leave ±inf).
+    if n > 0 && b.iter().any(|v| !v.is_finite()) {
+        return bad(text!("文件头范围无效 (NaN/无穷): {:?}", "invalid header bounds (NaN/inf): {:?}", b));
+    }
+    if n > 0 && (raw.min_x > raw.max_x || raw.min_y > raw.max_y || raw.min_z > raw.max_z) {
+        return bad(text!("文件头范围最小值大于最大值: {:?}", "header bounds with min above max: {:?}", b));
+    }
+    Ok(())
+}
+
 /// Streams the points of a LAS/LAZ/COPC file in chunks.
 ///
 /// Not `Send` (the `las` reader is not): open it on the thread that reads it.
@@ -176,6 +229,7 @@ impl CloudReader {
             las::raw::Header::read_from(&mut r).map_err(|e| header_error(path, e))?
         };
         file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(path, e))?;
+        check_raw_header(path, &raw)?;
 
         let opened = catch_unwind(AssertUnwindSafe(|| las::Reader::new(BufReader::new(file))));
         let reader = match opened {
@@ -188,7 +242,23 @@ impl CloudReader {
         let compressed = h.point_format().is_compressed;
         let point_count = h.number_of_points();
 
-        // Uncompressed: the point records must fit in the file.
+        // Uncompressed: the point records must fit in the file, and the file must not hold
+        // more records than the header declares (they would be silently ignored).
+        if !compressed && raw.evlr.is_none() && raw.start_of_waveform_data_packet_record.unwrap_or(0) == 0 {
+            let have = u128::from(file_len).saturating_sub(u128::from(raw.offset_to_point_data));
+            let len = u128::from(raw.point_data_record_length.max(1));
+            if have / len > u128::from(point_count) {
+                return Err(invalid(
+                    path,
+                    text!(
+                        "文件头声明 {} 个点，但文件中有 {} 个点记录：点数不符，部分点会被忽略",
+                        "the header declares {} points but the file holds {} point records: the rest would be ignored",
+                        point_count,
+                        have / len
+                    ),
+                ));
+            }
+        }
         if !compressed {
             let need = u128::from(raw.offset_to_point_data)
                 + u128::from(point_count) * u128::from(raw.point_data_record_length);

@@ -196,6 +196,14 @@ pub fn check(survey: &Survey, ps: &mut Problems) {
         }
     }
     r.finish();
+    for pc in &survey.point_clouds {
+        let b = &pc.header.bounds;
+        if pc.header.point_count > 0 {
+            if let Some(t) = frame.problem(b[0], b[1]).or_else(|| frame.problem(b[3], b[4])) {
+                ps.error(Location::file(&pc.path).field("bounds"), t);
+            }
+        }
+    }
     let fixes = Location::file("monitoring/positioning.csv");
     let mut r = Reporter { ps, n: 0, at: fixes.clone() };
     for (i, f) in survey.positioning.iter().enumerate() {

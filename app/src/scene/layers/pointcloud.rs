@@ -11,8 +11,8 @@
 //! a tile is an unbiased subsample: level of detail by truncation. Points are coloured by
 //! elevation on the ramp ([`style::ramp`], over the header's z range), with a [`RampLegend`].
 //!
-//! A read error part-way keeps what was read and is reported on stderr (the visualizer trait
-//! has no error channel).
+//! A read error is recorded in the input's problems: `render` refuses to write an image of a
+//! cloud it could not read, the viewer shows the message.
 
 use crate::scene::style;
 use crate::scene::{Input, LineVertex, PointChunk, RampLegend, SceneLayer, Visualizer};
@@ -63,7 +63,11 @@ pub fn tiles(input: &Input<'_>, src: &PointCloudSource, max_points: usize) -> Ve
     let mut reader = match CloudReader::open(&src.path) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{} {}: {e}", tr("点云无法读取，已略过", "point cloud unreadable, skipped"), src.path.display());
+            input.problems.borrow_mut().push(format!(
+                "{} {}: {e}",
+                tr("点云无法读取", "point cloud unreadable"),
+                src.path.display()
+            ));
             return Vec::new();
         }
     };
@@ -74,12 +78,12 @@ pub fn tiles(input: &Input<'_>, src: &PointCloudSource, max_points: usize) -> Ve
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                eprintln!(
+                input.problems.borrow_mut().push(format!(
                     "{} {} ({} {kept}): {e}",
                     tr("点云读取中断", "point cloud read stopped"),
                     src.path.display(),
-                    tr("已保留点数", "points kept")
-                );
+                    tr("已读点数", "points read")
+                ));
                 break;
             }
         }
