@@ -333,3 +333,73 @@ fn a_corrupt_laz_is_not_rendered_as_an_empty_cloud() {
     assert!(stderr(&o).contains("2026-09-15.laz"), "{}", stderr(&o));
     assert!(!out.exists(), "no image of a cloud that could not be read");
 }
+
+#[test]
+fn a_truncated_dxf_adds_nothing_to_the_store() {
+    let (d, pkg) = package();
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
+    // sic97's four border polylines, cut in the middle of the second.
+    let full = std::fs::read(real("vector/dxf/sic97_borders.dxf")).expect("dxf");
+    let cut = d.path().join("cut.dxf");
+    std::fs::write(&cut, &full[..full.len() / 2]).expect("write");
+    let before = std::fs::read(&store).expect("store");
+    let o = minehaz(&["import-layer", p(&cut), "--kind", "faults", "--into", p(&store), "--source-crs", "EPSG:4547"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("cut.dxf") && stderr(&o).contains("truncated"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&store).expect("store"), before, "no features and no audit row added");
+}
+
+#[test]
+fn a_damaged_store_fails_info_and_audit_verify() {
+    let (d, pkg) = package();
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
+    assert_eq!(code(&minehaz(&["audit", "verify", p(&store)])), 0);
+    // Scribble over pages past the schema (the feature tables), as a copy without its journal
+    // after a crash can leave them.
+    let mut bytes = std::fs::read(&store).expect("store");
+    let page = 4096;
+    let from = (bytes.len() / page / 2) * page;
+    for b in &mut bytes[from..from + 2 * page] {
+        *b = 0xA5;
+    }
+    std::fs::write(&store, &bytes).expect("write");
+    let o = minehaz(&["audit", "verify", p(&store)]);
+    assert_ne!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = minehaz(&["info", p(&store)]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn stale_temporary_stores_of_a_killed_import_are_removed() {
+    let (d, pkg) = package();
+    let stale = d.path().join(".m.gpkg.AbC123.tmp.gpkg");
+    std::fs::write(&stale, b"half a store").expect("write");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&stale).expect("open").set_modified(old).expect("mtime");
+    let fresh = d.path().join(".m.gpkg.XyZ789.tmp.gpkg");
+    std::fs::write(&fresh, b"an import in progress").expect("write");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&d.path().join("m.gpkg"))])), 0);
+    assert!(!stale.exists(), "the stale one is removed");
+    assert!(fresh.exists(), "a recent one may belong to a running import");
+}
+
+#[test]
+fn a_survey_toml_type_error_names_its_section_and_key() {
+    let (_d, pkg) = package();
+    let toml = SURVEY_TOML.replace("z_top = 1150.0", "z_top = \"abc\"");
+    std::fs::write(pkg.join("survey.toml"), toml).expect("write");
+    info_fails(&pkg, &["survey.toml", "layer licence", "field z_top", "line"]);
+}
+
+#[test]
+fn invalid_parameters_are_refused_by_info_and_import_as_by_check() {
+    let (d, pkg) = package();
+    std::fs::write(pkg.join("survey.toml"), format!("{SURVEY_TOML}\n[parameters]\nboundary_pillar_m = -50.0\n"))
+        .expect("write");
+    info_fails(&pkg, &["boundary_pillar_m"]);
+    let o = minehaz(&["import", p(&pkg), "--out", p(&d.path().join("m.gpkg"))]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(!d.path().join("m.gpkg").exists());
+}

@@ -5,6 +5,11 @@ use minehaz_core::io::audit;
 use std::path::Path;
 
 pub fn verify(path: &Path) -> anyhow::Result<u8> {
+    // The file itself first: a hash chain in a damaged database proves nothing.
+    if let Some(damage) = minehaz_core::io::store::integrity(path, false)? {
+        println!("{}: {damage}", tr("工程文件已损坏（SQLite 完整性检查）", "STORE DAMAGED (SQLite integrity check)"));
+        return Ok(1);
+    }
     let v = audit::verify(path)?;
     if v.ok() {
         println!("{}: {} {}", tr("审计链完整", "audit chain intact"), v.rows, tr("条记录", "rows"));

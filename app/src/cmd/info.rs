@@ -32,6 +32,19 @@ fn kind_name(k: minehaz_core::model::meta::MineKind) -> &'static str {
 }
 
 pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
+    if !path.is_dir() {
+        if let Some(damage) = io::store::integrity(path, true)? {
+            return Err(minehaz_core::Error::at(
+                minehaz_core::Location::file(path),
+                minehaz_core::text!(
+                    "工程文件已损坏（SQLite 快速检查）: {}",
+                    "the store is damaged (SQLite quick check): {}",
+                    damage
+                ),
+            )
+            .into());
+        }
+    }
     let s = io::open(path)?;
     // The parameters are validated here as `check` validates them: one rule, everywhere.
     minehaz_core::rules::survey_params(&s)?;

@@ -221,6 +221,8 @@ pub fn read_layer(ds: &Dataset, layer_name: &str, file: &Path, ps: &mut Problems
     } else {
         HashMap::new()
     };
+    // SAFETY: resetting this thread's GDAL error state.
+    unsafe { gdal_sys::CPLErrorReset() };
     let mut records = Vec::with_capacity(layer.try_feature_count().and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
     for (i, f) in layer.features().enumerate() {
         let index = f.fid().unwrap_or(i as u64 + 1);
@@ -254,6 +256,26 @@ pub fn read_layer(ds: &Dataset, layer_name: &str, file: &Path, ps: &mut Problems
             }
         }
         super::push_feature(&mut records, index, attrs, parts, &Location::file(file).layer(layer_name), ps);
+    }
+    // A driver that failed part-way (a truncated DXF) reports it only through CPLError: the
+    // features read so far would pass for the whole layer.
+    // SAFETY: reading this thread's GDAL error state; the message is copied at once.
+    let (class, msg) = unsafe {
+        (
+            gdal_sys::CPLGetLastErrorType(),
+            std::ffi::CStr::from_ptr(gdal_sys::CPLGetLastErrorMsg()).to_string_lossy().to_string(),
+        )
+    };
+    if class >= gdal_sys::CPLErr::CE_Failure {
+        return Err(crate::Error::at(
+            Location::file(file).layer(layer_name),
+            text!(
+                "读取到第 {} 个要素后出错（文件损坏或被截断）: {}",
+                "reading failed after {} features (the file is damaged or truncated): {}",
+                records.len(),
+                msg
+            ),
+        ));
     }
     Ok(SourceLayer { name: layer_name.to_string(), crs, records })
 }

@@ -108,8 +108,10 @@ pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: 
         ));
     }
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let prefix = format!(".{}.", out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default());
+    remove_stale_temps(dir, &prefix);
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()))
+        .prefix(&prefix)
         .suffix(".tmp.gpkg")
         .tempfile_in(dir)
         .map_err(|e| crate::Error::io(dir, e))?;
@@ -120,6 +122,56 @@ pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: 
     tmp.persist(out).map_err(|e| crate::Error::io(out, e.error))?;
     super::make_readable(out)?;
     Ok(summary)
+}
+
+/// Temporary stores older than this were left by a killed import (a live import touches its
+/// file continuously).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Remove the temporary stores `{prefix}*.tmp.gpkg` (and their journals) in `dir` that a killed
+/// import left behind.
+fn remove_stale_temps(dir: &Path, prefix: &str) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let ours = name.starts_with(prefix) && (name.ends_with(".tmp.gpkg") || name.ends_with(".tmp.gpkg-journal"));
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|a| a > STALE_AFTER);
+        if ours && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// SQLite's own check of a store file (None for a file that is not SQLite): None when sound, else what it found. `quick`: the
+/// faster check (no index contents).
+pub fn integrity(path: &Path, quick: bool) -> Result<Option<String>> {
+    // Only SQLite files have this check (a Shapefile handed to `audit verify` is told it is no
+    // store by the audit check).
+    if gdal_vector::sniff_geopackage(path).is_err() {
+        return Ok(None);
+    }
+    let ds = gdal_vector::open_vector(path)?;
+    use gdal::vector::LayerAccess;
+    let q = if quick { "PRAGMA quick_check" } else { "PRAGMA integrity_check" };
+    let rs = ds.execute_sql(q, None, gdal::vector::sql::Dialect::DEFAULT).map_err(|e| {
+        crate::Error::at(Location::file(path), text!("完整性检查失败: {}", "the integrity check failed: {}", e))
+    })?;
+    let mut found = Vec::new();
+    if let Some(mut rs) = rs {
+        for f in rs.features() {
+            if let Ok(Some(v)) = f.field_as_string(0) {
+                if v != "ok" {
+                    found.push(v);
+                }
+            }
+        }
+    }
+    Ok((!found.is_empty()).then(|| found.join("; ")))
 }
 
 fn write_into(survey: &Survey, path: &Path, final_path: &Path, who: &str, when: &str) -> Result<WriteSummary> {

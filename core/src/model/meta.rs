@@ -70,8 +70,23 @@ impl SurveyMeta {
     /// Parse survey.toml text; `path` names the file in problems.
     pub fn parse(text_in: &str, path: &Path) -> Result<Self> {
         let mut meta: SurveyMeta = toml::from_str(text_in).map_err(|e| {
-            let line = e.span().map(|s| text_in[..s.start.min(text_in.len())].lines().count().max(1) as u64);
+            let start = e.span().map(|s| s.start.min(text_in.len()));
+            let line = start.map(|s| text_in[..s].lines().count().max(1) as u64);
             let mut at = Location::file(path);
+            // Name the section and key of the offending line, not only its number.
+            if let Some(s) = start {
+                let line_start = text_in[..s].rfind('\n').map_or(0, |i| i + 1);
+                let this = text_in[line_start..].lines().next().unwrap_or("");
+                if let Some((key, _)) = this.split_once('=') {
+                    at.field = Some(key.trim().trim_matches('"').to_string());
+                }
+                let section = text_in[..line_start]
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix('[').and_then(|r| r.split(']').next()))
+                    .map(|x| x.trim().to_string());
+                at.layer = section;
+            }
             at.line = line;
             crate::Error::at(at, text!("survey.toml 无法解析: {}", "survey.toml cannot be parsed: {}", e.message()))
         })?;
