@@ -16,12 +16,16 @@ use std::process::ExitCode;
 #[command(
     name = "minehaz",
     version,
+    propagate_version = true,
     about = "矿山隐蔽致灾因素普查三维 GIS / 3D GIS for the survey of hidden hazard-causing factors in mines"
 )]
 struct Cli {
     /// 界面语言 / language: zh (中文, default) or en
     #[arg(long, global = true, value_enum, default_value = "zh")]
     lang: LangArg,
+    /// 彩色输出 / colour: auto (terminal, unless NO_COLOR), always, never
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: ColorArg,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +34,36 @@ struct Cli {
 enum LangArg {
     Zh,
     En,
+}
+
+/// A view of the scene.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ViewArg {
+    Plan,
+    #[value(name = "3d")]
+    ThreeD,
+    Section,
+}
+
+/// When to colour the text output.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorArg {
+    /// 终端且未设置 NO_COLOR 时 / on a terminal, unless NO_COLOR is set
+    Auto,
+    Always,
+    Never,
+}
+
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Colour the text on stdout? (`--color`, NO_COLOR, a terminal.)
+pub fn color_stdout() -> bool {
+    use std::io::IsTerminal;
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -95,9 +129,9 @@ enum Command {
         /// 检查日期 YYYY-MM-DD（默认今天）/ as-of date (default: today)
         #[arg(long)]
         as_of: Option<String>,
-        /// 初始视图 / starting view: plan | 3d | section
-        #[arg(long, default_value = "3d", hide = true)]
-        view: String,
+        /// 初始视图 / starting view
+        #[arg(long, value_enum, default_value = "3d", hide = true)]
+        view: ViewArg,
         /// 剖面线 / section line x1,y1,x2,y2 (mine CRS)
         #[arg(long, allow_hyphen_values = true, hide = true)]
         section: Option<String>,
@@ -110,6 +144,16 @@ enum Command {
         /// 窗口尺寸 / window size WxH
         #[arg(long, default_value = "1600x1000", hide = true)]
         size: String,
+    },
+    /// 生成 shell 补全脚本 / Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// 生成手册页 (man) 到目录 / Write man pages into a folder
+    Man {
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
     },
     /// 审计记录 / Audit log
     Audit {
@@ -129,6 +173,25 @@ enum AuditCmd {
     Log { file: PathBuf },
 }
 
+/// `minehaz.1` and one page per subcommand (`minehaz-check.1` …) into `out`.
+fn man_pages(out: &std::path::Path) -> anyhow::Result<u8> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    std::fs::create_dir_all(out).map_err(|e| minehaz_core::Error::io(out, e))?;
+    let write = |name: String, c: clap::Command| -> anyhow::Result<()> {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(c).render(&mut buf)?;
+        let path = out.join(format!("{name}.1"));
+        std::fs::write(&path, buf).map_err(|e| minehaz_core::Error::io(&path, e))?;
+        println!("{}", path.display());
+        Ok(())
+    };
+    for sub in cmd.get_subcommands() {
+        write(format!("minehaz-{}", sub.get_name()), sub.clone())?;
+    }
+    write("minehaz".into(), cmd)?;
+    Ok(0)
+}
+
 fn main() -> ExitCode {
     // A closed pipe (`minehaz info … | head -1`) ends the process quietly, as for any Unix
     // tool, instead of a panic in println!.
@@ -138,6 +201,14 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    COLOR.store(
+        match cli.color {
+            ColorArg::Auto => 0,
+            ColorArg::Always => 1,
+            ColorArg::Never => 2,
+        },
+        std::sync::atomic::Ordering::Relaxed,
+    );
     set_lang(match cli.lang {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
@@ -153,6 +224,16 @@ fn main() -> ExitCode {
         Command::View { survey, as_of, view, section, screenshot, bench_frames, size } => {
             cmd::view::run(&cmd::view::Args { survey, as_of, view, section, screenshot, bench_frames, size })
         }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "minehaz",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
+        Command::Man { out } => man_pages(&out),
         Command::Audit { action: AuditCmd::Verify { file } } => cmd::audit::verify(&file),
         Command::Audit { action: AuditCmd::Log { file } } => cmd::audit::log(&file),
     };

@@ -4,6 +4,7 @@
 mod audit;
 mod bad_input;
 mod check;
+mod cli;
 mod common;
 mod hardening;
 mod real_data;

@@ -19,7 +19,7 @@ fn view_refuses_a_bad_date_and_view() {
     assert!(stderr(&o).contains("invalid date"), "{}", stderr(&o));
     let o = minehaz(&["view", p(&mine), "--view", "side"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("unknown view side"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("invalid value 'side'") && stderr(&o).contains("section"), "{}", stderr(&o));
 }
 
 #[test]

@@ -5,7 +5,6 @@ use crate::Format;
 use minehaz_core::i18n::{lang, tr};
 use minehaz_core::rules::{self, DriverValue, Level, Report, Severity};
 use minehaz_core::{text, Location};
-use std::io::IsTerminal;
 use std::path::Path;
 
 struct Style {
@@ -114,7 +113,7 @@ pub fn run(path: &Path, format: Format, as_of: Option<String>) -> anyhow::Result
     let report = assessment.report();
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json(lang()))?),
-        Format::Text => print!("{}", text_report(&report, &Style { on: std::io::stdout().is_terminal() })),
+        Format::Text => print!("{}", text_report(&report, &Style { on: crate::color_stdout() })),
     }
     // The process ends here: the OS takes the memory back at once, without freeing a large
     // mine's allocations one by one.

@@ -12,9 +12,9 @@ use std::path::PathBuf;
 pub struct Args {
     /// 调查数据包目录或 .gpkg / survey folder or .gpkg
     pub survey: PathBuf,
-    /// plan | 3d | section
-    #[arg(long, default_value = "3d")]
-    pub view: String,
+    /// 视图 / view
+    #[arg(long, value_enum, default_value = "3d")]
+    pub view: crate::ViewArg,
     /// 剖面线（矿井坐标）/ section line in mine coordinates: x1,y1,x2,y2
     #[arg(long, allow_hyphen_values = true)]
     pub section: Option<String>,
@@ -122,10 +122,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         )
         .into());
     }
-    let kind = match a.view.as_str() {
-        "plan" => ViewKind::Plan,
-        "3d" => ViewKind::ThreeD { azimuth_deg: a.azimuth, elevation_deg: a.elevation },
-        "section" => {
+    let kind = match a.view {
+        crate::ViewArg::Plan => ViewKind::Plan,
+        crate::ViewArg::ThreeD => ViewKind::ThreeD { azimuth_deg: a.azimuth, elevation_deg: a.elevation },
+        crate::ViewArg::Section => {
             let v = section_numbers.as_ref().ok_or_else(|| {
                 bad(
                     "--section",
@@ -139,13 +139,6 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
                 b: [(v[2] - o[0]) as f32, (v[3] - o[1]) as f32],
                 half_width_m: a.section_width / 2.0,
             }
-        }
-        other => {
-            return Err(bad(
-                "--view",
-                format!("未知视图 {other}（plan、3d、section）"),
-                format!("unknown view {other} (plan, 3d, section)"),
-            ))
         }
     };
     let camera = Camera::fit(kind, scene.bounds, w, h);

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub struct Args {
     pub survey: Option<PathBuf>,
     pub as_of: Option<String>,
-    pub view: String,
+    pub view: crate::ViewArg,
     pub section: Option<String>,
     pub screenshot: Option<PathBuf>,
     pub bench_frames: usize,
@@ -28,16 +28,10 @@ fn options(a: &Args) -> anyhow::Result<Options> {
         Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|_| bad("--as-of", text!("日期格式无效: \"{}\"", "invalid date \"{}\"", s)))?,
     };
-    let mode = match a.view.as_str() {
-        "plan" => Mode::Plan,
-        "3d" => Mode::ThreeD,
-        "section" => Mode::Section,
-        other => {
-            return Err(bad(
-                "--view",
-                text!("未知视图 {}（plan、3d、section）", "unknown view {} (plan, 3d, section)", other),
-            ))
-        }
+    let mode = match a.view {
+        crate::ViewArg::Plan => Mode::Plan,
+        crate::ViewArg::ThreeD => Mode::ThreeD,
+        crate::ViewArg::Section => Mode::Section,
     };
     let section = match &a.section {
         None => None,
