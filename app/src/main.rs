@@ -102,6 +102,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 导出为 CAD 图 (DXF, GBK)：巷道、采空区、积水线/探水线/警戒线、断层、分区、煤柱… / Export the mine plan for CAD (DXF R2000, GBK)
+    Export(cmd::export::Args),
     /// 导入为 GeoPackage 工程文件（QGIS 可打开）/ Import into a GeoPackage project store (opens in QGIS)
     Import {
         /// 调查数据包目录或 .gpkg / survey folder or .gpkg
@@ -220,6 +222,7 @@ fn main() -> ExitCode {
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
         Command::ImportLayer(args) => cmd::import_layer::run(&args),
         Command::Render(args) => cmd::render::run(&args),
+        Command::Export(args) => cmd::export::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),
         Command::View { survey, as_of, view, section, screenshot, bench_frames, size } => {
             cmd::view::run(&cmd::view::Args { survey, as_of, view, section, screenshot, bench_frames, size })

@@ -403,3 +403,65 @@ fn invalid_parameters_are_refused_by_info_and_import_as_by_check() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(!d.path().join("m.gpkg").exists());
 }
+
+/// `export --format dxf`: R2000, GBK, one layer per map element with Chinese names, Z kept,
+/// labels as TEXT; read back through GDAL (the same reader QGIS uses).
+#[test]
+fn dxf_export_round_trips_through_gdal_with_layers_counts_z_and_chinese_text() {
+    use minehaz_core::model::record::{Geom, Value};
+    let d = tempfile::tempdir().expect("tmp");
+    let coal = sample("coal-mine");
+    let out = d.path().join("plan.dxf");
+    let o = minehaz(&["export", p(&coal), "--format", "dxf", "--out", p(&out)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let bytes = std::fs::read(&out).expect("dxf");
+    let head = String::from_utf8_lossy(&bytes[..4000.min(bytes.len())]).to_string();
+    assert!(head.contains("AC1015") && head.contains("ANSI_936"), "R2000, GBK");
+    assert!(std::str::from_utf8(&bytes).is_err(), "Chinese text is GBK, not UTF-8");
+    let (gbk, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(!bad && gbk.contains("巷道") && gbk.contains("探水线"));
+    let survey = minehaz_core::io::open(&coal).expect("sample");
+    let ds = minehaz_core::io::gdal_vector::open_vector(&out).expect("open");
+    let l = minehaz_core::io::gdal_vector::read_layer(&ds, "entities", &out, &mut Default::default()).expect("read");
+    let layer_of = |r: &minehaz_core::model::record::Record| match r.get("Layer") {
+        Some(Value::Text(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let drawn = |name: &str| {
+        l.records.iter().filter(|r| layer_of(r) == name && !matches!(r.geom, Some(Geom::Point { .. }))).count()
+    };
+    assert_eq!(drawn("巷道"), survey.layers.workings.len());
+    assert_eq!(drawn("断层"), survey.layers.faults.len());
+    let rings: usize =
+        survey.layers.goaf.iter().filter(|g| g.water != Some(true)).map(|g| 1 + g.outline.interiors().len()).sum();
+    assert_eq!(drawn("采空区"), rings);
+    for name in ["采矿许可范围", "积水线", "探水线", "警戒线", "禁采区", "境界煤柱", "钻孔"] {
+        assert!(l.records.iter().any(|r| layer_of(r) == name), "layer {name}");
+    }
+    // Z kept: a working's vertices come back with their elevations.
+    let w = &survey.layers.workings[0];
+    let back = l
+        .records
+        .iter()
+        .filter(|r| layer_of(r) == "巷道")
+        .find_map(|r| match &r.geom {
+            Some(Geom::Line { coords, .. })
+                if (coords[0][0] - w.line[0][0]).abs() < 1e-6 && (coords[0][1] - w.line[0][1]).abs() < 1e-6 =>
+            {
+                Some(coords.clone())
+            }
+            _ => None,
+        })
+        .expect("the working is there");
+    assert!(back.iter().zip(&w.line).all(|(a, b)| (a[2] - b[2]).abs() < 1e-6), "z kept");
+    // Labels as TEXT, Chinese decoded.
+    assert!(l.records.iter().any(|r| matches!(r.get("Text"), Some(Value::Text(t)) if t.contains("老空区"))));
+    // An existing file needs --force; derive writes its layers as DXF by extension.
+    assert_eq!(code(&minehaz(&["export", p(&coal), "--out", p(&out)])), 2);
+    let dx = d.path().join("derived.dxf");
+    let o = minehaz(&["derive", p(&coal), "--out", p(&dx)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let raw = std::fs::read(&dx).expect("dxf");
+    let (t, _, _) = encoding_rs::GBK.decode(&raw);
+    assert!(t.contains("探水线") && !t.contains("巷道"));
+}

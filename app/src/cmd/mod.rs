@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bench;
 pub mod check;
 pub mod derive;
+pub mod export;
 pub mod import;
 pub mod import_layer;
 pub mod info;
@@ -49,22 +50,23 @@ pub fn write_atomically(
 
 /// Refuse an output that would destroy an input or an existing file: the survey itself (a
 /// `.gpkg` store, or `layers.gpkg` of a folder), any existing file without `--force`, and an
-/// extension other than `ext`.
+/// extension other than those of `exts`.
 pub fn guard_output(
     out: &std::path::Path,
     input: &std::path::Path,
     force: bool,
-    ext: &str,
+    exts: &[&str],
 ) -> Result<(), minehaz_core::Error> {
     use minehaz_core::{text, Location};
     let at = || Location::file(out).field("--out");
-    if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+    if !out.extension().is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x))) {
+        let list = exts.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" / ");
         return Err(minehaz_core::Error::at(
             at(),
             text!(
-                "输出文件须以 .{} 结尾（暂不支持其他格式）",
-                "the output must end in .{} (no other format is written here)",
-                ext
+                "输出文件须以 {} 结尾（格式由扩展名决定）",
+                "the output must end in {} (the format follows the extension)",
+                list
             ),
         ));
     }

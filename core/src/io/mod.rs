@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod crs;
 pub mod csv_tables;
+pub mod dxf;
 pub mod edit;
 pub mod gdal_vector;
 pub mod grid;
