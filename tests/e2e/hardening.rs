@@ -174,9 +174,14 @@ fn derive_does_not_overwrite_the_survey_or_an_existing_file() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
     assert_eq!(code(&minehaz(&["derive", p(&store), "--out", p(&out), "--force"])), 0);
-    let o = minehaz(&["derive", p(&store), "--out", p(&d.path().join("x.dxf"))]);
+    // The format follows the extension: .dxf is a DXF (not a GeoPackage named .dxf), anything
+    // else is refused.
+    let dxf = d.path().join("x.dxf");
+    assert_eq!(code(&minehaz(&["derive", p(&store), "--out", p(&dxf)])), 0);
+    assert!(std::fs::read(&dxf).expect("dxf").starts_with(b"  0\nSECTION"), "a DXF");
+    let o = minehaz(&["derive", p(&store), "--out", p(&d.path().join("x.shp"))]);
     assert_eq!(code(&o), 2);
-    assert!(!d.path().join("x.dxf").exists(), "no GeoPackage named .dxf");
+    assert!(!d.path().join("x.shp").exists());
 }
 
 #[test]
@@ -464,4 +469,113 @@ fn dxf_export_round_trips_through_gdal_with_layers_counts_z_and_chinese_text() {
     let raw = std::fs::read(&dx).expect("dxf");
     let (t, _, _) = encoding_rs::GBK.decode(&raw);
     assert!(t.contains("探水线") && !t.contains("巷道"));
+}
+
+/// A CAD drawing with several layers and text (minehaz's own DXF export of the sample, read as
+/// a surveyor's drawing): `--dxf-layer` picks one layer, text is skipped, closed polylines
+/// become polygons for a polygon kind, ids come from handles with the file name as prefix,
+/// `--where` filters further, and a filter that matches nothing is an error.
+#[test]
+fn dxf_layer_selection_text_skipping_closed_polylines_and_handle_ids() {
+    let d = tempfile::tempdir().expect("tmp");
+    let coal = sample("coal-mine");
+    let dxf = d.path().join("plan.dxf");
+    assert_eq!(code(&minehaz(&["export", p(&coal), "--out", p(&dxf)])), 0);
+    let (_k, pkg) = package();
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
+    let survey = minehaz_core::io::open(&coal).expect("sample");
+    let no_mining = survey.layers.zones.iter().filter(|z| z.class == minehaz_core::model::ZoneClass::NoMining).count();
+    // The sample lies a few km from the test licence: a local grid of the same CRS puts the
+    // drawing over it (a pure translation).
+    let grid = "+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=497000 +y_0=0 +ellps=GRS80 +units=m +no_defs";
+    let o = minehaz(&[
+        "import-layer",
+        p(&dxf),
+        "--kind",
+        "zones",
+        "--into",
+        p(&store),
+        "--source-crs",
+        grid,
+        "--dxf-layer",
+        "禁采区",
+        "--set",
+        "class=no_mining",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("text annotations"), "{}", stderr(&o));
+    let s = minehaz_core::io::open(&store).expect("store");
+    assert_eq!(s.layers.zones.len(), no_mining, "one polygon per closed outline");
+    assert!(
+        s.layers.zones.iter().all(|z| z.id.starts_with("plan:")),
+        "{:?}",
+        s.layers.zones.iter().map(|z| &z.id).collect::<Vec<_>>()
+    );
+    let o = minehaz(&[
+        "import-layer",
+        p(&dxf),
+        "--kind",
+        "faults",
+        "--into",
+        p(&store),
+        "--source-crs",
+        grid,
+        "--dxf-layer",
+        "断层",
+        "--where",
+        "EntityHandle = 'nothing'",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no feature matches"), "{}", stderr(&o));
+}
+
+/// A GBK shapefile without a .cpg decodes the same through `import-layer` as in a survey
+/// package (GDAL alone would read it as ISO-8859-1: mojibake).
+#[test]
+fn a_gbk_shapefile_without_cpg_imports_without_mojibake() {
+    use gdal::vector::{LayerAccess, LayerOptions, OGRFieldType};
+    let d = tempfile::tempdir().expect("tmp");
+    let shp = d.path().join("goaf_gbk.shp");
+    {
+        let drv = gdal::DriverManager::get_driver_by_name("ESRI Shapefile").expect("driver");
+        let mut ds = drv.create_vector_only(&shp).expect("create");
+        let srs = gdal::spatial_ref::SpatialRef::from_epsg(4547).expect("srs");
+        let layer = ds
+            .create_layer(LayerOptions {
+                name: "goaf_gbk",
+                srs: Some(&srs),
+                ty: gdal::vector::OGRwkbGeometryType::wkbPolygon,
+                options: Some(&["ENCODING=CP936"]),
+            })
+            .expect("layer");
+        layer
+            .create_defn_fields(&[
+                ("id", OGRFieldType::OFTString),
+                ("name", OGRFieldType::OFTString),
+                ("water", OGRFieldType::OFTInteger),
+            ])
+            .expect("fields");
+        let g =
+            gdal::vector::Geometry::from_wkt("POLYGON ((480500 4050500,480700 4050500,480700 4050700,480500 4050500))")
+                .expect("wkt");
+        let defn = layer.defn();
+        let mut f = gdal::vector::Feature::new(defn).expect("feature");
+        f.set_field_string(0, "G9").expect("id");
+        f.set_field_string(1, "三号煤老空区").expect("name");
+        f.set_field_integer(2, 1).expect("water");
+        f.set_geometry(g).expect("geom");
+        f.create(&layer).expect("create");
+    }
+    let _ = std::fs::remove_file(d.path().join("goaf_gbk.cpg"));
+    let dbf = std::fs::read(d.path().join("goaf_gbk.dbf")).expect("dbf");
+    assert!(std::str::from_utf8(&dbf).is_err(), "the table is GBK");
+    let (_k, pkg) = package();
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
+    let o = minehaz(&["import-layer", p(&shp), "--kind", "goaf", "--into", p(&store)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = minehaz_core::io::open(&store).expect("store");
+    let g = s.layers.goaf.iter().find(|g| g.id == "G9").expect("G9");
+    assert_eq!(g.name.as_deref(), Some("三号煤老空区"));
 }

@@ -26,6 +26,15 @@ pub struct Args {
     /// 为每个要素设置字段 / set a field on every feature (repeatable), e.g. status=existing
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,
+    /// OGR SQL 属性筛选 / OGR SQL attribute filter, e.g. "Layer = '巷道'"
+    #[arg(long = "where", value_name = "SQL")]
+    pub filter: Option<String>,
+    /// 只导入这些 DXF 图层（可重复）/ only entities of this DXF layer (repeatable)
+    #[arg(long = "dxf-layer", value_name = "NAME")]
+    pub dxf_layer: Vec<String>,
+    /// 由 DXF 句柄生成编号时的前缀（默认文件名）/ prefix of ids made from DXF handles (default: file name)
+    #[arg(long)]
+    pub id_prefix: Option<String>,
     #[arg(long)]
     pub author: Option<String>,
 }
@@ -46,6 +55,9 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         source_crs: a.source_crs.clone(),
         map: pairs(&a.map, "--map")?,
         set: pairs(&a.set, "--set")?,
+        filter: a.filter.clone(),
+        dxf_layers: a.dxf_layer.clone(),
+        id_prefix: a.id_prefix.clone(),
     };
     let who = super::author(a.author.clone());
     let r = import_layer(&a.source, &a.kind, &a.into, &opts, &who, &super::now())?;

@@ -191,12 +191,31 @@ fn convert(g: &Geometry, out: &mut Vec<Geom>) -> std::result::Result<(), String>
 /// Read one layer of an open dataset into records (multi-part features split, with a
 /// warning). `file` names the source in problems.
 pub fn read_layer(ds: &Dataset, layer_name: &str, file: &Path, ps: &mut Problems) -> Result<SourceLayer> {
+    read_layer_where(ds, layer_name, None, file, ps)
+}
+
+/// [`read_layer`] of the features an OGR SQL attribute filter (`--where`) selects.
+pub fn read_layer_where(
+    ds: &Dataset,
+    layer_name: &str,
+    filter: Option<&str>,
+    file: &Path,
+    ps: &mut Problems,
+) -> Result<SourceLayer> {
     let mut layer = ds.layer_by_name(layer_name).map_err(|e| {
         crate::Error::at(
             Location::file(file).layer(layer_name),
             text!("图层无法读取: {}", "layer cannot be read: {}", e),
         )
     })?;
+    if let Some(w) = filter {
+        layer.set_attribute_filter(w).map_err(|e| {
+            crate::Error::at(
+                Location::file(file).layer(layer_name).field("--where"),
+                text!("筛选条件无效 \"{}\": {}", "invalid filter \"{}\": {}", w, e),
+            )
+        })?;
+    }
     let crs = layer.spatial_ref().map(Crs::from_srs);
     // Field names once per layer; each feature's values by index.
     let names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();

@@ -22,6 +22,13 @@ pub struct LayerImport {
     pub map: Vec<(String, String)>,
     /// target field = constant text.
     pub set: Vec<(String, String)>,
+    /// An OGR SQL attribute filter on the source (`--where "Layer = '巷道'"`).
+    pub filter: Option<String>,
+    /// Only entities of these DXF layers (`--dxf-layer`, repeatable).
+    pub dxf_layers: Vec<String>,
+    /// Prefix of ids made from DXF entity handles (default: the file name), so that two
+    /// drawings' handles (which restart in every file) do not collide.
+    pub id_prefix: Option<String>,
 }
 
 /// The result of an import.
@@ -69,13 +76,54 @@ pub fn import_layer(
         })?,
     };
     let mut ps = Problems::default();
-    let mut src = gdal_vector::read_layer(&ds, &layer, source, &mut ps)?;
+    let q = |v: &str| format!("'{}'", v.replace('\'', "''"));
+    let by_layer = (!opts.dxf_layers.is_empty())
+        .then(|| format!("\"Layer\" IN ({})", opts.dxf_layers.iter().map(|l| q(l)).collect::<Vec<_>>().join(", ")));
+    let filter = match (by_layer, &opts.filter) {
+        (Some(a), Some(b)) => Some(format!("({a}) AND ({b})")),
+        (a, b) => a.or_else(|| b.clone()),
+    };
+    let is_shp = source.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    let mut src = if is_shp && filter.is_none() {
+        // The same decoder as a survey package's shapefiles (.cpg, else UTF-8, else GBK), not
+        // GDAL's ISO-8859-1 default, which turns a GBK table without .cpg into mojibake.
+        super::shp::read_shapefile(source, &layer, &mut ps)?.0
+    } else {
+        gdal_vector::read_layer_where(&ds, &layer, filter.as_deref(), source, &mut ps)?
+    };
+    if src.records.is_empty() && filter.is_some() {
+        return Err(crate::Error::at(
+            Location::file(source).layer(&layer).field("--where"),
+            text!("筛选后没有要素: {}", "no feature matches the filter: {}", filter.clone().unwrap_or_default()),
+        ));
+    }
     if let Some(c) = &opts.source_crs {
         src.crs = Some(Crs::parse(c, &Location::default().field("source-crs"))?);
     }
+    // A CAD drawing's text (TEXT/MTEXT: points with a Text value) is annotation, not features
+    // of a line or polygon kind: skipped, and said so.
+    if kind_geometry(kind) != Some(crate::model::record::GeomType::PointZ) {
+        let before = src.records.len();
+        src.records.retain(|r| {
+            !(matches!(r.geom, Some(crate::model::record::Geom::Point { .. }))
+                && r.attrs.iter().any(|(k, v)| k.eq_ignore_ascii_case("Text") && !v.is_null()))
+        });
+        let skipped = before - src.records.len();
+        if skipped > 0 {
+            ps.warning(
+                Location::file(source).layer(&layer),
+                text!("跳过 {} 个文字注记（TEXT/MTEXT）", "skipped {} text annotations (TEXT/MTEXT)", skipped),
+            );
+        }
+    }
     let stem = source.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let prefix = opts.id_prefix.clone().unwrap_or_else(|| stem.clone());
+    let polygon_kind = kind_geometry(kind) == Some(crate::model::record::GeomType::Polygon);
     for r in &mut src.records {
-        remap(r, opts, &stem);
+        remap(r, opts, &stem, &prefix);
+        if polygon_kind {
+            close_to_polygon(r);
+        }
     }
     src.name = kind.to_string();
     reproject(&mut src, source, &mine, &mut ps)?;
@@ -144,7 +192,33 @@ pub fn import_layer(
     Ok(LayerImported { count: records.len(), warnings, audit })
 }
 
-fn remap(r: &mut Record, opts: &LayerImport, stem: &str) {
+/// The geometry type of a layer kind.
+fn kind_geometry(kind: &str) -> Option<crate::model::record::GeomType> {
+    struct G<'a>(&'a str, Option<crate::model::record::GeomType>);
+    impl LayerVisitor for G<'_> {
+        fn visit<K: LayerKind>(&mut self, _: &[K]) {
+            if K::NAME == self.0 {
+                self.1 = Some(K::GEOMETRY);
+            }
+        }
+    }
+    let mut g = G(kind, None);
+    Layers::default().visit(&mut g);
+    g.1
+}
+
+/// A closed line (a CAD outline: closed LWPOLYLINE) becomes a polygon for polygon kinds.
+fn close_to_polygon(r: &mut Record) {
+    use crate::model::record::Geom;
+    if let Some(Geom::Line { coords, .. }) = &r.geom {
+        if coords.len() >= 4 && coords.first().map(|c| [c[0], c[1]]) == coords.last().map(|c| [c[0], c[1]]) {
+            let ring = geo_types::LineString(coords.iter().map(|c| geo_types::coord! { x: c[0], y: c[1] }).collect());
+            r.geom = Some(Geom::Polygon(geo_types::Polygon::new(ring, Vec::new())));
+        }
+    }
+}
+
+fn remap(r: &mut Record, opts: &LayerImport, stem: &str, prefix: &str) {
     for (target, from) in &opts.map {
         let v =
             r.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(from)).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
@@ -155,13 +229,16 @@ fn remap(r: &mut Record, opts: &LayerImport, stem: &str) {
         r.attrs.retain(|(k, _)| !k.eq_ignore_ascii_case(target));
         r.attrs.push((target.clone(), Value::Text(v.clone())));
     }
-    // Without an id field: the DXF entity handle where there is one, else "<file>-<n>".
+    // Without an id field: "<prefix>:<DXF entity handle>" where there is one, else "<file>-<n>".
     if !r.attrs.iter().any(|(k, _)| k.eq_ignore_ascii_case("id")) {
         let id = r
             .attrs
             .iter()
             .find(|(k, v)| k.eq_ignore_ascii_case("EntityHandle") && !v.is_null())
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| match v {
+                Value::Text(h) => Value::Text(format!("{prefix}:{h}")),
+                other => other.clone(),
+            })
             .unwrap_or_else(|| Value::Text(format!("{stem}-{}", r.index)));
         r.attrs.push(("id".into(), id));
     }
