@@ -549,15 +549,7 @@ mod tests {
     use geo::{Distance, Euclidean, Intersects};
     use geo_types::{coord, polygon, Line, LineString, Point};
 
-    struct Rng(u64);
-    impl Rng {
-        fn f(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::test_rng::Rng;
 
     fn holed() -> Polygon<f64> {
         Polygon::new(

@@ -485,15 +485,7 @@ fn hilbert(x: u32, y: u32) -> u32 {
 mod tests {
     use super::*;
 
-    pub(crate) struct Rng(pub u64);
-    impl Rng {
-        pub fn f(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::test_rng::Rng;
 
     fn random_boxes(r: &mut Rng, n: usize) -> Vec<Box2> {
         (0..n)

@@ -19,6 +19,8 @@ pub mod index;
 pub mod io;
 pub mod model;
 pub mod rules;
+#[cfg(test)]
+mod test_rng;
 pub mod validate;
 
 pub use error::{Error, Location, Problem, Result, Severity};

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod gdal_vector;
 pub mod grid;
 pub mod layer_import;
+mod mutants;
 pub mod output;
 pub mod package;
 pub mod pointcloud;

@@ -191,6 +191,51 @@ fn check_raw_header(path: &Path, raw: &las::raw::Header) -> Result<()> {
     Ok(())
 }
 
+/// A LAZ chunk table whose chunk count could not fit in the file: `laz` would allocate room for
+/// it first (a flipped bit there asks for tens of gigabytes and aborts the process).
+fn check_chunk_table(path: &Path, file: &mut File, raw: &las::raw::Header, file_len: u64) -> Result<()> {
+    use std::io::Read;
+    let mut b8 = [0u8; 8];
+    let at = u64::from(raw.offset_to_point_data);
+    let read_at = |file: &mut File, pos: u64, buf: &mut [u8]| -> std::io::Result<()> {
+        file.seek(SeekFrom::Start(pos))?;
+        file.read_exact(buf)
+    };
+    if read_at(file, at, &mut b8).is_err() {
+        return Ok(()); // a short file is reported by the reader
+    }
+    let table = i64::from_le_bytes(b8);
+    let result = if table > at as i64 && (table as u64).saturating_add(8) <= file_len {
+        let table = table as u64;
+        if read_at(file, table, &mut b8).is_ok() {
+            let chunks = u64::from(u32::from_le_bytes([b8[4], b8[5], b8[6], b8[7]]));
+            let points =
+                raw.large_file.as_ref().map_or(u64::from(raw.number_of_point_records), |l| l.number_of_point_records);
+            // Every chunk holds at least one point and one byte of compressed data.
+            let most = (table - at).min(points.max(u64::from(raw.number_of_point_records)).max(1));
+            if chunks > most {
+                Err(invalid(
+                    path,
+                    text!(
+                        "LAZ 块表声明 {} 个块，文件只能容纳 {} 个：文件已损坏",
+                        "the LAZ chunk table declares {} chunks, the file can hold at most {}: the file is damaged",
+                        chunks,
+                        most
+                    ),
+                ))
+            } else {
+                Ok(())
+            }
+        } else {
+            Ok(())
+        }
+    } else {
+        Ok(())
+    };
+    file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(path, e))?;
+    result
+}
+
 /// Streams the points of a LAS/LAZ/COPC file in chunks.
 ///
 /// Not `Send` (the `las` reader is not): open it on the thread that reads it.
@@ -230,6 +275,9 @@ impl CloudReader {
         };
         file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(path, e))?;
         check_raw_header(path, &raw)?;
+        if raw.point_data_record_format & 0x80 != 0 || raw.point_data_record_format & 0x40 != 0 {
+            check_chunk_table(path, &mut file, &raw, file_len)?;
+        }
 
         let opened = catch_unwind(AssertUnwindSafe(|| las::Reader::new(BufReader::new(file))));
         let reader = match opened {

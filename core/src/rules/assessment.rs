@@ -766,17 +766,8 @@ mod tests {
     use crate::rules::pillars::testkit::{rect, working};
     use geo_types::{LineString, Polygon};
 
-    struct Rng(u64);
+    use crate::test_rng::Rng;
     impl Rng {
-        fn f(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-        fn n(&mut self, n: usize) -> usize {
-            (self.f() * n as f64) as usize % n.max(1)
-        }
         fn pt(&mut self) -> [f64; 2] {
             [self.f() * 2000.0, self.f() * 2000.0]
         }
