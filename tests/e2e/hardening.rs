@@ -579,3 +579,37 @@ fn a_gbk_shapefile_without_cpg_imports_without_mojibake() {
     let g = s.layers.goaf.iter().find(|g| g.id == "G9").expect("G9");
     assert_eq!(g.name.as_deref(), Some("三号煤老空区"));
 }
+
+#[test]
+fn a_store_moved_away_from_its_laz_files_opens_with_a_warning() {
+    let d = tempfile::tempdir().expect("tmp");
+    let store = d.path().join("pit.gpkg");
+    let o = minehaz(&["import", p(&sample("open-pit")), "--out", p(&store)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    // Deeper than before: the relative path to the LAZ files no longer resolves.
+    std::fs::create_dir_all(elsewhere.path().join("a/b/c")).expect("mkdir");
+    let moved = elsewhere.path().join("a/b/c/pit.gpkg");
+    std::fs::copy(&store, &moved).expect("copy");
+    let o = minehaz(&["info", p(&moved), "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["pointclouds"].as_array().map(Vec::len), Some(0));
+    assert!(v["warnings"].to_string().contains("was the store moved"), "{}", v["warnings"]);
+    let o = minehaz(&["check", p(&moved), "--format", "json", "--as-of", "2026-11-29"]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert!(r["not_evaluated"].to_string().contains("slope.bench_height"), "{}", r["not_evaluated"]);
+}
+
+#[test]
+fn info_gives_the_bounds_of_boreholes_and_positioning() {
+    let o = minehaz(&["info", p(&sample("coal-mine")), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let s = minehaz_core::io::open(&sample("coal-mine")).expect("sample");
+    let bx = v["boreholes"]["bounds"].as_array().expect("bounds");
+    let min_x = s.boreholes.iter().map(|b| b.collar.x).fold(f64::INFINITY, f64::min);
+    assert!((bx[0].as_f64().expect("x") - min_x).abs() < 1e-9);
+    let px = v["positioning"]["bounds"].as_array().expect("bounds");
+    let max_y = s.positioning.iter().map(|f| f.pos[1]).fold(f64::NEG_INFINITY, f64::max);
+    assert!((px[4].as_f64().expect("y") - max_y).abs() < 1e-9);
+}

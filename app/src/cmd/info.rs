@@ -31,6 +31,21 @@ fn kind_name(k: minehaz_core::model::meta::MineKind) -> &'static str {
     }
 }
 
+/// Bounds [min x, min y, min z, max x, max y, max z] of points (None when there are none);
+/// non-finite coordinates are left out.
+fn bounds_of(points: impl Iterator<Item = [f64; 3]>) -> Option<[f64; 6]> {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for p in points {
+        for k in 0..3 {
+            if p[k].is_finite() {
+                b[k] = b[k].min(p[k]);
+                b[k + 3] = b[k + 3].max(p[k]);
+            }
+        }
+    }
+    b[0].is_finite().then_some(b)
+}
+
 pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
     if !path.is_dir() {
         if let Some(damage) = io::store::integrity(path, true)? {
@@ -49,6 +64,8 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
     // The parameters are validated here as `check` validates them: one rule, everywhere.
     minehaz_core::rules::survey_params(&s)?;
     let layers = s.layers.summaries();
+    let borehole_bounds = bounds_of(s.boreholes.iter().map(|b| [b.collar.x, b.collar.y, b.collar.z]));
+    let fix_bounds = bounds_of(s.positioning.iter().map(|f| f.pos));
     if format == Format::Json {
         let clouds: Vec<_> = s
             .point_clouds
@@ -64,10 +81,10 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
             "mine": {"id": s.meta.mine.id, "name": s.meta.mine.name, "kind": s.meta.mine.kind, "crs": s.meta.mine.crs},
             "licence": s.meta.licence,
             "layers": layers,
-            "boreholes": {"count": s.boreholes.len(), "stations": s.boreholes.iter().map(|b| b.stations.len()).sum::<usize>(), "intervals": s.boreholes.iter().map(|b| b.intervals.len()).sum::<usize>()},
+            "boreholes": {"count": s.boreholes.len(), "stations": s.boreholes.iter().map(|b| b.stations.len()).sum::<usize>(), "intervals": s.boreholes.iter().map(|b| b.intervals.len()).sum::<usize>(), "bounds": borehole_bounds},
             "grids": grids,
             "pointclouds": clouds,
-            "positioning": {"count": s.positioning.len()},
+            "positioning": {"count": s.positioning.len(), "bounds": fix_bounds},
             "warnings": s.warnings.iter().map(|w| serde_json::json!({
                 "file": w.at.file.as_ref().map(|f| f.display().to_string()),
                 "layer": w.at.layer,
@@ -100,13 +117,14 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
         println!("  {} {:>6}   {}", pad(&name, 34), ls.count, fmt_bounds(&ls.bounds));
     }
     println!(
-        "{}: {} ({} {}, {} {})",
+        "{}: {} ({} {}, {} {})   {}",
         tr("钻孔", "Boreholes"),
         s.boreholes.len(),
         s.boreholes.iter().map(|b| b.stations.len()).sum::<usize>(),
         tr("测斜点", "survey stations"),
         s.boreholes.iter().map(|b| b.intervals.len()).sum::<usize>(),
-        tr("区间", "intervals")
+        tr("区间", "intervals"),
+        fmt_bounds(&borehole_bounds)
     );
     for g in &s.grids {
         let (lo, hi) = g.value_range().unwrap_or((f32::NAN, f32::NAN));
@@ -138,7 +156,7 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
             b[5]
         );
     }
-    println!("{}: {}", tr("人员定位记录", "Positioning fixes"), s.positioning.len());
+    println!("{}: {}   {}", tr("人员定位记录", "Positioning fixes"), s.positioning.len(), fmt_bounds(&fix_bounds));
     if s.warnings.is_empty() {
         println!("{}", tr("校验：无问题", "Validation: no problems"));
     } else {

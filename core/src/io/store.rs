@@ -557,11 +557,13 @@ pub fn read_store(path: &Path) -> Result<Survey> {
         let file: PathBuf = if Path::new(&rel).is_absolute() { PathBuf::from(&rel) } else { base.join(&rel) };
         let at = Location::file(path).layer("pointclouds").feature(&epoch).field("path");
         if !file.exists() {
-            ps.error(
+            // A store moved away from its LAZ files still opens: without the cloud (the rules
+            // that need it are then reported as not evaluated).
+            ps.warning(
                 at,
                 text!(
-                    "点云文件 {} 不存在（工程文件引用它）",
-                    "point-cloud file {} is missing (the store refers to it)",
+                    "点云文件 {} 不存在（工程文件引用它；工程文件被移动？），该期点云不可用",
+                    "point-cloud file {} is missing (the store refers to it; was the store moved?): that epoch is unavailable",
                     file.display()
                 ),
             );
