@@ -613,3 +613,56 @@ fn info_gives_the_bounds_of_boreholes_and_positioning() {
     let max_y = s.positioning.iter().map(|f| f.pos[1]).fold(f64::NEG_INFINITY, f64::max);
     assert!((px[4].as_f64().expect("y") - max_y).abs() < 1e-9);
 }
+
+/// The licence and a goaf written in Xi'an 1980 / GK CM 114E (EPSG:2383) into a CGCS2000 mine.
+fn xian80_package(crs_section: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, pkg) = package();
+    let mut layers = valid_layers();
+    layers[1].crs = "EPSG:2383";
+    std::fs::remove_dir_all(&pkg).expect("rm");
+    write_package(&pkg, &format!("{SURVEY_TOML}\n{crs_section}"), &layers);
+    (d, pkg)
+}
+
+fn goaf_g1(pkg: &std::path::Path) -> [f64; 2] {
+    let s = minehaz_core::io::open(pkg).expect("opens");
+    let c = s.layers.goaf[0].outline.exterior().0[0];
+    [c.x, c.y]
+}
+
+#[test]
+fn a_ballpark_datum_transformation_is_a_warning_and_towgs84_gives_the_official_one() {
+    let (_d, pkg) = xian80_package("");
+    let o = minehaz(&["info", p(&pkg)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("ballpark") && all.contains("towgs84"), "{all}");
+    let ballpark = goaf_g1(&pkg);
+    // Zero parameters: the same place as the ballpark within centimetres (no shift; the
+    // ellipsoid change through geocentric coordinates differs from the ballpark's geographic
+    // offset by a few cm), and no warning.
+    let (_d0, pkg0) = xian80_package("[crs]\ntowgs84 = [0.0, 0.0, 0.0]\n");
+    let o = minehaz(&["info", p(&pkg0)]);
+    assert!(!format!("{}{}", stdout(&o), stderr(&o)).contains("ballpark"));
+    let zero = goaf_g1(&pkg0);
+    assert!((zero[0] - ballpark[0]).hypot(zero[1] - ballpark[1]) < 0.1, "{zero:?} vs {ballpark:?}");
+    // A 3-parameter shift (about 160 m geocentric, mostly vertical) moves the goaf in plan by tens of metres.
+    let (_d1, pkg1) = xian80_package("[crs]\ntowgs84 = [24.0, -123.0, -94.0]\n");
+    let shifted = goaf_g1(&pkg1);
+    let moved = (shifted[0] - ballpark[0]).hypot(shifted[1] - ballpark[1]);
+    assert!((10.0..300.0).contains(&moved), "moved {moved} m");
+    // A malformed parameter list is an error naming the key.
+    let (_d2, pkg2) = xian80_package("[crs]\ntowgs84 = [1.0, 2.0]\n");
+    info_fails(&pkg2, &["survey.toml", "field towgs84"]);
+}
+
+#[test]
+fn unknown_survey_toml_keys_are_warnings() {
+    let (_d, pkg) = package();
+    std::fs::write(pkg.join("survey.toml"), SURVEY_TOML.replace("z_top = 1150.0", "z_top = 1150.0\nz_tpo = 1100.0"))
+        .expect("write");
+    let o = minehaz(&["info", p(&pkg)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("unknown key licence.z_tpo"), "{all}");
+}

@@ -1289,9 +1289,11 @@ fn coal_mine() -> Result<(Survey, String)> {
             outburst_history: Some(false),
             burst_history: Some(false),
             mining_depth_max_m: Some(720.0),
+            flood_threat: None,
         },
         parameters: BTreeMap::new(),
         source_text: text.clone(),
+        ..Default::default()
     };
     ensure!(meta == expected, "survey.toml text and model disagree:\n{meta:#?}\nvs\n{expected:#?}");
 
@@ -2670,6 +2672,7 @@ fn open_pit(points: u64) -> Result<(Survey, String)> {
         classification: Classification { mining_depth_max_m: Some(165.0), ..Classification::default() },
         parameters: BTreeMap::new(),
         source_text: text.clone(),
+        ..Default::default()
     };
     ensure!(meta == expected, "open-pit survey.toml text and model disagree");
     let survey = Survey { meta, layers: l, ..Survey::default() };

@@ -125,6 +125,11 @@ impl Crs {
     }
 }
 
+/// A PROJ string without its own `+towgs84` (replaced by the survey's).
+fn strip_towgs84(p4: &str) -> String {
+    p4.split_whitespace().filter(|t| !t.starts_with("+towgs84=")).collect::<Vec<_>>().join(" ")
+}
+
 /// A coordinate transformation between two CRSs (PROJ), in GIS axis order; z passes through.
 pub struct Transformer {
     proj: proj::Proj,
@@ -147,6 +152,50 @@ impl Transformer {
             )
         })?;
         Ok(Self { proj, from: from.clone(), to: to.clone() })
+    }
+
+    /// The transformation of layers in `from` into the mine CRS `to`, with survey.toml's `[crs]`
+    /// settings: a given pipeline, or `towgs84` parameters for the layers' datum; else PROJ's
+    /// best. Returns a warning when PROJ can only offer a ballpark transformation between two
+    /// datums (no datum shift: the mine moves by metres to tens of metres).
+    pub fn for_survey(
+        from: &Crs,
+        to: &Crs,
+        settings: &crate::model::meta::CrsSettings,
+        at: &Location,
+    ) -> Result<(Self, Option<crate::i18n::Text>)> {
+        let fail = |e: proj::ProjCreateError| {
+            crate::Error::at(
+                at.clone(),
+                text!("无法从 {} 转换到 {}: {}", "cannot transform from {} to {}: {}", from, to, e),
+            )
+        };
+        if let Some(p) = &settings.pipeline {
+            let proj = proj::Proj::new(p).map_err(fail)?;
+            return Ok((Self { proj, from: from.clone(), to: to.clone() }, None));
+        }
+        if let Some(t) = &settings.towgs84 {
+            let p4 = |c: &Crs| c.srs().and_then(|s| s.to_proj4().map_err(|e| crate::Error::Internal(e.to_string())));
+            let params = t.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",");
+            let src = format!("{} +towgs84={params}", strip_towgs84(&p4(from)?));
+            let dst = format!("{} +towgs84=0,0,0,0,0,0,0", strip_towgs84(&p4(to)?));
+            let proj = proj::Proj::new_known_crs(&src, &dst, None).map_err(fail)?;
+            return Ok((Self { proj, from: from.clone(), to: to.clone() }, None));
+        }
+        let t = Self::new(from, to, at)?;
+        let datum = |c: &Crs| c.srs().ok().and_then(|s| s.get_attr_value("DATUM", 0).ok().flatten());
+        let (a, b) = (datum(from), datum(to));
+        let def = t.proj.def().unwrap_or_default();
+        let shifts = ["helmert", "gridshift", "molodensky", "+proj=cart"].iter().any(|k| def.contains(k));
+        let warning = (a.is_some() && b.is_some() && a != b && !shifts).then(|| {
+            text!(
+                "{} 到 {} 只有近似转换（无基准转换参数，偏差可达数米至数十米）：请在 survey.toml 的 [crs] 中给出官方的七参数或四参数 (towgs84) 或 PROJ 管道 (pipeline)",
+                "only a ballpark transformation from {} to {} (no datum shift: off by metres to tens of metres): give the official 7- or 4-parameter transformation in survey.toml [crs] (towgs84) or a PROJ pipeline (pipeline)",
+                from,
+                to
+            )
+        });
+        Ok((t, warning))
     }
 
     /// Transform one (x, y); an error names `at`.

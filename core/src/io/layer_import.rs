@@ -126,7 +126,7 @@ pub fn import_layer(
         }
     }
     src.name = kind.to_string();
-    reproject(&mut src, source, &mine, &mut ps)?;
+    reproject(&mut src, source, &mine, &target.meta.crs, &mut ps)?;
     let mut sources: Sources = BTreeMap::new();
     sources.insert(kind.to_string(), (source.to_path_buf(), src));
     let layers = type_layers(sources, &mut ps, false);

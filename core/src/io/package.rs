@@ -29,7 +29,13 @@ pub(crate) fn collect<T>(r: Result<T>, ps: &mut Problems) -> Result<Option<T>> {
 }
 
 /// Bring a source layer into the mine CRS.
-pub fn reproject(src: &mut SourceLayer, file: &Path, mine: &Crs, ps: &mut Problems) -> Result<()> {
+pub fn reproject(
+    src: &mut SourceLayer,
+    file: &Path,
+    mine: &Crs,
+    settings: &crate::model::meta::CrsSettings,
+    ps: &mut Problems,
+) -> Result<()> {
     let at = Location::file(file).layer(&src.name);
     let Some(crs) = src.crs.clone() else {
         ps.warning(
@@ -41,7 +47,10 @@ pub fn reproject(src: &mut SourceLayer, file: &Path, mine: &Crs, ps: &mut Proble
     if crs.same_as(mine) {
         return Ok(());
     }
-    let t = Transformer::new(&crs, mine, &at)?;
+    let (t, warning) = Transformer::for_survey(&crs, mine, settings, &at)?;
+    if let Some(w) = warning {
+        ps.warning(at.clone(), w);
+    }
     for r in &mut src.records {
         let fat = at.clone().feature(format!("#{}", r.index));
         match &mut r.geom {
@@ -208,6 +217,7 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
 /// Everything of a package but the positioning fixes, and the problems met.
 fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey, Problems)> {
     let mut ps = Problems::default();
+    ps.0.extend(meta.warnings.iter().cloned());
     let mut sources: Sources = BTreeMap::new();
     let gpkg = dir.join("layers.gpkg");
     // Present as a directory entry (a dangling link or a link loop included): it must read.
@@ -219,7 +229,7 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
                     continue;
                 }
                 if let Some(mut l) = collect(gdal_vector::read_layer(&ds, &name, &gpkg, &mut ps), &mut ps)? {
-                    if collect(reproject(&mut l, &gpkg, &mine, &mut ps), &mut ps)?.is_some() {
+                    if collect(reproject(&mut l, &gpkg, &mine, &meta.crs, &mut ps), &mut ps)?.is_some() {
                         sources.insert(name, (gpkg.clone(), l));
                     }
                 }
@@ -244,7 +254,7 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
             continue;
         }
         if let Some((mut l, _enc)) = collect(super::shp::read_shapefile(&shp, &name, &mut ps), &mut ps)? {
-            if collect(reproject(&mut l, &shp, &mine, &mut ps), &mut ps)?.is_some() {
+            if collect(reproject(&mut l, &shp, &mine, &meta.crs, &mut ps), &mut ps)?.is_some() {
                 sources.insert(name, (shp, l));
             }
         }

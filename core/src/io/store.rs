@@ -471,6 +471,7 @@ pub fn read_store(path: &Path) -> Result<Survey> {
     }
     let toml_text = get("survey.toml").unwrap_or_default();
     let meta = SurveyMeta::parse(&toml_text, &path.join("minehaz_meta/survey.toml"))?;
+    ps.0.extend(meta.warnings.iter().cloned());
     let mine = Crs::parse(&meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
     let mut sources: Sources = BTreeMap::new();
     let mut layer_files = BTreeMap::new();
@@ -479,7 +480,7 @@ pub fn read_store(path: &Path) -> Result<Survey> {
             continue;
         }
         if let Some(mut l) = collect(gdal_vector::read_layer(&ds, name, path, &mut ps), &mut ps)? {
-            collect(super::package::reproject(&mut l, path, &mine, &mut ps), &mut ps)?;
+            collect(super::package::reproject(&mut l, path, &mine, &meta.crs, &mut ps), &mut ps)?;
             layer_files.insert(name.to_string(), path.to_path_buf());
             sources.insert(
                 name.to_string(),

@@ -17,9 +17,88 @@ pub struct SurveyMeta {
     /// Rule parameter overrides by name (RULES.md).
     #[serde(default)]
     pub parameters: BTreeMap<String, f64>,
+    /// The official datum transformation of layers in an older datum (Xi'an 80, Beijing 54).
+    #[serde(default)]
+    pub crs: CrsSettings,
+    /// Drainage capacity (PLANNING.md).
+    #[serde(default)]
+    pub drainage: Drainage,
     /// The survey.toml text as read (empty for a model built in code).
     #[serde(skip)]
     pub source_text: String,
+    /// Warnings met while parsing (unknown keys).
+    #[serde(skip)]
+    pub warnings: Vec<crate::error::Problem>,
+}
+
+/// `[crs]` of survey.toml: how layers in another datum reach the mine CRS. Without it PROJ may
+/// have only a "ballpark" transformation (no datum shift: metres to tens of metres off).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CrsSettings {
+    /// The 3- or 7-parameter transformation of the layers' datum to WGS 84 / CGCS2000
+    /// (dx, dy, dz [m], rx, ry, rz [″], ds [ppm]), as the survey office gives it.
+    pub towgs84: Option<Vec<f64>>,
+    /// Or a whole PROJ pipeline from the layers' CRS to the mine CRS.
+    pub pipeline: Option<String>,
+}
+
+/// `[drainage]` of survey.toml.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Drainage {
+    /// Working pump capacity, m³/h.
+    pub pump_capacity_m3h: Option<f64>,
+}
+
+/// The keys survey.toml may hold, by section ("*": any key).
+const KNOWN: &[(&str, &[&str])] = &[
+    ("mine", &["id", "name", "kind", "crs", "province", "county"]),
+    ("licence", &["z_top", "z_bottom", "valid_until", "seams", "capacity_mt_per_year"]),
+    (
+        "classification",
+        &[
+            "normal_inflow_m3h",
+            "max_inflow_m3h",
+            "max_inrush_m3h",
+            "relative_gas_m3t",
+            "absolute_gas_m3min",
+            "max_heading_gas_m3min",
+            "max_longwall_gas_m3min",
+            "outburst_history",
+            "burst_history",
+            "mining_depth_max_m",
+            "flood_threat",
+        ],
+    ),
+    ("parameters", &["*"]),
+    ("crs", &["towgs84", "pipeline"]),
+    ("drainage", &["pump_capacity_m3h"]),
+];
+
+/// Unknown sections and keys (warnings: a misspelt key would otherwise be silently ignored).
+fn unknown_keys(text_in: &str, path: &Path) -> Vec<crate::error::Problem> {
+    let mut ps = Problems::default();
+    let Ok(toml::Value::Table(t)) = text_in.parse::<toml::Value>() else { return Vec::new() };
+    for (section, v) in &t {
+        let Some((_, keys)) = KNOWN.iter().find(|(s, _)| s == section) else {
+            ps.warning(
+                Location::file(path).layer(section),
+                text!("未知的节 [{}]，已忽略", "unknown section [{}], ignored", section),
+            );
+            continue;
+        };
+        if keys.contains(&"*") {
+            continue;
+        }
+        if let toml::Value::Table(inner) = v {
+            for k in inner.keys().filter(|k| !keys.contains(&k.as_str())) {
+                ps.warning(
+                    Location::file(path).layer(section).field(k),
+                    text!("未知的键 {}.{}，已忽略", "unknown key {}.{}, ignored", section, k),
+                );
+            }
+        }
+    }
+    ps.0
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -64,6 +143,8 @@ pub struct Classification {
     pub outburst_history: Option<bool>,
     pub burst_history: Option<bool>,
     pub mining_depth_max_m: Option<f64>,
+    /// 受水害威胁 (MONITORING.md).
+    pub flood_threat: Option<bool>,
 }
 
 impl SurveyMeta {
@@ -93,13 +174,32 @@ impl SurveyMeta {
         meta.source_text = text_in.to_string();
         let mut ps = Problems::default();
         meta.check(path, &mut ps);
-        ps.into_result()?;
+        meta.warnings = ps.into_result()?;
+        meta.warnings.extend(unknown_keys(text_in, path));
         Ok(meta)
     }
 
     /// Validate the values (all problems collected).
     pub fn check(&self, path: &Path, ps: &mut Problems) {
         let at = |section: &str, field: &str| Location::file(path).layer(section).field(field);
+        if let Some(t) = &self.crs.towgs84 {
+            if !(t.len() == 3 || t.len() == 7) || t.iter().any(|v| !v.is_finite()) {
+                ps.error(
+                    at("crs", "towgs84"),
+                    text!(
+                        "towgs84 须为 3 或 7 个有限数（dx,dy,dz[,rx,ry,rz,ds]），实为 {:?}",
+                        "towgs84 must be 3 or 7 finite numbers (dx,dy,dz[,rx,ry,rz,ds]), found {:?}",
+                        t
+                    ),
+                );
+            }
+        }
+        if self.crs.towgs84.is_some() && self.crs.pipeline.is_some() {
+            ps.error(
+                at("crs", "pipeline"),
+                text!("towgs84 与 pipeline 只能给一个", "give towgs84 or pipeline, not both"),
+            );
+        }
         if self.mine.id.trim().is_empty() {
             ps.error(at("mine", "id"), text!("缺少矿井编号", "missing mine id"));
         }
