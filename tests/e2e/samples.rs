@@ -113,7 +113,11 @@ fn coal_mine_round_trips_without_loss() {
 fn open_pit_round_trips_without_loss() {
     // The LiDAR epochs are generated, not committed (scripts/samples.sh makes them too).
     if !sample("open-pit").join("pointclouds/2026-03-15.laz").exists() {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen-samples"))
+        // gen-samples is its own crate (tools/gen-samples): built beside minehaz by
+        // `cargo test --workspace` (scripts/check.sh), which also writes the epochs first.
+        let exe = std::path::Path::new(env!("CARGO_BIN_EXE_minehaz")).with_file_name("gen-samples");
+        assert!(exe.exists(), "{} missing: run scripts/samples.sh or cargo test --workspace", exe.display());
+        let o = std::process::Command::new(&exe)
             .args(["--out", p(&repo().join("sample-surveys")), "--only", "open-pit", "--pointclouds-only"])
             .output()
             .expect("gen-samples");
