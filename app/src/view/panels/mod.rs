@@ -1,0 +1,193 @@
+//! The panels around the viewport: top bar (open, language, views, tools), layer tree,
+//! findings, levels, attributes, the zone form, measurements and the status bar. Every function
+//! here only shows [`AppState`] and calls its methods.
+
+use super::marking::{class_label, hazard_label};
+use super::measure;
+use super::orbit::Mode;
+use super::pick;
+use super::state::{AppState, Tool};
+use egui::{Color32, RichText};
+use minehaz_core::i18n::{lang, set_lang, tr, Lang};
+use minehaz_core::model::record::Enumerated;
+use minehaz_core::model::{Hazard, ZoneClass};
+use minehaz_core::rules::{DriverValue, Finding, Level, Severity};
+use std::path::PathBuf;
+
+mod attributes;
+mod findings;
+mod layers;
+mod measuring;
+mod zones;
+
+pub use attributes::attributes_ui;
+pub use findings::{findings_ui, levels_ui};
+pub use layers::layers_ui;
+pub use measuring::measure_ui;
+pub use zones::zone_tool_ui;
+
+/// 中文 / English name of a protection level value.
+pub fn level_name(level: &str) -> String {
+    let zh = match level {
+        "simple" => "简单",
+        "medium" => "中等",
+        "complex" => "复杂",
+        "extreme" => "极复杂",
+        "low" => "低瓦斯",
+        "high" => "高瓦斯",
+        "outburst" => "突出",
+        "none" => "无",
+        "weak" => "弱",
+        "strong" => "强",
+        "unknown" => "未知",
+        _ => "",
+    };
+    if zh.is_empty() || lang() == Lang::En {
+        level.to_string()
+    } else {
+        format!("{zh} ({level})")
+    }
+}
+
+/// The one-line title of a finding (as `minehaz check` prints it).
+pub fn finding_title(f: &Finding) -> String {
+    let who = f.subject();
+    let planned = if f.planned { tr(" [计划]", " [planned]") } else { "" };
+    format!("{}  {}{}", f.rule, who, planned)
+}
+
+fn severity_title(s: Severity) -> &'static str {
+    match s {
+        Severity::Major => tr("重大问题", "Major"),
+        Severity::Warning => tr("警告", "Warnings"),
+    }
+}
+
+/// Top bar: title, the path box with 打开/Open, the language switch; then views and tools.
+/// Returns true when the language changed.
+pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState) -> bool {
+    let mut lang_changed = false;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(tr("矿山隐蔽致灾因素三维 GIS", "minehaz 3D GIS")).strong());
+        ui.separator();
+        let lab = ui.label(tr("路径", "Path"));
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.path_input)
+                    .hint_text(tr("调查数据包目录或 .gpkg 工程文件", "survey folder or .gpkg store"))
+                    .desired_width(360.0),
+            )
+            .labelled_by(lab.id);
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button(tr("打开", "Open")).clicked() || enter {
+            let path = PathBuf::from(state.path_input.trim());
+            let _ = state.open(&path);
+        }
+        ui.separator();
+        for (l, name) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
+            if ui.selectable_label(lang() == l, name).clicked() && lang() != l {
+                set_lang(l);
+                lang_changed = true;
+            }
+        }
+        ui.separator();
+        ui.label(format!("{} {}", tr("检查日期", "as of"), state.as_of));
+    });
+    ui.horizontal(|ui| {
+        ui.label(tr("视图", "View"));
+        let mut mode = state.cam.mode;
+        ui.selectable_value(&mut mode, Mode::Plan, tr("平面图", "Plan"));
+        ui.selectable_value(&mut mode, Mode::ThreeD, tr("三维", "3D"));
+        ui.selectable_value(&mut mode, Mode::Section, tr("剖面图", "Section"));
+        if mode != state.cam.mode {
+            if mode == Mode::Section && state.cam.section.is_none() {
+                state.set_tool(Tool::Section);
+                state.cam.mode = Mode::Plan;
+                state.info("在平面图中点击两点定义剖面线", "click two points in the plan view to define the section");
+            } else {
+                state.cam.mode = mode;
+            }
+        }
+        if ui.button(tr("适应范围", "Fit")).clicked() {
+            state.cam.fit_all();
+        }
+        ui.separator();
+        ui.label(tr("工具", "Tool"));
+        let mut tool = state.tool;
+        ui.selectable_value(&mut tool, Tool::Select, tr("选择", "Select"));
+        ui.selectable_value(&mut tool, Tool::Section, tr("剖面线", "Section line"));
+        ui.selectable_value(&mut tool, Tool::MarkZone, tr("标记分区", "Mark zone"));
+        ui.selectable_value(&mut tool, Tool::Measure, tr("测量", "Measure"));
+        if tool != state.tool {
+            state.set_tool(tool);
+            if matches!(tool, Tool::Section | Tool::MarkZone) {
+                state.cam.mode = Mode::Plan;
+            }
+        }
+        if state.tool == Tool::Section || state.cam.mode == Mode::Section {
+            let lab = ui.label(tr("剖面宽度 (m)", "Slab width (m)"));
+            let mut wdt = state.section_width_m;
+            if ui.add(egui::DragValue::new(&mut wdt).range(1.0..=5000.0).speed(1.0)).labelled_by(lab.id).changed() {
+                state.set_section_width(wdt);
+            }
+        }
+    });
+    lang_changed
+}
+
+fn color32(c: [f32; 4]) -> Color32 {
+    Color32::from(egui::Rgba::from_rgba_unmultiplied(c[0], c[1], c[2], c[3].max(0.6)))
+}
+
+/// The status bar: cursor coordinates in the mine CRS, the view, the renderer and messages.
+pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, cursor: Option<[f64; 3]>, render: &str) {
+    ui.horizontal(|ui| {
+        let crs = state.loaded.as_ref().map_or("", |l| l.scene.crs.as_str());
+        match cursor {
+            Some(p) => {
+                let z = match state.cam.mode {
+                    Mode::Plan => String::new(),
+                    Mode::Section if state.cam.section.is_some() => format!("  z {:.1} m", p[2]),
+                    _ => format!("  z ≈ {:.1} m ({})", p[2], tr("场景中心水平面", "scene centre plane")),
+                };
+                ui.label(format!("{crs}  x {:.2}  y {:.2}{z}", p[0], p[1]));
+            }
+            None => {
+                ui.label(crs);
+            }
+        }
+        ui.separator();
+        ui.label(render);
+        if let Some(m) = &state.message {
+            ui.separator();
+            let color = if m.error { Color32::RED } else { Color32::from_rgb(0, 110, 0) };
+            ui.label(RichText::new(&m.text).color(color));
+        }
+    });
+}
+
+/// The English name of a scene layer for the layer tree.
+fn english_name(layer: &str) -> String {
+    let s = match layer {
+        "ground" => "ground reference",
+        "grids" => "geophysical grids",
+        "licence" => "licence",
+        "pointcloud" => "LiDAR point cloud",
+        "goaf" => "old goaf",
+        "water_bodies" => "water bodies",
+        "collapse_columns" => "collapse columns",
+        "gas_zones" => "gas-rich zones",
+        "burst_zones" => "rock-burst zones",
+        "fire_zones" => "fire zones",
+        "anomalies" => "geophysical anomalies",
+        "zones" => "zones (mineable / deferred / no-mining)",
+        "faults" => "faults",
+        "water_lines" => "exploration / warning lines, pillars",
+        "boreholes" => "boreholes",
+        "drillholes" => "advance drill holes",
+        "workings" => "workings",
+        "findings" => "findings",
+        other => other,
+    };
+    s.to_string()
+}
