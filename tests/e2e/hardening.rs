@@ -666,3 +666,42 @@ fn unknown_survey_toml_keys_are_warnings() {
     let all = format!("{}{}", stdout(&o), stderr(&o));
     assert!(all.contains("unknown key licence.z_tpo"), "{all}");
 }
+
+/// The store carries a `layer_styles` table (QGIS's GeoPackage convention): one default QML
+/// style per vector layer, naming the real geometry column, in minehaz's colours.
+#[test]
+fn the_store_opens_in_qgis_with_minehaz_colours() {
+    use gdal::vector::LayerAccess;
+    let d = tempfile::tempdir().expect("tmp");
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&sample("coal-mine")), "--out", p(&store)])), 0);
+    let ds = minehaz_core::io::gdal_vector::open_vector(&store).expect("open");
+    let styles = minehaz_core::io::gdal_vector::read_layer(&ds, "layer_styles", &store, &mut Default::default())
+        .expect("layer_styles");
+    let text = |r: &minehaz_core::model::record::Record, k: &str| match r.get(k) {
+        Some(minehaz_core::model::record::Value::Text(s)) => s.clone(),
+        _ => String::new(),
+    };
+    for name in minehaz_core::model::Layers::NAMES {
+        let r = styles
+            .records
+            .iter()
+            .find(|r| text(r, "f_table_name") == *name)
+            .unwrap_or_else(|| panic!("style of {name}"));
+        let layer = ds.layer_by_name(name).expect("layer");
+        let geom_col = layer.defn().geom_fields().next().map(|g| g.name()).unwrap_or_default();
+        assert_eq!(text(r, "f_geometry_column"), geom_col, "{name}");
+        let qml = text(r, "styleQML");
+        assert!(qml.starts_with("<!DOCTYPE qgis") && qml.ends_with("</qgis>") && qml.contains("singleSymbol"), "{qml}");
+        assert_eq!(
+            qml.matches("<Option").count(),
+            qml.matches("/>").count() + qml.matches("</Option>").count(),
+            "balanced: {qml}"
+        );
+        assert!(matches!(r.get("useAsDefault"), Some(minehaz_core::model::record::Value::Int(1))));
+    }
+    let goaf = styles.records.iter().find(|r| text(r, "f_table_name") == "goaf").expect("goaf");
+    assert!(text(goaf, "styleQML").contains("SimpleFill") && text(goaf, "styleQML").contains("128,128,128"));
+    let faults = styles.records.iter().find(|r| text(r, "f_table_name") == "faults").expect("faults");
+    assert!(text(faults, "styleQML").contains("SimpleLine") && text(faults, "styleQML").contains("220,0,0,255"));
+}

@@ -16,6 +16,7 @@ pub mod package;
 pub mod pointcloud;
 pub mod shp;
 pub mod store;
+pub mod styles;
 
 use crate::error::{Location, Result};
 use crate::model::Survey;

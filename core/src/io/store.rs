@@ -183,6 +183,7 @@ fn write_into(survey: &Survey, path: &Path, final_path: &Path, who: &str, when: 
         let mut tx = ds.start_transaction().map_err(&e)?;
         write_layers(&mut tx, &survey.layers, &mine, path)?;
         write_tables(&mut tx, survey, &mine, path, final_path)?;
+        super::styles::write_styles(&mut tx, path, when)?;
         entry = audit::append(&tx, path, when, who, "import", &survey.meta.mine.id, &import_detail(survey))?;
         tx.commit().map_err(&e)?;
     }
