@@ -59,3 +59,9 @@ fn json_warnings_are_located_objects() {
     assert!(extra["file"].as_str().is_some_and(|f| f.ends_with("layers.gpkg")), "{extra}");
     assert!(w.iter().all(|x| x.as_object().is_some_and(|o| o.contains_key("feature") && o.contains_key("field"))));
 }
+
+#[test]
+fn progress_is_not_drawn_when_stderr_is_not_a_terminal() {
+    let o = minehaz(&["check", p(&sample("coal-mine")), "--as-of", AS_OF]);
+    assert!(!stderr(&o).contains("reading the survey") && !stderr(&o).contains("checking the rules"), "{}", stderr(&o));
+}

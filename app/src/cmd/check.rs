@@ -107,9 +107,9 @@ pub fn run(path: &Path, format: Format, as_of: Option<String>) -> anyhow::Result
             )
         })?,
     };
-    let survey = minehaz_core::io::open(path)?;
+    let survey = super::open(path)?;
     super::print_warnings(&survey.warnings);
-    let assessment = rules::Assessment::new(survey, as_of)?;
+    let assessment = super::step("按规则检查", "checking the rules", || rules::Assessment::new(survey, as_of))?;
     let report = assessment.report();
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json(lang()))?),

@@ -9,7 +9,7 @@ use std::path::Path;
 
 pub fn run(path: &Path, out: &Path, force: bool) -> anyhow::Result<u8> {
     super::guard_output(out, path, force, &["gpkg", "dxf"])?;
-    let survey = minehaz_core::io::open(path)?;
+    let survey = super::open(path)?;
     super::print_warnings(&survey.warnings);
     let crs = Crs::parse(&survey.meta.mine.crs, &Location::default())?;
     // The lines do not depend on the date; the cover is as the survey stands.

@@ -119,7 +119,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     match a.format {
         ExportFormat::Dxf => super::guard_output(&a.out, &a.survey, a.force, &["dxf"])?,
     }
-    let survey = minehaz_core::io::open(&a.survey)?;
+    let survey = super::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
     let assessment = Assessment::new(survey, chrono::Local::now().date_naive())?;
     let mut layers = survey_layers(assessment.survey());

@@ -6,7 +6,7 @@ use minehaz_core::{io, text};
 use std::path::Path;
 
 pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyhow::Result<u8> {
-    let survey = io::open(path)?;
+    let survey = super::open(path)?;
     // The parameters are validated here as `check` validates them: one rule, everywhere.
     minehaz_core::rules::survey_params(&survey)?;
     super::print_warnings(&survey.warnings);
@@ -35,7 +35,9 @@ pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyh
         }
     }
     let who = super::author(author);
-    let summary = io::store::write_store(&survey, out, &who, &super::now(), force)?;
+    let summary = super::step("写入工程文件", "writing the project store", || {
+        io::store::write_store(&survey, out, &who, &super::now(), force)
+    })?;
     let n: usize = survey.layers.counts().iter().map(|(_, c)| c).sum();
     println!(
         "{} {}: {} {}, {} {}, {} {}, {} {}, {} {}",

@@ -60,7 +60,7 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
             .into());
         }
     }
-    let s = io::open(path)?;
+    let s = super::open(path)?;
     // The parameters are validated here as `check` validates them: one rule, everywhere.
     minehaz_core::rules::survey_params(&s)?;
     let layers = s.layers.summaries();

@@ -93,6 +93,26 @@ pub fn guard_output(
     Ok(())
 }
 
+/// Run one long step with a spinner and its elapsed time on stderr; indicatif draws nothing
+/// when stderr is not a terminal (pipes, CI, tests).
+pub fn step<T>(zh: &str, en: &str, f: impl FnOnce() -> T) -> T {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.set_message(minehaz_core::i18n::tr(zh, en).to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let out = f();
+    bar.finish_and_clear();
+    out
+}
+
+/// Read a survey folder or store, with a spinner.
+pub fn open(path: &std::path::Path) -> minehaz_core::Result<minehaz_core::model::Survey> {
+    step("读取调查数据", "reading the survey", || minehaz_core::io::open(path))
+}
+
 /// Print warnings to stderr.
 pub fn print_warnings(ws: &[minehaz_core::Problem]) {
     for w in ws {

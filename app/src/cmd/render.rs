@@ -98,7 +98,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             format!("unknown layer {u} (known: {})", known.join(", ")),
         ));
     }
-    let survey = minehaz_core::io::open(&a.survey)?;
+    let survey = super::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
     let as_of = match &a.as_of {
         None => chrono::Local::now().date_naive(),
@@ -113,7 +113,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let survey = assessment.survey();
     let options = SceneOptions { layers: wanted, max_points: a.max_points };
     let t = std::time::Instant::now();
-    let scene = scene::prepare_assessed(&assessment, &options);
+    let scene = super::step("准备场景", "preparing the scene", || scene::prepare_assessed(&assessment, &options));
     let prep = t.elapsed();
     if !scene.problems.is_empty() {
         return Err(minehaz_core::Error::at(
