@@ -705,3 +705,14 @@ fn the_store_opens_in_qgis_with_minehaz_colours() {
     let faults = styles.records.iter().find(|r| text(r, "f_table_name") == "faults").expect("faults");
     assert!(text(faults, "styleQML").contains("SimpleLine") && text(faults, "styleQML").contains("220,0,0,255"));
 }
+
+#[test]
+fn the_vertical_datum_of_a_compound_mine_crs_is_noted() {
+    let (_d, pkg) = package();
+    std::fs::write(pkg.join("survey.toml"), SURVEY_TOML.replace("crs = \"EPSG:4547\"", "crs = \"EPSG:4547+5737\""))
+        .expect("write");
+    let o = minehaz(&["info", p(&pkg)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("vertical datum: Yellow Sea 1985"), "{all}");
+}

@@ -106,6 +106,18 @@ impl Crs {
         self.srs().is_ok_and(|s| s.is_projected() && (s.linear_units() - 1.0).abs() < 1e-12)
     }
 
+    /// The vertical datum of a compound CRS (e.g. "Yellow Sea 1985"), None otherwise.
+    pub fn vertical_datum(&self) -> Option<String> {
+        let s = self.srs().ok()?;
+        if !s.is_compound() {
+            return None;
+        }
+        s.get_attr_value("COMPD_CS|VERT_CS|VERT_DATUM", 0)
+            .ok()
+            .flatten()
+            .or_else(|| s.get_attr_value("VERT_DATUM", 0).ok().flatten())
+    }
+
     pub fn is_geographic(&self) -> bool {
         self.srs().is_ok_and(|s| s.is_geographic())
     }

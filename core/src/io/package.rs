@@ -171,9 +171,16 @@ pub fn read_meta(dir: &Path) -> Result<(SurveyMeta, Crs)> {
             text!("不是调查数据包：缺少 survey.toml", "not a survey package: survey.toml is missing"),
         ));
     }
-    let meta = SurveyMeta::parse(&super::csv_tables::read_text(&path)?, &path)?;
+    let mut meta = SurveyMeta::parse(&super::csv_tables::read_text(&path)?, &path)?;
     let at = Location::file(&path).layer("mine").field("crs");
     let crs = Crs::parse(&meta.mine.crs, &at)?;
+    if let Some(v) = crs.vertical_datum() {
+        meta.warnings.push(crate::Problem {
+            severity: crate::Severity::Warning,
+            at: at.clone(),
+            text: text!("高程基准：{}（z 按此基准）", "vertical datum: {} (z is in this datum)", v),
+        });
+    }
     if !crs.is_projected_metres() {
         return Err(crate::Error::at(
             at,
