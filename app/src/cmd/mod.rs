@@ -25,29 +25,6 @@ pub fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// Write a file through a temporary file beside it, renamed into place when complete: a failed
-/// write leaves no partial or empty file (and an existing one untouched).
-pub fn write_atomically(
-    out: &std::path::Path,
-    write: impl FnOnce(&std::path::Path) -> std::io::Result<()>,
-) -> Result<(), minehaz_core::Error> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".minehaz.")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| minehaz_core::Error::io(dir, e))?;
-    write(tmp.path()).map_err(|e| minehaz_core::Error::io(out, e))?;
-    tmp.persist(out).map_err(|e| minehaz_core::Error::io(out, e.error))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| minehaz_core::Error::io(out, e))?;
-    }
-    Ok(())
-}
-
 /// Refuse an output that would destroy an input or an existing file: the survey itself (a
 /// `.gpkg` store, or `layers.gpkg` of a folder), any existing file without `--force`, and an
 /// extension other than those of `exts`.

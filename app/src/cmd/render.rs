@@ -155,8 +155,9 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     };
     let title = format!("{} — {}  ({} {})", survey.meta.mine.name, view_name, tr("检查日期", "as of"), as_of);
     overlay::draw(&mut img, &scene, &camera, &title, lang())?;
-    super::write_atomically(&a.out, |tmp| {
-        img.save_with_format(tmp, image::ImageFormat::Png).map_err(std::io::Error::other)
+    minehaz_core::io::write_atomically(&a.out, |tmp| {
+        img.save_with_format(tmp, image::ImageFormat::Png)
+            .map_err(|e| minehaz_core::Error::io(&a.out, std::io::Error::other(e)))
     })?;
     println!("{} {} ({}×{}, {})", tr("已写入", "Wrote"), a.out.display(), w, h, gpu.adapter_name());
     if a.frames > 0 {

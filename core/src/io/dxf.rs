@@ -164,8 +164,8 @@ pub fn write_dxf(layers: &[DxfLayer], out: &Path) -> Result<usize> {
     let err = |e: gdal::errors::GdalError| {
         crate::Error::at(Location::file(out), text!("写入 DXF 失败: {}", "writing the DXF failed: {}", e))
     };
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let work = tempfile::tempdir_in(dir).map_err(|e| crate::Error::io(dir, e))?;
+    // GDAL's UTF-8 draft in a private folder; only the GBK result lands beside `out`.
+    let work = tempfile::tempdir().map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
     let utf8 = work.path().join("utf8.dxf");
     let drv = gdal::DriverManager::get_driver_by_name("DXF").map_err(|e| {
         crate::Error::at(Location::file(out), text!("GDAL 没有 DXF 驱动: {}", "GDAL has no DXF driver: {}", e))
@@ -220,11 +220,6 @@ pub fn write_dxf(layers: &[DxfLayer], out: &Path) -> Result<usize> {
             ),
         ));
     }
-    let tmp = work.path().join("gbk.dxf");
-    std::fs::write(&tmp, &bytes).map_err(|e| crate::Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, out)
-        .or_else(|_| std::fs::copy(&tmp, out).map(|_| ()))
-        .map_err(|e| crate::Error::io(out, e))?;
-    super::make_readable(out)?;
+    super::write_atomically(out, |tmp| std::fs::write(tmp, &bytes).map_err(|e| crate::Error::io(tmp, e)))?;
     Ok(n)
 }

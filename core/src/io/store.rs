@@ -109,19 +109,14 @@ pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: 
     }
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let prefix = format!(".{}.", out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default());
+    // The temporary stores of `write_atomically` (`.{name}.*.tmp.gpkg`) that a killed import left.
     remove_stale_temps(dir, &prefix);
-    let tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp.gpkg")
-        .tempfile_in(dir)
-        .map_err(|e| crate::Error::io(dir, e))?;
-    let tmp_path = tmp.path().to_path_buf();
-    // GDAL creates the file itself; the NamedTempFile guard removes it on any early return.
-    std::fs::remove_file(&tmp_path).map_err(|e| crate::Error::io(&tmp_path, e))?;
-    let summary = write_into(survey, &tmp_path, out, who, when)?;
-    tmp.persist(out).map_err(|e| crate::Error::io(out, e.error))?;
-    super::make_readable(out)?;
-    Ok(summary)
+    let mut summary = None;
+    super::write_atomically(out, |tmp| {
+        summary = Some(write_into(survey, tmp, out, who, when)?);
+        Ok(())
+    })?;
+    summary.ok_or_else(|| crate::Error::Internal("store written without a summary".into()))
 }
 
 /// Temporary stores older than this were left by a killed import (a live import touches its
@@ -633,24 +628,16 @@ pub fn append_features(
 /// atomically (temporary file renamed into place; an existing file is replaced — it holds only
 /// derived data).
 pub fn write_derived(layers: &[super::output::OutputLayer], crs: &Crs, out: &Path) -> Result<()> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".derived.")
-        .suffix(".tmp.gpkg")
-        .tempfile_in(dir)
-        .map_err(|e| crate::Error::io(dir, e))?;
-    let tmp_path = tmp.path().to_path_buf();
-    std::fs::remove_file(&tmp_path).map_err(|e| crate::Error::io(&tmp_path, e))?;
-    let e = gerr(&tmp_path);
-    let mut ds = create_gpkg(&tmp_path)?;
-    {
-        let mut tx = ds.start_transaction().map_err(&e)?;
-        for l in layers {
-            gdal_vector::write_layer(&mut tx, &l.name, Some(l.geometry), Some(crs), &l.fields, &l.records, &tmp_path)?;
+    super::write_atomically(out, |tmp| {
+        let e = gerr(tmp);
+        let mut ds = create_gpkg(tmp)?;
+        {
+            let mut tx = ds.start_transaction().map_err(&e)?;
+            for l in layers {
+                gdal_vector::write_layer(&mut tx, &l.name, Some(l.geometry), Some(crs), &l.fields, &l.records, tmp)?;
+            }
+            tx.commit().map_err(&e)?;
         }
-        tx.commit().map_err(&e)?;
-    }
-    ds.close().map_err(&e)?;
-    tmp.persist(out).map_err(|e| crate::Error::io(out, e.error))?;
-    super::make_readable(out)
+        ds.close().map_err(&e)
+    })
 }
