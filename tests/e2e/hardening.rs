@@ -35,7 +35,8 @@ fn text_in_a_flag_column_is_not_read_as_zero() {
     let (_d, pkg) = package();
     // SQLite keeps 'yes' as text in the INTEGER column; OGR alone would read 0 (a dry goaf).
     sql(&pkg.join("layers.gpkg"), "UPDATE goaf SET water = 'yes' WHERE id = 'G1'");
-    info_fails(&pkg, &["layer goaf", "feature G1", "field water", "\"yes\""]);
+    sql(&pkg.join("layers.gpkg"), "UPDATE goaf SET z_roof = 'high' WHERE id = 'G2'");
+    info_fails(&pkg, &["layer goaf", "feature G1", "field water", "\"yes\"", "feature G2", "field z_roof", "\"high\""]);
 }
 
 #[test]

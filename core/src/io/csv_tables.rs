@@ -378,6 +378,24 @@ pub const MAX_HOLE_DEPTH_M: f64 = 15_000.0;
 /// Tolerance on depths, m.
 const DEPTH_TOL_M: f64 = 1e-6;
 
+/// The column names of pygslib's Babbitt drilling tables (real data of the tests).
+#[cfg(test)]
+pub(crate) fn babbitt_columns() -> BoreholeColumns {
+    BoreholeColumns {
+        id: "BHID",
+        x: "XCOLLAR",
+        y: "YCOLLAR",
+        z: "ZCOLLAR",
+        survey_depth: "AT",
+        azimuth: "AZ",
+        dip: "DIP",
+        angle: AngleConvention::DipPositiveDown,
+        from: "FROM",
+        to: "TO",
+        ..BoreholeColumns::default()
+    }
+}
+
 /// Read collars (required), surveys and intervals (optional paths) into boreholes, in collar
 /// order. Every problem is collected; an error in any row fails the whole read.
 pub fn read_boreholes(
@@ -800,19 +818,7 @@ mod tests {
     /// 35 616 assay intervals; all desurvey without error.
     #[test]
     fn babbitt_drilling_desurveys() {
-        let cols = BoreholeColumns {
-            id: "BHID",
-            x: "XCOLLAR",
-            y: "YCOLLAR",
-            z: "ZCOLLAR",
-            survey_depth: "AT",
-            azimuth: "AZ",
-            dip: "DIP",
-            angle: AngleConvention::DipPositiveDown,
-            from: "FROM",
-            to: "TO",
-            ..BoreholeColumns::default()
-        };
+        let cols = babbitt_columns();
         let dir = real("boreholes/pygslib_babbitt");
         let (holes, _warn) = read_boreholes(
             &dir.join("collar_BABBITT.csv"),

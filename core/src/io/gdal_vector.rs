@@ -308,22 +308,31 @@ fn text_cells(
     numeric: &[usize],
 ) -> HashMap<(u64, usize), String> {
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let is_text = |k: usize| format!("typeof({}) IN ('text', 'blob')", q(&names[k]));
+    // One scan of the table for all its numeric columns.
+    let cells: Vec<String> = numeric
+        .iter()
+        .map(|&k| format!("CASE WHEN {} THEN CAST({} AS TEXT) END AS mh_{k}", is_text(k), q(&names[k])))
+        .collect();
+    let filter: Vec<String> = numeric.iter().map(|&k| is_text(k)).collect();
+    let sql =
+        format!("SELECT {} AS mh_fid, {} FROM {} WHERE {}", q(fid), cells.join(", "), q(layer), filter.join(" OR "));
     let mut out = HashMap::new();
-    for &k in numeric {
-        let col = q(&names[k]);
-        let sql =
-            format!("SELECT {}, CAST({col} AS TEXT) FROM {} WHERE typeof({col}) IN ('text', 'blob')", q(fid), q(layer));
-        let Ok(Some(mut rs)) = ds.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT) else { continue };
-        // OGR may take the fid column as the result's feature id rather than as a field.
-        let as_field = rs.defn().fields().count() == 2;
-        for f in rs.features() {
-            let (id, t) = if as_field {
-                (f.field_as_integer64(0).ok().flatten().map(|i| i as u64), f.field_as_string(1))
-            } else {
-                (f.fid(), f.field_as_string(0))
-            };
-            if let (Some(id), Ok(t)) = (id, t) {
-                out.insert((id, k), t.unwrap_or_default());
+    let Ok(Some(mut rs)) = ds.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT) else { return out };
+    let defn = rs.defn();
+    // OGR may take the fid column as the result's feature id rather than as a field.
+    let fid_field = defn.field_index("mh_fid").ok();
+    let cols: Vec<(usize, usize)> =
+        numeric.iter().filter_map(|&k| defn.field_index(format!("mh_{k}")).ok().map(|i| (k, i))).collect();
+    for f in rs.features() {
+        let id = match fid_field {
+            Some(i) => f.field_as_integer64(i).ok().flatten().map(|v| v as u64),
+            None => f.fid(),
+        };
+        let Some(id) = id else { continue };
+        for &(k, i) in &cols {
+            if let Ok(Some(t)) = f.field_as_string(i) {
+                out.insert((id, k), t);
             }
         }
     }

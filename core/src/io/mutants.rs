@@ -89,16 +89,7 @@ fn mutants_of_borehole_tables_never_panic() {
     campaign("collars", &real("boreholes/welly/P-130_deviation_survey.csv"), "collars.csv", 1, |p| {
         let _ = super::csv_tables::read_boreholes(p, None, None, &cols);
     });
-    let babbitt = super::csv_tables::BoreholeColumns {
-        id: "BHID",
-        x: "XCOLLAR",
-        y: "YCOLLAR",
-        z: "ZCOLLAR",
-        survey_depth: "AT",
-        azimuth: "AZ",
-        dip: "DIP",
-        ..Default::default()
-    };
+    let babbitt = super::csv_tables::babbitt_columns();
     let collars = real("boreholes/pygslib_babbitt/collar_BABBITT.csv");
     campaign("surveys", &real("boreholes/pygslib_babbitt/survey_BABBITT.csv"), "survey.csv", 2, |p| {
         if let Ok((holes, _)) = super::csv_tables::read_boreholes(&collars, Some(p), None, &babbitt) {

@@ -262,9 +262,7 @@ impl Declared {
 
     /// Is the point within `tol` (≤) of a declared working?
     fn near(&self, p: [f64; 2], tol: f64) -> bool {
-        self.index.any(&expand(&point_box(p), tol), |i| {
-            self.segs[i].is_some_and(|s| point_segment_distance(p, [s[0], s[1]], [s[2], s[3]]) <= tol)
-        })
+        self.near_segment(p, tol).is_some()
     }
 }
 

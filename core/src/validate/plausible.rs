@@ -7,7 +7,7 @@
 
 use crate::error::{Location, Problems};
 use crate::i18n::Text;
-use crate::index::{expand, Box2, EMPTY};
+use crate::index::{box_of, expand, Box2, EMPTY};
 use crate::io::crs::{Crs, Transformer};
 use crate::model::{LayerKind, LayerVisitor, Survey};
 use crate::text;
@@ -153,15 +153,11 @@ impl Frame<'_> {
 /// Append the plausibility problems of `survey` to `ps`.
 pub fn check(survey: &Survey, ps: &mut Problems) {
     let Ok(crs) = Crs::parse(&survey.meta.mine.crs, &Location::default()) else { return };
-    let licence = survey.layers.licence.first().map(|l| {
-        let b = l
-            .boundary
-            .exterior()
-            .0
-            .iter()
-            .fold(EMPTY, |b, c| [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)]);
-        expand(&b, MARGIN_M)
-    });
+    let licence = survey
+        .layers
+        .licence
+        .first()
+        .map(|l| expand(&box_of(l.boundary.exterior().0.iter().map(|c| [c.x, c.y])), MARGIN_M));
     let frame = Frame { crs: &crs, area: use_box(&crs), licence: licence.filter(|b| b[0].is_finite()) };
     struct V<'a> {
         survey: &'a Survey,
@@ -206,10 +202,11 @@ pub fn check(survey: &Survey, ps: &mut Problems) {
     }
     let fixes = Location::file("monitoring/positioning.csv");
     let mut r = Reporter { ps, n: 0, at: fixes.clone() };
-    for (i, f) in survey.positioning.iter().enumerate() {
+    for f in &survey.positioning {
         if let Some(t) = frame.problem(f.pos[0], f.pos[1]) {
-            // Line = header + row number.
-            r.error(fixes.clone().line(i as u64 + 2).feature(&f.person_id).field("x"), t);
+            // The fix by person and time (its table line is not kept after reading; a store has
+            // no lines).
+            r.error(fixes.clone().feature(format!("{} {}", f.person_id, f.time)).field("x"), t);
         }
     }
     r.finish();
