@@ -232,7 +232,7 @@ impl ViewerApp {
 
 impl eframe::App for ViewerApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
-        let mine = self.state.loaded.as_ref().map(|l| l.survey.meta.mine.name.clone());
+        let mine = self.state.loaded.as_ref().map(|l| l.survey().meta.mine.name.clone());
         let title = title(mine.as_deref());
         if title != self.title {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));

@@ -73,8 +73,7 @@ pub struct Message {
 /// An opened survey: the model, its check, the prepared scene and the pick catalog.
 pub struct Loaded {
     pub path: PathBuf,
-    pub survey: Survey,
-    /// The assessment of `survey` (findings, levels, derived lines).
+    /// The assessment of the survey (the survey itself, findings, levels, derived lines).
     pub assessment: minehaz_core::rules::Assessment,
     pub report: Report,
     pub scene: Scene,
@@ -84,6 +83,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The survey as it now stands (after any edits).
+    pub fn survey(&self) -> &Survey {
+        self.assessment.survey()
+    }
+
     /// Is it a project store (edits possible)?
     pub fn is_store(&self) -> bool {
         is_store(&self.path)
@@ -176,10 +180,10 @@ impl AppState {
 
     fn load(&mut self, path: &Path, keep_view: bool) -> anyhow::Result<()> {
         let survey = minehaz_core::io::open(path)?;
-        let assessment = minehaz_core::rules::Assessment::new(survey.clone(), self.as_of)?;
+        let catalog = Catalog::new(&survey);
+        let assessment = minehaz_core::rules::Assessment::new(survey, self.as_of)?;
         let report = assessment.report();
         let scene = scene::prepare_assessed(&assessment, &SceneOptions::default());
-        let catalog = Catalog::new(&survey);
         let snap_vertices = catalog.vertices_of(marking::SNAP_LAYERS);
         let old: Vec<LayerStyle> = std::mem::take(&mut self.layers);
         self.layers = scene
@@ -204,8 +208,7 @@ impl AppState {
             self.measure.clear();
             self.section_points.clear();
         }
-        self.loaded =
-            Some(Loaded { path: path.to_path_buf(), survey, assessment, report, scene, catalog, snap_vertices });
+        self.loaded = Some(Loaded { path: path.to_path_buf(), assessment, report, scene, catalog, snap_vertices });
         self.data_generation += 1;
         self.style_generation += 1;
         Ok(())
@@ -321,7 +324,7 @@ impl AppState {
 
     /// Open the form for an existing zone.
     pub fn start_edit(&mut self, id: &str) -> bool {
-        let zone = self.loaded.as_ref().and_then(|l| l.survey.layers.zones.iter().find(|z| z.id == id).cloned());
+        let zone = self.loaded.as_ref().and_then(|l| l.survey().layers.zones.iter().find(|z| z.id == id).cloned());
         match zone {
             Some(z) => {
                 self.form = Some(ZoneForm::edit(&z, self.author.clone()));
@@ -353,7 +356,7 @@ impl AppState {
     pub fn finish_zone(&mut self, form: &ZoneForm) -> anyhow::Result<audit::Entry> {
         let store = self.store()?;
         let l = self.loaded.as_ref().context("nothing is open")?;
-        let id = form.editing.clone().unwrap_or_else(|| edit::next_zone_id(&l.survey));
+        let id = form.editing.clone().unwrap_or_else(|| edit::next_zone_id(l.survey()));
         let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
         let zone = form.to_zone(&id, &today).map_err(|t| anyhow::anyhow!(t.get(lang()).to_string()))?;
         let who = form.author.trim().to_string();
@@ -386,10 +389,9 @@ impl AppState {
     fn zone_changed(&mut self, change: minehaz_core::rules::Change) -> anyhow::Result<()> {
         let l = self.loaded.as_mut().context("nothing is open")?;
         l.assessment.apply(change)?;
-        l.survey.layers.zones = l.assessment.survey().layers.zones.clone();
         l.report = l.assessment.report();
         scene::reprepare(&mut l.scene, &l.assessment, &["zones", "findings"], &SceneOptions::default());
-        l.catalog = Catalog::new(&l.survey);
+        l.catalog = Catalog::new(l.assessment.survey());
         l.snap_vertices = l.catalog.vertices_of(marking::SNAP_LAYERS);
         for sl in &l.scene.layers {
             if !self.layers.iter().any(|x| x.name == sl.name) {

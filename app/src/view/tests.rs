@@ -340,7 +340,7 @@ fn mouse_orbits_pans_and_zooms_and_picks_in_3d() {
     h.run();
     let face = {
         let l = h.state().state.loaded.as_ref().expect("loaded");
-        let w = l.survey.layers.workings.iter().find(|w| w.id == "W16").expect("W16");
+        let w = l.survey().layers.workings.iter().find(|w| w.id == "W16").expect("W16");
         *w.line.last().expect("face")
     };
     let pos = h.state_mut().world_to_screen(face).expect("the face is in view");
@@ -354,7 +354,7 @@ fn mouse_orbits_pans_and_zooms_and_picks_in_3d() {
     click(&mut h, "测量");
     let start = {
         let l = h.state().state.loaded.as_ref().expect("loaded");
-        l.survey.layers.workings.iter().find(|w| w.id == "W16").expect("W16").line[0]
+        l.survey().layers.workings.iter().find(|w| w.id == "W16").expect("W16").line[0]
     };
     for p in [face, start] {
         let pos = h.state_mut().world_to_screen(p).expect("in view");
@@ -377,7 +377,7 @@ fn the_path_box_opens_a_survey_and_reports_a_bad_path() {
     type_into(&mut h, "路径", &coal_mine().display().to_string());
     click(&mut h, "打开");
     let l = h.state().state.loaded.as_ref().expect("opened");
-    assert_eq!(l.survey.meta.mine.id, "SX-0001");
+    assert_eq!(l.survey().meta.mine.id, "SX-0001");
     h.get_by_label("重大问题 (16)");
     assert!(h.state().view.renders >= 1);
 }
