@@ -215,14 +215,15 @@ fn render_refuses_bad_outputs_and_arguments_before_writing_anything() {
 
 #[test]
 fn a_closed_pipe_ends_info_quietly_without_a_panic() {
+    // `true` exits at once without reading: every write of minehaz meets a closed pipe (with
+    // `head -1` a small output could fit in the pipe before it closes, and pass untested).
     let o = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("'{}' --lang en info '{}' | head -1", env!("CARGO_BIN_EXE_minehaz"), p(&sample("coal-mine"))))
+        .arg(format!("'{}' --lang en info '{}' | true", env!("CARGO_BIN_EXE_minehaz"), p(&sample("coal-mine"))))
         .output()
         .expect("sh");
     let err = stderr(&o);
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
-    assert_eq!(stdout(&o).lines().count(), 1);
 }
 
 #[test]
