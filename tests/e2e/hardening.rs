@@ -373,9 +373,11 @@ fn a_damaged_store_fails_info_and_audit_verify() {
     }
     std::fs::write(&store, &bytes).expect("write");
     let o = minehaz(&["audit", "verify", p(&store)]);
-    assert_ne!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("STORE DAMAGED"), "the integrity check found it: {}", stdout(&o));
     let o = minehaz(&["info", p(&store)]);
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("m.gpkg") && stderr(&o).contains("damaged"), "{}", stderr(&o));
 }
 
 #[test]
