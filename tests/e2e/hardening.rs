@@ -297,7 +297,7 @@ fn las_header_with_nan_bounds_is_refused() {
 #[test]
 fn las_header_size_100_is_refused() {
     let (_d, pkg) = with_patched_las(|b| b[94..96].copy_from_slice(&100u16.to_le_bytes()));
-    info_fails(&pkg, &["2026-03-15.las"]);
+    info_fails(&pkg, &["2026-03-15.las", "header size 100 bytes"]);
 }
 
 #[test]
