@@ -118,6 +118,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 探放水设计：超前钻孔、放水孔、允许掘进距离与停掘点 / Advance drilling and drainage design, allowed advance and stop point (PLANNING.md)
+    Plan(cmd::plan::Args),
     /// 从任意 GDAL 矢量数据（含 DXF）导入单个图层到工程文件 / Import one layer from any GDAL vector source (DXF too) into a store
     ImportLayer(cmd::import_layer::Args),
     /// 渲染平面图、三维视图或剖面图为 PNG（无需显示器）/ Render a plan, 3D or section view to PNG (headless)
@@ -221,6 +223,7 @@ fn main() -> ExitCode {
         Command::Derive { survey, out, force } => cmd::derive::run(&survey, &out, force),
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
         Command::ImportLayer(args) => cmd::import_layer::run(&args),
+        Command::Plan(args) => cmd::plan::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Export(args) => cmd::export::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),

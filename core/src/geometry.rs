@@ -41,6 +41,11 @@ pub fn dist(a: P2, b: P2) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
+/// 3D distance.
+pub fn dist3(a: P3, b: P3) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
 /// Twice the signed area of (a, b, c): > 0 when c is left of a→b.
 #[inline]
 pub fn orient(a: P2, b: P2, c: P2) -> f64 {
@@ -370,6 +375,34 @@ impl PreparedPolygon {
     /// The rings' edges.
     pub fn edges(&self) -> &Segments {
         &self.edges
+    }
+
+    /// Where the ray from `origin` along the unit plan direction `dir` first enters the
+    /// polygon (inside or on the boundary), as the distance along the ray; 0 when the origin is
+    /// inside; None when the ray misses it.
+    pub fn ray_entry(&self, origin: P2, dir: [f64; 2]) -> Option<f64> {
+        if self.contains_or_touches(origin) {
+            return Some(0.0);
+        }
+        if dir == [0.0, 0.0] {
+            return None;
+        }
+        // A segment from the origin past the far corner of the box stands in for the ray.
+        let b = self.bbox;
+        let reach = [[b[0], b[1]], [b[2], b[1]], [b[0], b[3]], [b[2], b[3]]]
+            .iter()
+            .map(|c| dist(origin, *c))
+            .fold(0.0, f64::max)
+            + 1.0;
+        let far = [origin[0] + dir[0] * reach, origin[1] + dir[1] * reach];
+        let mut best: Option<f64> = None;
+        self.edges.each_near(&seg_box(origin, far), |_, a, c| {
+            if let Some((t, _)) = segment_meets(origin, far, a, c) {
+                let s = t * reach;
+                best = Some(best.map_or(s, |x: f64| x.min(s)));
+            }
+        });
+        best
     }
 
     /// Point inside or on the boundary (the inside of a hole is outside).

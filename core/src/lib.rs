@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod index;
 pub mod io;
 pub mod model;
+pub mod plan;
 pub mod rules;
 #[cfg(test)]
 mod test_rng;

@@ -70,6 +70,8 @@ pub fn survey_layers(s: &Survey) -> Vec<DxfLayer> {
         layer("断层", 1, &l.faults, |f| f.name.as_ref()),
         layer("巷道", 7, &l.workings, |w| w.name.as_ref()),
         layer("探放水钻孔", 4, &l.drillholes, none::<_>),
+        layer("设计钻孔", 140, &l.planned_drillholes, none::<_>),
+        layer("停掘点", 1, &l.stop_points, none::<_>),
     ];
     v.push(DxfLayer {
         name: "钻孔".into(),

@@ -8,6 +8,7 @@ pub mod export;
 pub mod import;
 pub mod import_layer;
 pub mod info;
+pub mod plan;
 pub mod render;
 pub mod view;
 

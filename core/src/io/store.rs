@@ -641,3 +641,60 @@ pub fn write_derived(layers: &[super::output::OutputLayer], crs: &Crs, out: &Pat
         ds.close().map_err(&e)
     })
 }
+
+/// Write a drilling design into a project store (`minehaz plan --into`): in one transaction,
+/// the design layers (`planned_drillholes`, `stop_points`) are created where the store lacks
+/// them, the previous design of each heading in `headings` is deleted, the new features are
+/// appended, and an audit row records it — or nothing changes.
+pub fn replace_plan(
+    path: &Path,
+    layers: &[super::output::OutputLayer],
+    headings: &[String],
+    who: &str,
+    when: &str,
+    detail: &str,
+) -> Result<audit::Entry> {
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg")) {
+        return Err(crate::Error::at(
+            Location::file(path).field("--into"),
+            text!(
+                "只能写入 .gpkg 工程文件；请先 minehaz import",
+                "the design goes into a .gpkg project store: run minehaz import first"
+            ),
+        ));
+    }
+    // A minehaz store, readable as a whole (refuses any other GeoPackage).
+    let survey = read_store(path)?;
+    let crs = Crs::parse(&survey.meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
+    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let list = headings.iter().map(|h| q(h)).collect::<Vec<_>>().join(", ");
+    let mut ds = open_update(path)?;
+    let e = gerr(path);
+    let entry;
+    {
+        let mut tx = ds.start_transaction().map_err(&e)?;
+        for l in layers {
+            if tx.layer_by_name(&l.name).is_err() {
+                gdal_vector::write_layer(&mut tx, &l.name, Some(l.geometry), Some(&crs), &l.fields, &[], path)?;
+            }
+            if !headings.is_empty() {
+                tx.execute_sql(
+                    format!("DELETE FROM \"{}\" WHERE heading_id IN ({list})", l.name),
+                    None,
+                    gdal::vector::sql::Dialect::SQLITE,
+                )
+                .map_err(|err| {
+                    crate::Error::at(
+                        Location::file(path).layer(&l.name),
+                        text!("删除失败: {}", "delete failed: {}", err),
+                    )
+                })?;
+            }
+            gdal_vector::append_records(&tx, &l.name, &l.records, path)?;
+        }
+        entry = audit::append(&tx, path, when, who, "plan", "planned_drillholes", detail)?;
+        tx.commit().map_err(&e)?;
+    }
+    ds.close().map_err(&e)?;
+    Ok(entry)
+}

@@ -25,6 +25,8 @@ pub fn colour(layer: &str) -> ([u8; 3], u8) {
         "faults" => ([220, 0, 0], 0),
         "workings" => ([20, 20, 20], 0),
         "drillholes" => ([0, 160, 200], 0),
+        "planned_drillholes" => ([0, 110, 255], 0),
+        "stop_points" => ([230, 0, 0], 0),
         _ => ([90, 90, 90], 60),
     }
 }

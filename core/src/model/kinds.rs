@@ -113,6 +113,8 @@ layers_registry! {
     zones: Zone,
     workings: Working,
     drillholes: Drillhole,
+    planned_drillholes: PlannedDrillhole,
+    stop_points: StopPoint,
     geochem: Geochem,
     slope_design: SlopeDesign,
 }

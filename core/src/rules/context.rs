@@ -17,7 +17,8 @@ use crate::geometry::{self, plan, PreparedPolygon, Segments, P3};
 use crate::i18n::Text;
 use crate::index::{box_of_3d, expand, Box2, Index};
 use crate::model::{
-    BurstLevel, DrillPurpose, Drillhole, Survey, Working, WorkingKind, WorkingStatus, ZRange, Zone, ZoneClass,
+    BurstLevel, DrillPurpose, Drillhole, PlannedDrillhole, Survey, Working, WorkingKind, WorkingStatus, ZRange, Zone,
+    ZoneClass,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -180,6 +181,11 @@ pub struct Prepared {
     pub source_index: Index,
     /// Indices (into the survey's drillholes) of the water-exploration holes of each heading.
     pub drill_by_heading: HashMap<String, Vec<usize>>,
+    /// Indices (into the survey's drillholes) of the drainage holes of each heading.
+    pub drain_by_heading: HashMap<String, Vec<usize>>,
+    /// Indices (into the survey's planned drillholes) of the designed holes of each heading
+    /// (PLANNING.md "As drilled").
+    pub planned_by_heading: HashMap<String, Vec<usize>>,
 }
 
 /// A water source with its prepared geometry.
@@ -279,29 +285,40 @@ impl Prepared {
             sources,
             source_index,
             drill_by_heading: HashMap::new(),
+            drain_by_heading: HashMap::new(),
+            planned_by_heading: HashMap::new(),
         };
         for (i, d) in l.drillholes.iter().enumerate() {
             p.add_drillhole(i, d);
+        }
+        for (i, d) in l.planned_drillholes.iter().enumerate() {
+            if let Some(h) = &d.heading_id {
+                p.planned_by_heading.entry(h.clone()).or_default().push(i);
+            }
         }
         p
     }
 
     /// Register drillhole `i` (an index into the survey's drillholes) under its heading when it
-    /// is a water-exploration hole. Returns the heading.
+    /// is a water-exploration or drainage hole. Returns the heading.
     pub fn add_drillhole(&mut self, i: usize, d: &Drillhole) -> Option<String> {
-        if d.purpose != Some(DrillPurpose::WaterExploration) {
-            return None;
-        }
+        let by = match d.purpose {
+            Some(DrillPurpose::WaterExploration) => &mut self.drill_by_heading,
+            Some(DrillPurpose::Drainage) => &mut self.drain_by_heading,
+            _ => return None,
+        };
         let h = d.heading_id.clone()?;
-        self.drill_by_heading.entry(h.clone()).or_default().push(i);
+        by.entry(h.clone()).or_default().push(i);
         Some(h)
     }
 
     /// Forget drillhole `i`.
     pub fn remove_drillhole(&mut self, i: usize, d: &Drillhole) {
         if let Some(h) = &d.heading_id {
-            if let Some(v) = self.drill_by_heading.get_mut(h) {
-                v.retain(|&j| j != i);
+            for by in [&mut self.drill_by_heading, &mut self.drain_by_heading] {
+                if let Some(v) = by.get_mut(h) {
+                    v.retain(|&j| j != i);
+                }
             }
         }
     }
@@ -375,6 +392,20 @@ impl<'a> Ctx<'a> {
     pub fn drillholes_of(&self, heading: &str) -> impl Iterator<Item = &'a Drillhole> + 'a {
         let idx: &'a [usize] = self.prep.drill_by_heading.get(heading).map_or(&[], Vec::as_slice);
         let holes = &self.survey.layers.drillholes;
+        idx.iter().filter_map(move |&i| holes.get(i))
+    }
+
+    /// The drainage drillholes of a heading.
+    pub fn drainage_holes_of(&self, heading: &str) -> impl Iterator<Item = &'a Drillhole> + 'a {
+        let idx: &'a [usize] = self.prep.drain_by_heading.get(heading).map_or(&[], Vec::as_slice);
+        let holes = &self.survey.layers.drillholes;
+        idx.iter().filter_map(move |&i| holes.get(i))
+    }
+
+    /// The designed (planned) holes of a heading.
+    pub fn planned_of(&self, heading: &str) -> impl Iterator<Item = &'a PlannedDrillhole> + 'a {
+        let idx: &'a [usize] = self.prep.planned_by_heading.get(heading).map_or(&[], Vec::as_slice);
+        let holes = &self.survey.layers.planned_drillholes;
         idx.iter().filter_map(move |&i| holes.get(i))
     }
 }

@@ -40,6 +40,19 @@ pub const PARAMETERS: &[(&str, f64, Stricter)] = &[
     ("hidden_min_days", 2.0, Stricter::Lower),
     ("goaf_unreliable_many", 5.0, Stricter::Lower),
     ("slope_tolerance", 0.0, Stricter::Lower),
+    // PLANNING.md: advance drilling and drainage design, the as-drilled check.
+    ("plan_reach_m", 80.0, Stricter::Higher),
+    ("plan_min_allowed_advance_m", 10.0, Stricter::Higher),
+    ("plan_collar_spread_m", 1.5, Stricter::Lower),
+    ("plan_terminal_spacing_m", 3.0, Stricter::Lower),
+    ("plan_terminal_spacing_vertical_m", 1.5, Stricter::Lower),
+    ("thick_seam_m", 3.5, Stricter::Lower),
+    ("casing_min_m", 10.0, Stricter::Higher),
+    ("coal_drilling_max_mpa", 1.0, Stricter::Lower),
+    ("drain_min_holes", 2.0, Stricter::Higher),
+    ("drain_rate_m3h", 30.0, Stricter::Lower),
+    ("drain_days_max", 30.0, Stricter::Lower),
+    ("drill_end_tolerance_m", 2.0, Stricter::Lower),
 ];
 
 /// The parameters in force for one mine.

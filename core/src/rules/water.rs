@@ -284,6 +284,7 @@ pub fn heading(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, out: &mut Vec<Findin
     let face = g.face.filter(|f| f.kind == WorkingKind::Heading)?;
     let allowed = coverage(ctx.params, &face, ctx.drillholes_of(&w.id));
     let cover = Cover { heading: w.id.clone(), face: face.a, dir: face.dir, allowed_advance_m: allowed };
+    drilling_incomplete(ctx, w, &face, out);
     if !ctx.applies("water.exploration_required", w) || ctx.prep.sources.is_empty() {
         return Some(cover);
     }
@@ -339,6 +340,88 @@ pub fn heading(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, out: &mut Vec<Findin
         });
     }
     Some(cover)
+}
+
+/// `water.drilling_incomplete` (PLANNING.md "As drilled"): the designed holes of an active
+/// heading that no drilled hole matches. Each planned hole, in id order, takes the nearest
+/// unmatched drilled end within `drill_end_tolerance_m` (3D) among the heading's
+/// `water_exploration` holes — and, for a planned drainage hole, also its `drainage` holes (an
+/// extension: a drainage hole drilled as such is drilled as designed). One finding per fan.
+pub fn drilling_incomplete(ctx: &Ctx<'_>, w: &Working, face: &Face, out: &mut Vec<Finding>) {
+    use crate::model::DrillPurpose;
+    const RULE: &str = "water.drilling_incomplete";
+    let mut fans: std::collections::BTreeMap<&str, Vec<&crate::model::PlannedDrillhole>> = Default::default();
+    for p in ctx.planned_of(&w.id) {
+        fans.entry(p.fan.as_deref().unwrap_or(w.id.as_str())).or_default().push(p);
+    }
+    if fans.is_empty() || !ctx.applies(RULE, w) {
+        return;
+    }
+    let tol = ctx.params.get("drill_end_tolerance_m");
+    let mut pool: Vec<([f64; 3], bool, bool)> = ctx
+        .drillholes_of(&w.id)
+        .filter_map(|d| d.line.last().map(|e| (*e, false, false)))
+        .chain(ctx.drainage_holes_of(&w.id).filter_map(|d| d.line.last().map(|e| (*e, true, false))))
+        .collect();
+    for (fan, mut holes) in fans {
+        holes.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut missing = Vec::new();
+        for p in &holes {
+            let Some(end) = p.end() else { continue };
+            let drainage = p.purpose == Some(DrillPurpose::Drainage);
+            let best = pool
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, is_drain, used))| !used && (drainage || !is_drain))
+                .map(|(i, (e, _, _))| (i, crate::geometry::dist3(*e, end)))
+                .filter(|(_, d)| *d <= tol)
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            match best {
+                Some((i, _)) => pool[i].2 = true,
+                None => missing.push(p.id.as_str()),
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let shown = if missing.len() > 8 { format!("{} …", missing[..8].join(", ")) } else { missing.join(", ") };
+        out.push(ctx.finding(
+            RULE,
+            Severity::Major,
+            Some(w),
+            Some(fan.to_string()),
+            Some(face.a),
+            Some(missing.len() as f64),
+            Some(0.0),
+            Text::new(
+                format!(
+                    "{} 的探放水设计 {} 共 {} 孔，{} 孔未按设计施工（终孔偏差 > {} m 或未施工）：{}",
+                    w.id,
+                    fan,
+                    holes.len(),
+                    missing.len(),
+                    tol,
+                    shown
+                ),
+                format!(
+                    "{} of the {} holes of {}'s drilling design {} were not drilled as designed (end more than \
+                     {} m off, or not drilled): {}",
+                    missing.len(),
+                    holes.len(),
+                    w.id,
+                    fan,
+                    tol,
+                    shown
+                ),
+            ),
+            Text::new(
+                "《煤矿防治水细则》第三十八条、第四十条：按探放水设计施工，钻孔竣工后验收；《煤矿重大事故隐患判定标准》第十二条（未按规定探放水，探放水造假）",
+                "Detailed Rules for Mine Water Prevention, arts. 38 and 40: drill to the design and verify \
+                 the holes; Criteria for Major Accident Hazards, art. 12 (advance drilling not done as \
+                 required, falsified drilling)",
+            ),
+        ));
+    }
 }
 
 #[cfg(test)]
