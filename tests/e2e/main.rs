@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod common;
 mod hardening;
+mod plan;
 mod real_data;
 mod render;
 mod samples;
