@@ -58,14 +58,25 @@ fn xyz(p: [f64; 3]) -> String {
     format!("{:.3} {:.3} {:.3}", p[0], p[1], p[2])
 }
 
+/// Pad to a display width (CJK characters take two columns), left or right aligned.
+fn pad(s: &str, width: usize, right: bool) -> String {
+    let w: usize = s.chars().map(|c| if ('\u{1100}'..='\u{ffdc}').contains(&c) && c != '°' { 2 } else { 1 }).sum();
+    let fill = " ".repeat(width.saturating_sub(w));
+    if right {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
+    }
+}
+
 fn hole_rows(o: &mut String, holes: &[Hole]) {
     o.push_str(&format!(
-        "    {:<14} {:>9} {:>9} {:>9} {:>8}   {}\n",
-        tr("孔号", "hole"),
-        tr("方位角°", "azim.°"),
-        tr("倾角°", "incl.°"),
-        tr("孔深 m", "length m"),
-        tr("套管 m", "casing m"),
+        "    {} {} {} {} {}   {}\n",
+        pad(tr("孔号", "hole"), 14, false),
+        pad(tr("方位角°", "azim.°"), 9, true),
+        pad(tr("倾角°", "incl.°"), 9, true),
+        pad(tr("孔深 m", "length m"), 9, true),
+        pad(tr("套管 m", "casing m"), 8, true),
         tr("终孔坐标 X Y Z", "end X Y Z")
     ));
     for h in holes {
@@ -123,10 +134,11 @@ fn text_plan(p: &Plan) -> String {
         ));
         hole_rows(&mut o, &f.holes);
         o.push_str(&format!(
-            "  {}: {} {:.1} m，{} {}{}\n",
+            "  {}: {} {:.1} m{}{} {}{}\n",
             tr("允许掘进通知单", "Permit to advance"),
             tr("允许掘进", "allowed advance"),
             f.allowed_advance_m,
+            tr("，", ", "),
             tr("停掘点", "stop at"),
             xyz(f.stop_at),
             if f.drain_first {

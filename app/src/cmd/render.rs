@@ -18,6 +18,9 @@ pub struct Args {
     /// 剖面线（矿井坐标）/ section line in mine coordinates: x1,y1,x2,y2
     #[arg(long, allow_hyphen_values = true)]
     pub section: Option<String>,
+    /// 只绘制此范围（矿井坐标）/ frame only this window in mine coordinates: x1,y1,x2,y2
+    #[arg(long, allow_hyphen_values = true)]
+    pub window: Option<String>,
     /// 剖面宽度 m / section slab width, m
     #[arg(long, default_value_t = 100.0)]
     pub section_width: f32,
@@ -85,6 +88,20 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         }
         None => None,
     };
+    let window = match &a.window {
+        Some(s) => {
+            let v: Vec<f64> = s.split(',').map(|x| x.trim().parse::<f64>().unwrap_or(f64::NAN)).collect();
+            if v.len() != 4 || v.iter().any(|x| !x.is_finite()) || v[0] == v[2] || v[1] == v[3] {
+                return Err(bad(
+                    "--window",
+                    format!("范围无效: {s}（应为 4 个有限数 x1,y1,x2,y2，宽高不为零）"),
+                    format!("invalid window: {s} (expected 4 finite numbers x1,y1,x2,y2 spanning an area)"),
+                ));
+            }
+            Some(v)
+        }
+        None => None,
+    };
     let wanted: Vec<String> = a
         .layers
         .as_deref()
@@ -141,7 +158,15 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             }
         }
     };
-    let camera = Camera::fit(kind, scene.bounds, w, h);
+    let mut bounds = scene.bounds;
+    if let Some(v) = &window {
+        let o = scene.origin;
+        bounds[0][0] = (v[0].min(v[2]) - o[0]) as f32;
+        bounds[1][0] = (v[0].max(v[2]) - o[0]) as f32;
+        bounds[0][1] = (v[1].min(v[3]) - o[1]) as f32;
+        bounds[1][1] = (v[1].max(v[3]) - o[1]) as f32;
+    }
+    let camera = Camera::fit(kind, bounds, w, h);
     super::quiet_mesa();
     let gpu = Gpu::new()?;
     let t = std::time::Instant::now();

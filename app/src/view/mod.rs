@@ -253,6 +253,7 @@ impl eframe::App for ViewerApp {
                 panels::zone_tool_ui(ui, &mut self.state);
                 panels::measure_ui(ui, &mut self.state);
                 panels::attributes_ui(ui, &mut self.state);
+                panels::design_ui(ui, &mut self.state);
                 panels::findings_ui(ui, &mut self.state);
                 ui.separator();
                 panels::levels_ui(ui, &self.state);

@@ -128,6 +128,8 @@ pub struct AppState {
     pub section_width_m: f32,
     pub measure: Vec<[f64; 3]>,
     pub message: Option<Message>,
+    /// The drilling design shown in the design panel ("plan this heading").
+    pub design: Option<minehaz_core::plan::Plan>,
 }
 
 impl AppState {
@@ -152,6 +154,20 @@ impl AppState {
             section_width_m: 100.0,
             measure: Vec::new(),
             message: None,
+            design: None,
+        }
+    }
+
+    /// Design the advance drilling of one heading (PLANNING.md) from the loaded assessment and
+    /// show it in the design panel; a heading that gets no fan leaves the plan's notes.
+    pub fn plan_heading(&mut self, id: &str) {
+        let Some(l) = &self.loaded else { return };
+        match minehaz_core::plan::plan(&l.assessment, &[id.to_string()]) {
+            Ok(p) => self.design = Some(p),
+            Err(e) => {
+                self.message = Some(Message { error: true, text: e.to_string() });
+                self.design = None;
+            }
         }
     }
 

@@ -381,3 +381,29 @@ fn the_path_box_opens_a_survey_and_reports_a_bad_path() {
     h.get_by_label("重大问题 (16)");
     assert!(h.state().view.renders >= 1);
 }
+
+#[test]
+fn plan_this_heading_from_the_findings_panel_shows_the_design_table() {
+    let mut h = harness(&coal_mine(), Mode::Plan);
+    let (title, heading) = {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let f = l.report.findings.iter().find(|f| f.rule == "water.exploration_required").expect("W19 → XL2");
+        (finding_title(f), f.working.clone().expect("heading"))
+    };
+    h.get_by_label(&title).click();
+    h.run();
+    click(&mut h, "设计探放水钻孔");
+    let design = h.state().state.design.clone().expect("a design");
+    assert_eq!(design.fans.len(), 1);
+    assert_eq!(design.fans[0].heading, heading);
+    // The table lists every hole; the notice gives the allowed advance.
+    for hole in &design.fans[0].holes {
+        h.get_by_label(&hole.id);
+    }
+    h.get_by_label("孔深 m");
+    let notice = format!("允许掘进 {:.1} m  停掘点", design.fans[0].allowed_advance_m);
+    assert!(h.query_by_label_contains(&notice).is_some(), "{notice}");
+    dump(&mut h, "design");
+    click(&mut h, "关闭");
+    assert!(h.state().state.design.is_none());
+}

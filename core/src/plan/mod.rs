@@ -681,9 +681,51 @@ pub fn plan(a: &Assessment, named: &[String]) -> Result<Plan> {
             });
         }
         drainage.extend(drainage_of(a, &p, f, &mut notes));
+        warnings.extend(advance_into_sources(a, f));
     }
     pump_check(a, &p, &drainage, &mut warnings, &mut notes);
     Ok(plan_of(fans, drainage, warnings, notes))
+}
+
+/// An extension of PLANNING.md, whose water cap counts only water goafs and water bodies: a
+/// warning `plan.advance_into_source` when the allowed advance would take the heading into a
+/// water-conducting collapse column or an unverified anomaly, or within the pillar of a
+/// water-conducting fault. The allowed advance itself stays as the contract defines it.
+fn advance_into_sources(a: &Assessment, f: &Fan) -> Vec<Warning> {
+    let prep = a.prepared();
+    let stop = f.stop_at;
+    let path = crate::rules::Face { kind: WorkingKind::Heading, a: f.face, b: stop, dir: f.dir };
+    let fault_off = a.params().get("exploration_offset_fault_m");
+    let mut out = Vec::new();
+    for s in prep.sources.iter().filter(|s| f.sources.contains(&s.source.id) && !s.source.water_bearing) {
+        let (zh, en) = s.source.kind_text();
+        let d = s.distance(&path);
+        let limit = if s.source.kind == "fault" { s.source.exploration_m - fault_off } else { 0.0 };
+        let hit = if s.source.kind == "fault" { d < limit } else { d <= 0.0 };
+        if hit && f.allowed_advance_m > 0.0 {
+            out.push(Warning {
+                rule: "plan.advance_into_source",
+                heading: Some(f.heading.clone()),
+                feature: Some(s.source.id.clone()),
+                message: {
+                    let extra =
+                        if s.source.kind == "fault" { format!(" ({d:.1} m < {limit:.1} m)") } else { String::new() };
+                    Text::new(
+                        format!(
+                            "{}：允许掘进 {:.1} m 将进入{} {}{}：停掘点前须留设防隔水煤柱或先行注浆治理",
+                            f.heading, f.allowed_advance_m, zh, s.source.id, extra
+                        ),
+                        format!(
+                            "{}: the allowed advance of {:.1} m would take the heading into {} {}{}: keep the \
+                             pillar or grout first",
+                            f.heading, f.allowed_advance_m, en, s.source.id, extra
+                        ),
+                    )
+                },
+            });
+        }
+    }
+    out
 }
 
 /// The 20 h rule (REFERENCE.md §1.9): the pumps, run 20 h a day, must take the normal inflow

@@ -448,3 +448,28 @@ fn property_random_headings_and_sources() {
         );
     }
 }
+
+#[test]
+fn an_advance_into_a_collapse_column_is_a_warning() {
+    // PLANNING.md caps the advance only for water goafs and water bodies; a water-conducting
+    // collapse column straight ahead keeps the contract's allowed advance, with a warning.
+    let mut s = Survey::default();
+    s.layers.workings.push(heading_towards("H1", [0.0, 0.0, 0.0], 90.0));
+    s.layers.collapse_columns.push(crate::model::CollapseColumn {
+        id: "X1".into(),
+        name: None,
+        outline: square(25.0, -15.0, 55.0, 15.0),
+        z: ZRange::default(),
+        water_conducting: Some(true),
+    });
+    let p = plan_of(&s, &[], &[]);
+    let f = &p.fans[0];
+    assert_eq!((f.allowed_advance_m, f.drain_first), (50.0, false));
+    assert_eq!(
+        p.warnings.iter().map(|w| (w.rule, w.feature.as_deref())).collect::<Vec<_>>(),
+        vec![("plan.advance_into_source", Some("X1"))]
+    );
+    // Beside the axis (the stop path misses it): no warning.
+    s.layers.collapse_columns[0].outline = square(25.0, 20.0, 55.0, 40.0);
+    assert!(plan_of(&s, &[], &[]).warnings.is_empty());
+}

@@ -342,13 +342,43 @@ pub fn heading(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, out: &mut Vec<Findin
     Some(cover)
 }
 
+/// Match designed holes to drilled ends (PLANNING.md "As drilled"): each planned hole, in the
+/// order given, takes the nearest unmatched drilled end within `tol` (3D) among `exploration`
+/// (the heading's `water_exploration` holes) — and, for a planned drainage hole, also among
+/// `drainage` (the heading's `drainage` holes). Returns, per planned hole, whether it matched.
+/// Shared by `check` and the map (ends coloured by match).
+pub fn match_design(
+    planned: &[&crate::model::PlannedDrillhole],
+    exploration: &[[f64; 3]],
+    drainage: &[[f64; 3]],
+    tol: f64,
+) -> Vec<bool> {
+    use crate::model::DrillPurpose;
+    let mut pool: Vec<([f64; 3], bool, bool)> =
+        exploration.iter().map(|e| (*e, false, false)).chain(drainage.iter().map(|e| (*e, true, false))).collect();
+    planned
+        .iter()
+        .map(|p| {
+            let Some(end) = p.end() else { return false };
+            let is_drain = p.purpose == Some(DrillPurpose::Drainage);
+            let best = pool
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, d, used))| !used && (is_drain || !d))
+                .map(|(i, (e, _, _))| (i, crate::geometry::dist3(*e, end)))
+                .filter(|(_, d)| *d <= tol)
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            best.map(|(i, _)| pool[i].2 = true).is_some()
+        })
+        .collect()
+}
+
 /// `water.drilling_incomplete` (PLANNING.md "As drilled"): the designed holes of an active
 /// heading that no drilled hole matches. Each planned hole, in id order, takes the nearest
 /// unmatched drilled end within `drill_end_tolerance_m` (3D) among the heading's
 /// `water_exploration` holes — and, for a planned drainage hole, also its `drainage` holes (an
 /// extension: a drainage hole drilled as such is drilled as designed). One finding per fan.
 pub fn drilling_incomplete(ctx: &Ctx<'_>, w: &Working, face: &Face, out: &mut Vec<Finding>) {
-    use crate::model::DrillPurpose;
     const RULE: &str = "water.drilling_incomplete";
     let mut fans: std::collections::BTreeMap<&str, Vec<&crate::model::PlannedDrillhole>> = Default::default();
     for p in ctx.planned_of(&w.id) {
@@ -358,29 +388,16 @@ pub fn drilling_incomplete(ctx: &Ctx<'_>, w: &Working, face: &Face, out: &mut Ve
         return;
     }
     let tol = ctx.params.get("drill_end_tolerance_m");
-    let mut pool: Vec<([f64; 3], bool, bool)> = ctx
-        .drillholes_of(&w.id)
-        .filter_map(|d| d.line.last().map(|e| (*e, false, false)))
-        .chain(ctx.drainage_holes_of(&w.id).filter_map(|d| d.line.last().map(|e| (*e, true, false))))
-        .collect();
+    let exploration: Vec<[f64; 3]> = ctx.drillholes_of(&w.id).filter_map(|d| d.line.last().copied()).collect();
+    let drainage: Vec<[f64; 3]> = ctx.drainage_holes_of(&w.id).filter_map(|d| d.line.last().copied()).collect();
+    let mut all: Vec<&crate::model::PlannedDrillhole> = fans.values().flatten().copied().collect();
+    all.sort_by(|a, b| (a.fan.as_deref(), &a.id).cmp(&(b.fan.as_deref(), &b.id)));
+    let matched = match_design(&all, &exploration, &drainage, tol);
+    let ok: std::collections::HashSet<&str> =
+        all.iter().zip(&matched).filter(|(_, m)| **m).map(|(p, _)| p.id.as_str()).collect();
     for (fan, mut holes) in fans {
         holes.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut missing = Vec::new();
-        for p in &holes {
-            let Some(end) = p.end() else { continue };
-            let drainage = p.purpose == Some(DrillPurpose::Drainage);
-            let best = pool
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, is_drain, used))| !used && (drainage || !is_drain))
-                .map(|(i, (e, _, _))| (i, crate::geometry::dist3(*e, end)))
-                .filter(|(_, d)| *d <= tol)
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            match best {
-                Some((i, _)) => pool[i].2 = true,
-                None => missing.push(p.id.as_str()),
-            }
-        }
+        let missing: Vec<&str> = holes.iter().map(|p| p.id.as_str()).filter(|id| !ok.contains(id)).collect();
         if missing.is_empty() {
             continue;
         }

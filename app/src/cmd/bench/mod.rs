@@ -186,8 +186,30 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
         run_child(Command::new(&exe).args(["check"]).arg(&dir).args(["--format", "json", "--as-of", as_of]))
     })?;
     let info = best(a.repeat, || run_child(Command::new(&exe).args(["info"]).arg(&dir)))?;
+    // The drilling design for every active heading (PLANNING.md), as a user runs it.
+    let plan = best(a.repeat, || {
+        run_child(Command::new(&exe).args(["plan"]).arg(&dir).args([
+            "--all-headings",
+            "--format",
+            "json",
+            "--as-of",
+            as_of,
+        ]))
+    })?;
+    let fans = serde_json::from_str::<serde_json::Value>(&plan.stdout)
+        .ok()
+        .and_then(|v| {
+            v["fans"]
+                .as_array()
+                .map(|f| (f.len(), f.iter().filter_map(|f| f["holes"].as_array()).map(Vec::len).sum::<usize>()))
+        })
+        .unwrap_or((0, 0));
     println!("minehaz check (whole process): {:.3} s, peak {:.0} MB", check.seconds, check.peak_mb);
     println!("minehaz info  (whole process): {:.3} s, peak {:.0} MB", info.seconds, info.peak_mb);
+    println!(
+        "minehaz plan --all-headings (whole process): {:.3} s, peak {:.0} MB ({} fans, {} holes)",
+        plan.seconds, plan.peak_mb, fans.0, fans.1
+    );
     if a.no_peer {
         return Ok(());
     }

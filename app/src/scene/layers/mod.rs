@@ -11,6 +11,7 @@
 //! | `water_lines` | derived exploration / warning lines and fault pillars as outlines |
 //! | `boreholes` | trajectories with lithology-coloured interval tubes and collar labels |
 //! | `drillholes` | advance drill holes as thin lines |
+//! | `planned_drillholes` | the drilling design: planned holes dashed, ends coloured by match, corridor, stop line |
 //! | `workings` | tubes by status, face markers, labels of active workings |
 //! | `findings` | markers at findings and highlighted workings (with a report only) |
 //!
@@ -21,6 +22,7 @@ pub mod anomalies;
 pub mod boreholes;
 pub mod burst_zones;
 pub mod collapse_columns;
+pub mod design;
 pub mod drillholes;
 pub mod faults;
 pub mod findings;
@@ -60,6 +62,7 @@ pub fn all() -> Vec<Box<dyn Visualizer>> {
         Box::new(water_lines::WaterLinesVisualizer),
         Box::new(boreholes::BoreholesVisualizer),
         Box::new(drillholes::DrillholesVisualizer),
+        Box::new(design::DesignVisualizer),
         Box::new(workings::WorkingsVisualizer),
         Box::new(findings::FindingsVisualizer),
     ]

@@ -8,6 +8,7 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let Some(l) = &state.loaded else { return };
     ui.heading(format!("{} ({} {})", tr("检查发现", "Findings"), tr("检查日期", "as of"), l.report.as_of));
     let mut clicked = None;
+    let mut plan = None;
     for (sev, idx) in state.findings_by_severity() {
         let color =
             if sev == Severity::Major { Color32::from_rgb(200, 30, 30) } else { Color32::from_rgb(190, 130, 0) };
@@ -25,12 +26,94 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &mut AppState) {
                     }
                     if selected {
                         finding_detail_ui(ui, f);
+                        let plannable = matches!(
+                            f.rule,
+                            "water.exploration_required" | "water.drilling_incomplete" | "water.warning_zone"
+                        );
+                        if let (true, Some(w)) = (plannable, &f.working) {
+                            if ui.button(tr("设计探放水钻孔", "Plan this heading")).clicked() {
+                                plan = Some(w.clone());
+                            }
+                        }
                     }
                 }
             });
     }
     if let Some(i) = clicked {
         state.select_finding(i);
+    }
+    if let Some(w) = plan {
+        state.plan_heading(&w);
+    }
+}
+
+/// The drilling design of the heading planned from the findings panel: the 探放水设计 table and
+/// the 允许掘进 notice, as `minehaz plan` prints them.
+pub fn design_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(p) = &state.design else { return };
+    let mut close = false;
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.heading(tr("探放水设计", "Drilling design"));
+        close = ui.small_button(tr("关闭", "close")).clicked();
+    });
+    for n in &p.notes {
+        ui.label(RichText::new(n.get(lang())).weak());
+    }
+    for w in &p.warnings {
+        ui.label(RichText::new(w.message.get(lang())).color(Color32::from_rgb(190, 130, 0)));
+    }
+    for f in &p.fans {
+        ui.label(RichText::new(format!("{}  {} {}", f.id, tr("水源", "sources"), f.sources.join(", "))).strong());
+        egui::Grid::new(("design", f.id.as_str())).striped(true).num_columns(5).show(ui, |ui| {
+            for h in [
+                tr("孔号", "hole"),
+                tr("方位角°", "azim. °"),
+                tr("倾角°", "incl. °"),
+                tr("孔深 m", "length m"),
+                tr("套管 m", "casing m"),
+            ] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for h in &f.holes {
+                ui.label(&h.id);
+                ui.label(format!("{:.2}", h.azimuth_deg));
+                ui.label(format!("{:.2}", h.inclination_deg));
+                ui.label(format!("{:.2}", h.length_m));
+                ui.label(format!("{:.1}", h.casing_m));
+                ui.end_row();
+            }
+        });
+        ui.label(format!(
+            "{} {:.1} m  {} ({:.1}, {:.1}, {:.1}){}",
+            tr("允许掘进", "allowed advance"),
+            f.allowed_advance_m,
+            tr("停掘点", "stop at"),
+            f.stop_at[0],
+            f.stop_at[1],
+            f.stop_at[2],
+            if f.drain_first { tr("，须先放水", ", drain first") } else { "" }
+        ));
+        if f.requires_bulkhead {
+            ui.label(
+                RichText::new(tr("须先建防水闸墙", "a water bulkhead is required first"))
+                    .color(Color32::from_rgb(200, 30, 30)),
+            );
+        }
+    }
+    for d in &p.drainage {
+        ui.label(format!(
+            "{} {}: {} {}{}",
+            tr("放水孔", "drainage of"),
+            d.goaf,
+            d.holes.len(),
+            tr("孔", "holes"),
+            d.days.map_or(String::new(), |x| format!(", {x:.1} {}", tr("天", "days")))
+        ));
+    }
+    if close {
+        state.design = None;
     }
 }
 

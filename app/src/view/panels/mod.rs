@@ -21,7 +21,7 @@ mod measuring;
 mod zones;
 
 pub use attributes::attributes_ui;
-pub use findings::{findings_ui, levels_ui};
+pub use findings::{design_ui, findings_ui, levels_ui};
 pub use layers::layers_ui;
 pub use measuring::measure_ui;
 pub use zones::zone_tool_ui;
@@ -185,6 +185,7 @@ fn english_name(layer: &str) -> String {
         "water_lines" => "exploration / warning lines, pillars",
         "boreholes" => "boreholes",
         "drillholes" => "advance drill holes",
+        "planned_drillholes" => "drilling design (planned holes, stop lines)",
         "workings" => "workings",
         "findings" => "findings",
         other => other,
