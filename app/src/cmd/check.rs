@@ -34,7 +34,7 @@ fn level_line(name: &str, l: &Level, st: &Style) -> String {
     s
 }
 
-fn text_report(r: &Report, st: &Style) -> String {
+fn text_report(r: &Report, covers: &[(String, f64)], st: &Style) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "{} {} ({})  {} {}\n",
@@ -51,6 +51,15 @@ fn text_report(r: &Report, st: &Style) -> String {
     o.push('\n');
     o.push_str(&level_line(tr("冲击地压", "burst"), &r.levels.burst, st));
     o.push('\n');
+    if !covers.is_empty() {
+        o.push_str(&format!(
+            "{}\n",
+            tr("允许掘进距离（按已施工超前探放水钻孔）", "Allowed advance (by the advance holes drilled)")
+        ));
+        for (h, a) in covers {
+            o.push_str(&format!("  {h} {a:.1} m\n"));
+        }
+    }
     for (sev, title, colour) in
         [(Severity::Major, tr("重大问题", "MAJOR"), "1;31"), (Severity::Warning, tr("警告", "WARNING"), "1;33")]
     {
@@ -113,7 +122,12 @@ pub fn run(path: &Path, format: Format, as_of: Option<String>) -> anyhow::Result
     let report = assessment.report();
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json(lang()))?),
-        Format::Text => print!("{}", text_report(&report, &Style { on: crate::color_stdout() })),
+        Format::Text => {
+            let mut covers: Vec<(String, f64)> =
+                assessment.covers().filter_map(|c| Some((c.heading.clone(), c.allowed_advance_m?))).collect();
+            covers.sort_by(|a, b| a.0.cmp(&b.0));
+            print!("{}", text_report(&report, &covers, &Style { on: crate::color_stdout() }))
+        }
     }
     // The process ends here: the OS takes the memory back at once, without freeing a large
     // mine's allocations one by one.
