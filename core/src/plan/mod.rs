@@ -329,12 +329,8 @@ fn round_to(v: f64, step: f64) -> f64 {
     (v / step).round() * step
 }
 
-fn round_p3(p: P3) -> P3 {
-    [round_to(p[0], 1e-3), round_to(p[1], 1e-3), round_to(p[2], 1e-3)]
-}
-
-/// A hole from `collar` to `end`, coordinates to the millimetre; angles and length from the
-/// rounded points.
+/// A hole from `collar` to `end` (exact: no rounding, so that the extreme laterals stay at ±L
+/// and every hole counts as cover); angles and length from the points.
 #[allow(clippy::too_many_arguments)]
 fn hole(
     id: String,
@@ -348,7 +344,6 @@ fn hole(
     row: usize,
     sources: Vec<String>,
 ) -> Hole {
-    let (collar, end) = (round_p3(collar), round_p3(end));
     let (azimuth_deg, inclination_deg, length_m) = orientation(collar, end);
     let v = [end[0] - face[0], end[1] - face[1]];
     Hole {
@@ -373,7 +368,7 @@ fn hole(
 fn collar_for(p: &PlanParams, face: P3, dir: [f64; 2], lateral: f64) -> P3 {
     let l = p.lateral_guard_m;
     let t = if l > 0.0 { (lateral / l).clamp(-1.0, 1.0) } else { 0.0 };
-    // Stay a millimetre inside the spread so that rounding cannot push a collar out.
+    // A millimetre inside the spread.
     let s = t * (p.collar_spread_m - 1e-3).max(0.0);
     [face[0] - dir[1] * s, face[1] + dir[0] * s, face[2]]
 }
@@ -433,7 +428,7 @@ pub fn design_fan(
             drain_first = true;
         }
     }
-    let allowed = round_to(allowed.max(0.0), 1e-3);
+    let allowed = allowed.max(0.0);
     Fan {
         id: fan_id,
         heading: heading.to_string(),
@@ -446,7 +441,7 @@ pub fn design_fan(
         rows: rows.len(),
         holes,
         allowed_advance_m: allowed,
-        stop_at: round_p3([face[0] + allowed * dir[0], face[1] + allowed * dir[1], face[2]]),
+        stop_at: [face[0] + allowed * dir[0], face[1] + allowed * dir[1], face[2]],
         requires_bulkhead: pressure > p.coal_drilling_max_mpa,
         drain_first,
         water_entry_m,

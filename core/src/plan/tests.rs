@@ -39,6 +39,10 @@ fn water_body(id: &str, outline: geo_types::Polygon<f64>, pressure_mpa: Option<f
     WaterBody { id: id.into(), name: None, kind: None, outline, z: ZRange::default(), head_m: None, pressure_mpa }
 }
 
+fn close3(a: [f64; 3], b: [f64; 3]) -> bool {
+    crate::geometry::dist3(a, b) < 1e-9
+}
+
 fn assess(s: &Survey, overrides: &[(&str, f64)]) -> Assessment {
     Assessment::with_params(s.clone(), params(overrides), Vec::new(), date())
 }
@@ -91,7 +95,7 @@ fn clear_case_five_holes_across_the_guard_at_the_reach() {
     }
     // Allowed advance: R − A0 = 80 − 30; the stop point 50 m ahead at the face's z.
     assert_abs_diff_eq!(f.allowed_advance_m, 50.0, epsilon = 1e-9);
-    assert_eq!(f.stop_at, [50.0, 0.0, 0.0]);
+    assert!(close3(f.stop_at, [50.0, 0.0, 0.0]), "{:?}", f.stop_at);
     assert!(!f.drain_first && !f.requires_bulkhead);
 }
 
@@ -199,11 +203,12 @@ fn allowed_advance_never_into_water() {
     assert_abs_diff_eq!(f.water_entry_m.expect("entry"), 40.0, epsilon = 1e-9);
     assert_abs_diff_eq!(f.allowed_advance_m, 10.0, epsilon = 1e-9);
     assert!(f.drain_first);
-    assert_eq!(f.stop_at, [10.0, 0.0, 0.0]);
+    assert!(close3(f.stop_at, [10.0, 0.0, 0.0]), "{:?}", f.stop_at);
     // 20 m ahead: 20 − 30 < 0, floored at 0; the stop point is the face.
     s.layers.water_bodies[0].outline = square(20.0, -50.0, 140.0, 50.0);
     let f = &plan_of(&s, &[], &[]).fans[0];
-    assert_eq!((f.allowed_advance_m, f.drain_first, f.stop_at), (0.0, true, [0.0, 0.0, 0.0]));
+    assert_eq!((f.allowed_advance_m, f.drain_first), (0.0, true));
+    assert!(close3(f.stop_at, [0.0, 0.0, 0.0]));
     // An anomaly ahead is not water-bearing: no cap.
     let mut s = Survey::default();
     s.layers.workings.push(heading_towards("H1", [0.0, 0.0, 0.0], 90.0));
@@ -216,7 +221,8 @@ fn allowed_advance_never_into_water() {
         verified: Some(false),
     });
     let f = &plan_of(&s, &[], &[]).fans[0];
-    assert_eq!((f.case, f.allowed_advance_m, f.drain_first), (Case::Unclear, 50.0, false));
+    assert_eq!((f.case, f.drain_first), (Case::Unclear, false));
+    assert_abs_diff_eq!(f.allowed_advance_m, 50.0, epsilon = 1e-9);
 }
 
 #[test]
@@ -435,6 +441,10 @@ fn property_random_headings_and_sources() {
                 assert!(dz > 0.0 && dz <= pp.terminal_spacing_vertical_m + 2e-3);
             }
         }
+        // Every exploration hole counts as cover (RULES.md), up to floating-point noise.
+        for h in &f.holes {
+            assert!(h.projection_m >= pp.advance_distance_m && h.lateral_m.abs() <= pp.lateral_guard_m + 1e-9);
+        }
         assert!(f.allowed_advance_m >= 0.0 && f.allowed_advance_m <= pp.reach_m - pp.advance_distance_m + 2e-3);
         // Drilled as designed: the heading is covered and nothing is missing.
         let mut drilled_s = s.clone();
@@ -464,7 +474,8 @@ fn an_advance_into_a_collapse_column_is_a_warning() {
     });
     let p = plan_of(&s, &[], &[]);
     let f = &p.fans[0];
-    assert_eq!((f.allowed_advance_m, f.drain_first), (50.0, false));
+    assert!(!f.drain_first);
+    assert_abs_diff_eq!(f.allowed_advance_m, 50.0, epsilon = 1e-9);
     assert_eq!(
         p.warnings.iter().map(|w| (w.rule, w.feature.as_deref())).collect::<Vec<_>>(),
         vec![("plan.advance_into_source", Some("X1"))]

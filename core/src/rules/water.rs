@@ -179,7 +179,8 @@ pub fn coverage<'d>(params: &Params, face: &Face, holes: impl IntoIterator<Item 
         .filter_map(|d| d.line.last())
         .filter_map(|end| {
             let (along, lateral) = end_offsets(face, *end);
-            (along >= adv && lateral.abs() <= guard).then_some(along)
+            // ≥ and ≤ as written, up to floating-point noise (a hole designed at exactly ±L).
+            (along >= adv - 1e-9 && lateral.abs() <= guard + 1e-9).then_some(along)
         })
         .fold(None, |best: Option<f64>, a| Some(best.map_or(a, |b| b.max(a))))
         .map(|a| a - adv)
