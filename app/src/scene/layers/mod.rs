@@ -171,10 +171,12 @@ mod tests {
     fn open_pit_sample_scene() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/open-pit");
         let survey = minehaz_core::io::package::read_package(&dir).expect("sample reads");
-        if survey.point_clouds.is_empty() {
-            eprintln!("no point clouds: run `cargo run --bin gen-samples -- --only open-pit --pointclouds-only`");
-            return;
-        }
+        // The epochs are generated (scripts/samples.sh, which scripts/check.sh runs first): a
+        // missing epoch fails here rather than passing untested.
+        assert!(
+            !survey.point_clouds.is_empty(),
+            "no point clouds: run scripts/samples.sh (or `cargo run --bin gen-samples -- --only open-pit --pointclouds-only`)"
+        );
         let options = SceneOptions { layers: vec!["pointcloud".into(), "workings".into()], max_points: 100_000 };
         let scene = prepare(&survey, None, &options);
         for l in &scene.layers {
