@@ -195,15 +195,7 @@ fn derive_writes_lines_pillars_and_cover() {
     let s = minehaz_core::io::open(&sample("coal-mine")).expect("survey");
     let conducting = s.layers.faults.iter().filter(|f| f.water_conducting == Some(true)).count();
     assert_eq!(layer("fault_pillars").len(), conducting);
-    let active_headings = s
-        .layers
-        .workings
-        .iter()
-        .filter(|w| {
-            w.kind == minehaz_core::model::WorkingKind::Heading
-                && w.status == minehaz_core::model::WorkingStatus::Active
-        })
-        .count();
+    let active_headings = s.layers.workings.iter().filter(|w| w.is_active_heading()).count();
     let cover = layer("heading_cover");
     assert_eq!(cover.len(), active_headings);
     for c in &cover {

@@ -75,6 +75,10 @@ fn bad_render_arguments_exit_2() {
         vec!["--view", "sideways"],
         vec!["--size", "huge"],
         vec!["--view", "section", "--section", "1,2,1,2"],
+        vec!["--view", "section", "--section", "1,2,x,3,4"],
+        vec!["--view", "plan", "--window", "1,2,1,5"],
+        vec!["--view", "plan", "--window", "1,2,nan,5"],
+        vec!["--as-of", "2026-13-01"],
     ] {
         let mine = sample("coal-mine");
         let mut all = vec!["render", p(&mine), "--out", p(&out)];

@@ -17,6 +17,12 @@ fn view_refuses_a_bad_date_and_view() {
     let o = minehaz(&["view", p(&mine), "--as-of", "29.11.2026"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("invalid date"), "{}", stderr(&o));
+    // Every part of the section must parse: "x" is not silently dropped to leave four numbers.
+    for bad in ["1,2,x,3,4", "1,2,nan,4", "5,5,5,5"] {
+        let o = minehaz(&["view", p(&mine), "--section", bad]);
+        assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--section"), "{}", stderr(&o));
+    }
     let o = minehaz(&["view", p(&mine), "--view", "side"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("invalid value 'side'") && stderr(&o).contains("section"), "{}", stderr(&o));

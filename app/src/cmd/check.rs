@@ -4,7 +4,6 @@
 use crate::Format;
 use minehaz_core::i18n::{lang, tr};
 use minehaz_core::rules::{self, DriverValue, Level, Report, Severity};
-use minehaz_core::{text, Location};
 use std::path::Path;
 
 struct Style {
@@ -107,15 +106,7 @@ fn text_report(r: &Report, covers: &[(String, f64)], st: &Style) -> String {
 }
 
 pub fn run(path: &Path, format: Format, as_of: Option<String>) -> anyhow::Result<u8> {
-    let as_of = match as_of {
-        None => chrono::Local::now().date_naive(),
-        Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
-            minehaz_core::Error::at(
-                Location::default().field("--as-of"),
-                text!("日期格式无效: \"{}\"（应为 YYYY-MM-DD）", "invalid date \"{}\" (expected YYYY-MM-DD)", s),
-            )
-        })?,
-    };
+    let as_of = super::parse_as_of(as_of.as_deref())?;
     let survey = super::open(path)?;
     super::print_warnings(&survey.warnings);
     let assessment = super::step("按规则检查", "checking the rules", || rules::Assessment::new(survey, as_of))?;

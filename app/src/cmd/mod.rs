@@ -26,6 +26,56 @@ pub fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// The `--as-of` date (YYYY-MM-DD; today when absent), checked before any work.
+pub fn parse_as_of(as_of: Option<&str>) -> Result<chrono::NaiveDate, minehaz_core::Error> {
+    use minehaz_core::{text, Location};
+    match as_of {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(s) => chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+            minehaz_core::Error::at(
+                Location::default().field("--as-of"),
+                text!("日期格式无效: \"{}\"（应为 YYYY-MM-DD）", "invalid date \"{}\" (expected YYYY-MM-DD)", s),
+            )
+        }),
+    }
+}
+
+/// What four numbers x1,y1,x2,y2 must span.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// A line: two distinct ends (`--section`).
+    Line,
+    /// An area: non-zero width and height (`--window`).
+    Area,
+}
+
+/// Four finite numbers `x1,y1,x2,y2` (mine coordinates) for the option `field`: every part must
+/// parse (nothing is silently dropped), and the ends must span a line or an area.
+pub fn parse_four(s: &str, field: &str, span: Span) -> Result<[f64; 4], minehaz_core::Error> {
+    use minehaz_core::Location;
+    let v: Vec<f64> = s.split(',').map(|x| x.trim().parse::<f64>().unwrap_or(f64::NAN)).collect();
+    let ok = v.len() == 4
+        && v.iter().all(|x| x.is_finite())
+        && match span {
+            Span::Line => (v[0], v[1]) != (v[2], v[3]),
+            Span::Area => v[0] != v[2] && v[1] != v[3],
+        };
+    if !ok {
+        let (zh, en) = match span {
+            Span::Line => ("两端不同", "with distinct ends"),
+            Span::Area => ("宽高不为零", "spanning an area"),
+        };
+        return Err(minehaz_core::Error::at(
+            Location::default().field(field),
+            minehaz_core::i18n::Text::new(
+                format!("{field} 无效: {s}（应为 4 个有限数 x1,y1,x2,y2，{zh}）"),
+                format!("invalid {field}: {s} (expected 4 finite numbers x1,y1,x2,y2 {en})"),
+            ),
+        ));
+    }
+    Ok([v[0], v[1], v[2], v[3]])
+}
+
 /// Refuse an output that would destroy an input or an existing file: the survey itself (a
 /// `.gpkg` store, or `layers.gpkg` of a folder), any existing file without `--force`, and an
 /// extension other than those of `exts`.

@@ -10,7 +10,7 @@ use minehaz_core::io::dxf::DxfLayer;
 use minehaz_core::model::record::Geom;
 use minehaz_core::plan::{self, Hole, Plan};
 use minehaz_core::rules::Assessment;
-use minehaz_core::{text, Location};
+use minehaz_core::Location;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -40,18 +40,6 @@ pub struct Args {
     /// 设计人（写入审计记录；默认 $USER）/ who designs (audit log; default $USER)
     #[arg(long)]
     pub author: Option<String>,
-}
-
-pub fn parse_as_of(as_of: Option<&str>) -> Result<chrono::NaiveDate, minehaz_core::Error> {
-    match as_of {
-        None => Ok(chrono::Local::now().date_naive()),
-        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-            minehaz_core::Error::at(
-                Location::default().field("--as-of"),
-                text!("日期格式无效: \"{}\"（应为 YYYY-MM-DD）", "invalid date \"{}\" (expected YYYY-MM-DD)", s),
-            )
-        }),
-    }
 }
 
 fn xyz(p: [f64; 3]) -> String {
@@ -233,7 +221,7 @@ fn dxf_layers(p: &Plan) -> Vec<DxfLayer> {
 }
 
 pub fn run(a: &Args) -> anyhow::Result<u8> {
-    let as_of = parse_as_of(a.as_of.as_deref())?;
+    let as_of = super::parse_as_of(a.as_of.as_deref())?;
     if let Some(out) = &a.out {
         super::guard_output(out, &a.survey, a.force, &["gpkg", "dxf"])?;
     }
@@ -242,18 +230,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let assessment = super::step("按规则检查", "checking the rules", || Assessment::new(survey, as_of))?;
     let mut named = a.headings.clone();
     if a.all_headings {
-        named.extend(
-            assessment
-                .survey()
-                .layers
-                .workings
-                .iter()
-                .filter(|w| {
-                    w.kind == minehaz_core::model::WorkingKind::Heading
-                        && w.status == minehaz_core::model::WorkingStatus::Active
-                })
-                .map(|w| w.id.clone()),
-        );
+        named
+            .extend(assessment.survey().layers.workings.iter().filter(|w| w.is_active_heading()).map(|w| w.id.clone()));
     }
     let p = super::step("设计探放水钻孔", "designing the drilling", || plan::plan(&assessment, &named))?;
     match a.format {

@@ -5,7 +5,7 @@ use crate::render::camera::{Camera, ViewKind};
 use crate::render::{gpu::Gpu, overlay};
 use crate::scene::{self, SceneOptions};
 use minehaz_core::i18n::{lang, tr};
-use minehaz_core::{text, Location};
+use minehaz_core::Location;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -74,34 +74,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             format!("the output must be a .png file: {}", a.out.display()),
         ));
     }
-    let section_numbers = match &a.section {
-        Some(s) => {
-            let v: Vec<f64> = s.split(',').map(|x| x.trim().parse::<f64>().unwrap_or(f64::NAN)).collect();
-            if v.len() != 4 || v.iter().any(|x| !x.is_finite()) || (v[0] == v[2] && v[1] == v[3]) {
-                return Err(bad(
-                    "--section",
-                    format!("剖面线无效: {s}（应为 4 个有限数 x1,y1,x2,y2，两端不同）"),
-                    format!("invalid section line: {s} (expected 4 finite numbers x1,y1,x2,y2 with distinct ends)"),
-                ));
-            }
-            Some(v)
-        }
-        None => None,
-    };
-    let window = match &a.window {
-        Some(s) => {
-            let v: Vec<f64> = s.split(',').map(|x| x.trim().parse::<f64>().unwrap_or(f64::NAN)).collect();
-            if v.len() != 4 || v.iter().any(|x| !x.is_finite()) || v[0] == v[2] || v[1] == v[3] {
-                return Err(bad(
-                    "--window",
-                    format!("范围无效: {s}（应为 4 个有限数 x1,y1,x2,y2，宽高不为零）"),
-                    format!("invalid window: {s} (expected 4 finite numbers x1,y1,x2,y2 spanning an area)"),
-                ));
-            }
-            Some(v)
-        }
-        None => None,
-    };
+    let section_numbers =
+        a.section.as_deref().map(|s| super::parse_four(s, "--section", super::Span::Line)).transpose()?;
+    let window = a.window.as_deref().map(|s| super::parse_four(s, "--window", super::Span::Area)).transpose()?;
+    let as_of = super::parse_as_of(a.as_of.as_deref())?;
     let wanted: Vec<String> = a
         .layers
         .as_deref()
@@ -117,15 +93,6 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     }
     let survey = super::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
-    let as_of = match &a.as_of {
-        None => chrono::Local::now().date_naive(),
-        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-            minehaz_core::Error::at(
-                Location::default().field("--as-of"),
-                text!("日期格式无效: \"{}\"", "invalid date \"{}\"", s),
-            )
-        })?,
-    };
     let assessment = minehaz_core::rules::Assessment::new(survey, as_of)?;
     let survey = assessment.survey();
     let options = SceneOptions { layers: wanted, max_points: a.max_points };

@@ -23,26 +23,13 @@ fn bad(field: &str, t: minehaz_core::i18n::Text) -> anyhow::Error {
 }
 
 fn options(a: &Args) -> anyhow::Result<Options> {
-    let as_of = match &a.as_of {
-        None => chrono::Local::now().date_naive(),
-        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| bad("--as-of", text!("日期格式无效: \"{}\"", "invalid date \"{}\"", s)))?,
-    };
+    let as_of = super::parse_as_of(a.as_of.as_deref())?;
     let mode = match a.view {
         crate::ViewArg::Plan => Mode::Plan,
         crate::ViewArg::ThreeD => Mode::ThreeD,
         crate::ViewArg::Section => Mode::Section,
     };
-    let section = match &a.section {
-        None => None,
-        Some(s) => {
-            let v: Vec<f64> = s.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            match v[..] {
-                [x1, y1, x2, y2] if (x1, y1) != (x2, y2) => Some([x1, y1, x2, y2]),
-                _ => return Err(bad("--section", text!("剖面线无效: {}", "invalid section line: {}", s))),
-            }
-        }
-    };
+    let section = a.section.as_deref().map(|s| super::parse_four(s, "--section", super::Span::Line)).transpose()?;
     if let Some(p) = &a.survey {
         if !p.exists() {
             return Err(minehaz_core::Error::io(p, std::io::Error::from(std::io::ErrorKind::NotFound)).into());

@@ -22,7 +22,7 @@ pub use output::{layers, to_json};
 use crate::error::{Location, Result};
 use crate::geometry::P3;
 use crate::i18n::Text;
-use crate::model::{DrillPurpose, PlannedDrillhole, StopPoint, WorkingKind, WorkingStatus};
+use crate::model::{DrillPurpose, PlannedDrillhole, StopPoint, WorkingKind};
 use crate::rules::{Assessment, Params};
 use crate::text;
 use std::collections::BTreeSet;
@@ -601,7 +601,7 @@ pub fn plan(a: &Assessment, named: &[String]) -> Result<Plan> {
     let named_set: BTreeSet<&str> = named.iter().map(String::as_str).collect();
     let mut chosen: Vec<(String, Vec<Reason>)> = Vec::new();
     for w in &survey.layers.workings {
-        let active_heading = w.kind == WorkingKind::Heading && w.status == WorkingStatus::Active;
+        let active_heading = w.is_active_heading();
         let mut reasons = Vec::new();
         if active_heading && required.contains(w.id.as_str()) {
             reasons.push(Reason::ExplorationRequired);

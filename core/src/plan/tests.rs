@@ -2,7 +2,7 @@
 //! headings and sources.
 
 use super::*;
-use crate::model::{Drillhole, Goaf, Survey, WaterBody, Working, ZRange};
+use crate::model::{Drillhole, Goaf, Survey, WaterBody, Working, WorkingStatus, ZRange};
 use crate::rules::pillars::testkit::{params, square, working};
 use crate::rules::{Assessment, Finding};
 use crate::test_rng::Rng;

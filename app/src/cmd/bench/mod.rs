@@ -157,17 +157,8 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
     index_choice(assessment.survey());
 
     // Incremental: face advances of active headings, 2 m along their direction.
-    let headings: Vec<String> = assessment
-        .survey()
-        .layers
-        .workings
-        .iter()
-        .filter(|w| {
-            w.status == minehaz_core::model::WorkingStatus::Active
-                && w.kind == minehaz_core::model::WorkingKind::Heading
-        })
-        .map(|w| w.id.clone())
-        .collect();
+    let headings: Vec<String> =
+        assessment.survey().layers.workings.iter().filter(|w| w.is_active_heading()).map(|w| w.id.clone()).collect();
     let mut times = Vec::with_capacity(a.advances);
     for k in 0..a.advances.min(headings.len() * 20) {
         let id = &headings[k % headings.len()];

@@ -20,6 +20,14 @@ pub struct Working {
     pub line: Vec<[f64; 3]>,
 }
 
+impl Working {
+    /// An active heading: the workings whose face the water lines, drilling cover and
+    /// `minehaz plan` are about.
+    pub fn is_active_heading(&self) -> bool {
+        self.kind == WorkingKind::Heading && self.status == WorkingStatus::Active
+    }
+}
+
 impl LayerKind for Working {
     const NAME: &'static str = "workings";
     const NAME_ZH: &'static str = "井巷工程";
