@@ -119,23 +119,7 @@ fn plan_into_store_drill_as_designed_then_check() {
     assert_eq!(inc.len(), required.len(), "{inc:?}");
     // Drill all but one hole of the first heading as designed.
     let left_out = format!("{}-F1-03", required[0]);
-    let o = minehaz(&[
-        "import-layer",
-        p(&dir.path().join("plan.gpkg")),
-        "--kind",
-        "drillholes",
-        "--source-layer",
-        "planned_drillholes",
-        "--into",
-        p(&store),
-        "--set",
-        "purpose=water_exploration",
-        "--set",
-        "drilled_at=2026-11-30",
-        "--where",
-        &format!("id <> '{left_out}'"),
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    drill(&dir.path().join("plan.gpkg"), &store, &format!("id <> '{left_out}'"));
     let after = check_json(&store);
     for h in &required {
         assert!(
@@ -150,27 +134,41 @@ fn plan_into_store_drill_as_designed_then_check() {
     assert_eq!(inc[0]["measured"].as_f64(), Some(1.0));
     assert_eq!(inc[0]["severity"], "major");
     // Drilling the missing hole clears it.
-    let o = minehaz(&[
-        "import-layer",
-        p(&dir.path().join("plan.gpkg")),
-        "--kind",
-        "drillholes",
-        "--source-layer",
-        "planned_drillholes",
-        "--into",
-        p(&store),
-        "--set",
-        "purpose=water_exploration",
-        "--where",
-        &format!("id = '{left_out}'"),
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    drill(&dir.path().join("plan.gpkg"), &store, &format!("id = '{left_out}'"));
     assert!(findings(&check_json(&store), "water.drilling_incomplete").is_empty());
     // Planning again replaces the heading's design instead of adding a second one.
     let n_before = plan_rows(&store);
     let o = minehaz(&["plan", p(&store), "--as-of", AS_OF, "--heading", &required[0], "--into", p(&store)]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(plan_rows(&store), n_before);
+    // A GeoPackage that is not a minehaz store (the --out file) is refused, unchanged.
+    let other = dir.path().join("plan.gpkg");
+    let before = std::fs::read(&other).expect("read");
+    let o = minehaz(&["plan", p(&store), "--as-of", AS_OF, "--into", p(&other)]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a minehaz project store"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&other).expect("read"), before);
+}
+
+/// "Drill as designed": import the planned holes of `plan` matching `filter` as drillholes.
+fn drill(plan: &Path, store: &Path, filter: &str) {
+    let o = minehaz(&[
+        "import-layer",
+        p(plan),
+        "--kind",
+        "drillholes",
+        "--source-layer",
+        "planned_drillholes",
+        "--into",
+        p(store),
+        "--set",
+        "purpose=water_exploration",
+        "--set",
+        "drilled_at=2026-11-30",
+        "--where",
+        filter,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
 /// Rows of planned_drillholes in a GeoPackage (through GDAL).

@@ -448,11 +448,10 @@ fn real_of(r: &Record, k: &str) -> Option<f64> {
     }
 }
 
-/// Read a project store back into a survey.
-pub fn read_store(path: &Path) -> Result<Survey> {
-    let ds = gdal_vector::open_vector(path)?;
-    let mut ps = Problems::default();
-    let meta_rows = table(&ds, "minehaz_meta", path, &mut ps)?;
+/// The survey.toml of a project store and the mine CRS, after its format mark is checked (a
+/// GeoPackage that is not a minehaz store is refused). Reads only `minehaz_meta`.
+fn store_meta(ds: &gdal::Dataset, path: &Path, ps: &mut Problems) -> Result<(SurveyMeta, Crs)> {
+    let meta_rows = table(ds, "minehaz_meta", path, ps)?;
     let get =
         |k: &str| meta_rows.iter().find(|r| text_of(r, "key").as_deref() == Some(k)).and_then(|r| text_of(r, "value"));
     if get("format").as_deref() != Some(FORMAT) {
@@ -467,8 +466,17 @@ pub fn read_store(path: &Path) -> Result<Survey> {
     }
     let toml_text = get("survey.toml").unwrap_or_default();
     let meta = SurveyMeta::parse(&toml_text, &path.join("minehaz_meta/survey.toml"))?;
+    let crs = Crs::parse(&meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
+    Ok((meta, crs))
+}
+
+/// Read a project store back into a survey.
+pub fn read_store(path: &Path) -> Result<Survey> {
+    let ds = gdal_vector::open_vector(path)?;
+    let mut ps = Problems::default();
+    let (meta, mine) = store_meta(&ds, path, &mut ps)?;
     ps.0.extend(meta.warnings.iter().cloned());
-    let mine = Crs::parse(&meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
+
     let mut sources: Sources = BTreeMap::new();
     let mut layer_files = BTreeMap::new();
     for name in crate::model::Layers::NAMES {
@@ -663,9 +671,17 @@ pub fn replace_plan(
             ),
         ));
     }
-    // A minehaz store, readable as a whole (refuses any other GeoPackage).
-    let survey = read_store(path)?;
-    let crs = Crs::parse(&survey.meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
+    // A minehaz store (any other GeoPackage is refused), sound on disk; only its meta is read.
+    if let Some(problem) = integrity(path, true)? {
+        return Err(crate::Error::at(
+            Location::file(path),
+            text!("工程文件已损坏: {}", "the store is damaged: {}", problem),
+        ));
+    }
+    let crs = {
+        let ds = gdal_vector::open_vector(path)?;
+        store_meta(&ds, path, &mut Problems::default())?.1
+    };
     let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
     let list = headings.iter().map(|h| q(h)).collect::<Vec<_>>().join(", ");
     let mut ds = open_update(path)?;

@@ -54,21 +54,21 @@ impl Visualizer for DesignVisualizer {
         for p in &s.layers.planned_drillholes {
             by_heading.entry(p.heading_id.as_deref().unwrap_or("")).or_default().push(p);
         }
+        // Drilled ends by (heading, purpose), once: not a scan of every drillhole per heading.
+        let mut drilled: std::collections::HashMap<(&str, DrillPurpose), Vec<[f64; 3]>> = Default::default();
+        for d in &s.layers.drillholes {
+            if let (Some(h), Some(p), Some(e)) = (d.heading_id.as_deref(), d.purpose, d.line.last()) {
+                drilled.entry((h, p)).or_default().push(*e);
+            }
+        }
+        let none: Vec<[f64; 3]> = Vec::new();
         let size = 1.2f32;
         for (heading, mut holes) in by_heading {
             holes.sort_by(|a, b| (a.fan.as_deref(), &a.id).cmp(&(b.fan.as_deref(), &b.id)));
-            let ends_of = |purpose: DrillPurpose| -> Vec<[f64; 3]> {
-                s.layers
-                    .drillholes
-                    .iter()
-                    .filter(|d| d.heading_id.as_deref() == Some(heading) && d.purpose == Some(purpose))
-                    .filter_map(|d| d.line.last().copied())
-                    .collect()
-            };
             let ok = water::match_design(
                 &holes,
-                &ends_of(DrillPurpose::WaterExploration),
-                &ends_of(DrillPurpose::Drainage),
+                drilled.get(&(heading, DrillPurpose::WaterExploration)).unwrap_or(&none),
+                drilled.get(&(heading, DrillPurpose::Drainage)).unwrap_or(&none),
                 tol,
             );
             for (h, ok) in holes.iter().zip(ok) {
