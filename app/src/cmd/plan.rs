@@ -248,7 +248,12 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         eprintln!("{} {}", tr("已写入", "Wrote"), out.display());
     }
     if let Some(store) = &a.into {
-        let headings: Vec<String> = p.fans.iter().map(|f| f.heading.clone()).collect();
+        // The design of every heading planned now is replaced: those with a fan, and the active
+        // headings named that got none (their old design would otherwise stay and be checked).
+        let active_named = named.iter().filter(|h| assessment.working(h).is_some_and(|(w, _)| w.is_active_heading()));
+        let headings: std::collections::BTreeSet<String> =
+            p.fans.iter().map(|f| f.heading.clone()).chain(active_named.cloned()).collect();
+        let headings: Vec<String> = headings.into_iter().collect();
         let detail = serde_json::json!({
             "as_of": p.as_of.format("%Y-%m-%d").to_string(),
             "fans": p.fans.iter().map(|f| &f.id).collect::<Vec<_>>(),

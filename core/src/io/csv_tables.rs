@@ -417,7 +417,7 @@ pub fn read_boreholes(
             let (x, y, z) = (row.real_req(cx, &mut ps), row.real_req(cy, &mut ps), row.real_req(cz, &mut ps));
             let depth_m = row.real(cd, &mut ps);
             row.check_range(cz, z, -3000.0, 9000.0, &mut ps);
-            row.check_range(cd, depth_m, 0.0, 20000.0, &mut ps);
+            row.check_range(cd, depth_m, 0.0, MAX_HOLE_DEPTH_M, &mut ps);
             let drilled_at = row.text(cdate);
             if let Some(d) = &drilled_at {
                 if crate::model::record::parse_iso_date(d).is_none() {

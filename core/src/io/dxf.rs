@@ -21,19 +21,7 @@ pub struct DxfLayer {
 }
 
 fn geometry(g: &Geom) -> gdal::errors::Result<Vec<Geometry>> {
-    Ok(match g {
-        Geom::Point { pos, .. } => {
-            let mut p = Geometry::empty(T::wkbPoint25D)?;
-            p.add_point((pos[0], pos[1], pos[2]));
-            vec![p]
-        }
-        Geom::Line { coords, .. } => {
-            let mut l = Geometry::empty(T::wkbLineString25D)?;
-            for c in coords {
-                l.add_point((c[0], c[1], c[2]));
-            }
-            vec![l]
-        }
+    match g {
         // Each ring a closed polyline (a CAD drawing has no holes as such).
         Geom::Polygon(p) => std::iter::once(p.exterior())
             .chain(p.interiors())
@@ -44,8 +32,9 @@ fn geometry(g: &Geom) -> gdal::errors::Result<Vec<Geometry>> {
                 }
                 Ok(l)
             })
-            .collect::<gdal::errors::Result<Vec<_>>>()?,
-    })
+            .collect(),
+        point_or_line => Ok(vec![super::gdal_vector::to_ogr(point_or_line)?]),
+    }
 }
 
 /// Where a label goes: the first vertex.

@@ -349,7 +349,8 @@ pub fn ogr_type(g: GeomType) -> u32 {
     }
 }
 
-fn to_ogr(g: &Geom) -> gdal::errors::Result<Geometry> {
+/// A model geometry as an OGR geometry (points and lines with Z).
+pub(crate) fn to_ogr(g: &Geom) -> gdal::errors::Result<Geometry> {
     match g {
         Geom::Point { pos, .. } => {
             let mut p = Geometry::empty(T::wkbPoint25D)?;

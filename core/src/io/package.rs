@@ -215,7 +215,6 @@ pub fn read_package(dir: &Path) -> Result<Survey> {
             (survey, ps)
         }
     };
-    survey.meta.check(&dir.join("survey.toml"), &mut Problems::default());
     crate::validate::validate(&survey, &mut ps);
     survey.warnings = ps.into_result()?;
     Ok(survey)

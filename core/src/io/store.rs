@@ -695,7 +695,7 @@ pub fn replace_plan(
             }
             if !headings.is_empty() {
                 tx.execute_sql(
-                    format!("DELETE FROM \"{}\" WHERE heading_id IN ({list})", l.name),
+                    format!("DELETE FROM \"{}\" WHERE heading_id IN ({list})", l.name.replace('"', "\"\"")),
                     None,
                     gdal::vector::sql::Dialect::SQLITE,
                 )
