@@ -102,6 +102,9 @@ pub struct Fan {
     pub reasons: Vec<Reason>,
     /// Ids of the water sources whose exploration line holds the face.
     pub sources: Vec<String>,
+    /// The same sources as indices into the assessment's prepared sources (ids are unique only
+    /// within a layer: look sources up by these, never by id).
+    pub source_slots: Vec<usize>,
     pub case: Case,
     pub face: P3,
     pub dir: [f64; 2],
@@ -125,8 +128,10 @@ pub struct Drainage {
     pub heading: String,
     pub fan: String,
     pub water_m3: Option<f64>,
+    /// Holes required (PLANNING.md's n); `holes` may hold fewer when the outline has no room.
+    pub required: usize,
     pub holes: Vec<Hole>,
-    /// Days to drain at `drain_rate_m3h` per hole; None when the volume is unknown.
+    /// Days to drain with n holes at `drain_rate_m3h` each; None when the volume is unknown.
     pub days: Option<f64>,
 }
 
@@ -257,9 +262,33 @@ impl PlanParams {
                 ));
             }
         }
+        // A fan beyond a few hundred holes is a typo in the parameters, not a design.
+        let per_fan = laterals(&pp, Case::Unclear).len() * row_elevations(&pp, 0.0).len();
+        if per_fan > MAX_FAN_HOLES {
+            return Err(crate::Error::at(
+                Location::file("survey.toml").layer("parameters").field("lateral_guard_m"),
+                text!(
+                    "参数给出每个钻场 {} 个钻孔（上限 {}）：检查 lateral_guard_m、plan_terminal_spacing_m、seam_thickness_m、plan_terminal_spacing_vertical_m",
+                    "the parameters give {} holes per fan (at most {}): check lateral_guard_m, plan_terminal_spacing_m, seam_thickness_m, plan_terminal_spacing_vertical_m",
+                    per_fan,
+                    MAX_FAN_HOLES
+                ),
+            ));
+        }
         Ok(pp)
     }
 }
+
+/// The most holes one fan may have (the defaults give 21, 84 in a 4 m seam).
+pub const MAX_FAN_HOLES: usize = 2000;
+
+/// The most drainage holes designed for one goaf from one heading (more are noted, not drawn).
+pub const MAX_DRAIN_HOLES: usize = 200;
+
+/// How far inside ±L the outermost ends are designed, m: with exact ±L, floating-point noise in
+/// zone-prefixed coordinates (easting 3.8e7) puts some ends 1e-8 m outside the guard, where the
+/// literal RULES.md cover rule (|lateral| ≤ L) would not count them.
+pub const GUARD_INSET_M: f64 = 1e-4;
 
 /// 止水套管 length for a water pressure (PLANNING.md): max(`casing_min_m`, c(p)), c(p) = 5 m
 /// below 1 MPa, 10 m to 2, 15 m to 3, 20 m from 3 MPa.
@@ -329,8 +358,8 @@ fn round_to(v: f64, step: f64) -> f64 {
     (v / step).round() * step
 }
 
-/// A hole from `collar` to `end` (exact: no rounding, so that the extreme laterals stay at ±L
-/// and every hole counts as cover); angles and length from the points.
+/// A hole from `collar` to `end` (exact, no rounding); angles and length from the points,
+/// projection and lateral as the cover rule computes them (`water::end_offsets`).
 #[allow(clippy::too_many_arguments)]
 fn hole(
     id: String,
@@ -345,7 +374,8 @@ fn hole(
     sources: Vec<String>,
 ) -> Hole {
     let (azimuth_deg, inclination_deg, length_m) = orientation(collar, end);
-    let v = [end[0] - face[0], end[1] - face[1]];
+    let f = crate::rules::Face { kind: WorkingKind::Heading, a: face, b: face, dir };
+    let (projection_m, lateral_m) = crate::rules::water::end_offsets(&f, end);
     Hole {
         id,
         number,
@@ -356,8 +386,8 @@ fn hole(
         inclination_deg,
         length_m,
         casing_m: casing,
-        projection_m: v[0] * dir[0] + v[1] * dir[1],
-        lateral_m: -v[0] * dir[1] + v[1] * dir[0],
+        projection_m,
+        lateral_m,
         row,
         sources,
     }
@@ -396,6 +426,8 @@ pub fn design_fan(
     let mut holes = Vec::with_capacity(rows.len() * lats.len());
     for (r, &z) in rows.iter().enumerate() {
         for &lat in &lats {
+            let inside = (p.lateral_guard_m - GUARD_INSET_M).max(0.0);
+            let lat = lat.clamp(-inside, inside);
             let end = [face[0] + p.reach_m * dir[0] + lat * n[0], face[1] + p.reach_m * dir[1] + lat * n[1], z];
             let k = holes.len() + 1;
             holes.push(hole(
@@ -434,6 +466,7 @@ pub fn design_fan(
         heading: heading.to_string(),
         reasons,
         sources: ids,
+        source_slots: sources.to_vec(),
         case,
         face,
         dir,
@@ -488,10 +521,12 @@ pub fn drainage_targets(outline: &geo_types::Polygon<f64>, from: [f64; 2], n: us
 /// Drainage holes for the water goafs among a fan's sources (PLANNING.md "Drainage").
 fn drainage_of(a: &Assessment, p: &PlanParams, fan: &Fan, notes: &mut Vec<Text>) -> Vec<Drainage> {
     let goafs = &a.survey().layers.goaf;
+    let sources = &a.prepared().sources;
     let mut out = Vec::new();
     let mut k = 0;
-    for id in &fan.sources {
-        let Some(g) = goafs.iter().find(|g| &g.id == id && g.water == Some(true)) else { continue };
+    for s in fan.source_slots.iter().map(|&i| &sources[i].source).filter(|s| s.kind == "goaf") {
+        // Goaf ids are unique within the goaf layer (another layer may reuse one).
+        let Some(g) = goafs.iter().find(|g| g.id == s.id && g.water == Some(true)) else { continue };
         let per_hole_m3 = p.drain_rate_m3h * 24.0 * p.drain_days_max;
         let min = p.drain_min_holes.max(1.0).ceil() as usize;
         let n = match g.water_m3 {
@@ -518,8 +553,17 @@ fn drainage_of(a: &Assessment, p: &PlanParams, fan: &Fan, notes: &mut Vec<Text>)
                 fan.face[2]
             }
         };
-        let targets = drainage_targets(&g.outline, [fan.face[0], fan.face[1]], n, 5.0);
-        if targets.len() < n {
+        if n > MAX_DRAIN_HOLES {
+            notes.push(text!(
+                "{} 需要 {} 个放水孔：只设计最近的 {} 个，其余分批设计",
+                "{} needs {} drainage holes: the nearest {} are designed, the rest in later stages",
+                g.id,
+                n,
+                MAX_DRAIN_HOLES
+            ));
+        }
+        let targets = drainage_targets(&g.outline, [fan.face[0], fan.face[1]], n.min(MAX_DRAIN_HOLES), 5.0);
+        if targets.len() < n.min(MAX_DRAIN_HOLES) {
             notes.push(text!(
                 "{} 外边界只容得下 {} 个相距 5 m 的放水孔终点（需要 {}）",
                 "{}'s outline holds only {} drainage targets 5 m apart ({} needed)",
@@ -532,8 +576,8 @@ fn drainage_of(a: &Assessment, p: &PlanParams, fan: &Fan, notes: &mut Vec<Text>)
             .iter()
             .map(|t| {
                 k += 1;
-                let v = [t[0] - fan.face[0], t[1] - fan.face[1]];
-                let lat = -v[0] * fan.dir[1] + v[1] * fan.dir[0];
+                let f = crate::rules::Face { kind: WorkingKind::Heading, a: fan.face, b: fan.face, dir: fan.dir };
+                let (_, lat) = crate::rules::water::end_offsets(&f, [t[0], t[1], z]);
                 hole(
                     format!("{}-D{k:02}", fan.id),
                     k,
@@ -548,12 +592,14 @@ fn drainage_of(a: &Assessment, p: &PlanParams, fan: &Fan, notes: &mut Vec<Text>)
                 )
             })
             .collect();
-        let days = g.water_m3.map(|v| round_to(v / (holes.len().max(1) as f64 * p.drain_rate_m3h * 24.0), 1e-3));
+        // PLANNING.md: days = water_m3 / (n · rate · 24), with n the holes required.
+        let days = g.water_m3.map(|v| round_to(v / (n as f64 * p.drain_rate_m3h * 24.0), 1e-3));
         out.push(Drainage {
             goaf: g.id.clone(),
             heading: fan.heading.clone(),
             fan: fan.id.clone(),
             water_m3: g.water_m3,
+            required: n,
             holes,
             days,
         });
@@ -643,11 +689,20 @@ pub fn plan(a: &Assessment, named: &[String]) -> Result<Plan> {
         }
         let sources: Vec<usize> = a.face_sources(&id).into_iter().filter(|h| h.exploration).map(|h| h.source).collect();
         if sources.is_empty() {
-            notes.push(text!(
-                "{} 不在任何水源的探水线内：按要求设计，钻孔无对应水源",
-                "{} is inside no source's exploration line: designed as asked, with no source",
-                id
-            ));
+            notes.push(if reasons.contains(&Reason::Named) {
+                text!(
+                    "{} 不在任何水源的探水线内：按要求设计，钻孔无对应水源",
+                    "{} is inside no source's exploration line: designed as asked, with no source",
+                    id
+                )
+            } else {
+                text!(
+                    "{} 已有钻孔掩护但允许掘进距离不足，且不在任何水源的探水线内：续探钻孔无对应水源",
+                    "{} is covered with too short an allowed advance and inside no source's exploration \
+                     line: the next fan has no source",
+                    id
+                )
+            });
         }
         fans.push(design_fan(a, &p, &id, face.a, face.dir, &sources, reasons));
     }
@@ -690,13 +745,16 @@ fn advance_into_sources(a: &Assessment, f: &Fan) -> Vec<Warning> {
     let prep = a.prepared();
     let stop = f.stop_at;
     let path = crate::rules::Face { kind: WorkingKind::Heading, a: f.face, b: stop, dir: f.dir };
-    let fault_off = a.params().get("exploration_offset_fault_m");
     let mut out = Vec::new();
-    for s in prep.sources.iter().filter(|s| f.sources.contains(&s.source.id) && !s.source.water_bearing) {
+    for s in f.source_slots.iter().map(|&i| &prep.sources[i]).filter(|s| !s.source.water_bearing) {
         let (zh, en) = s.source.kind_text();
         let d = s.distance(&path);
-        let limit = if s.source.kind == "fault" { s.source.exploration_m - fault_off } else { 0.0 };
-        let hit = if s.source.kind == "fault" { d < limit } else { d <= 0.0 };
+        // A fault's pillar width as the pillar rule has it (fault ids are unique in their layer).
+        let pillar = (s.source.kind == "fault")
+            .then(|| prep.faults.iter().find(|p| p.id == s.source.id).map(|p| p.width_m))
+            .flatten();
+        let limit = pillar.unwrap_or(0.0);
+        let hit = if pillar.is_some() { d < limit } else { d <= 0.0 };
         if hit && f.allowed_advance_m > 0.0 {
             out.push(Warning {
                 rule: "plan.advance_into_source",
@@ -751,7 +809,7 @@ fn pump_check(
     });
     let usable = cap * 20.0 / 24.0;
     for d in drainage {
-        let need = normal + d.holes.len() as f64 * p.drain_rate_m3h;
+        let need = normal + d.required as f64 * p.drain_rate_m3h;
         if usable < need {
             warnings.push(Warning {
                 rule: "water.drainage_exceeds_pumps",
@@ -762,7 +820,7 @@ fn pump_check(
                     "draining {} with {} holes × {} m³/h plus the normal inflow {} m³/h needs {} m³/h, above the \
                      pumps' 20 h capacity {:.1} m³/h ({} m³/h × 20/24)",
                     d.goaf,
-                    d.holes.len(),
+                    d.required,
                     p.drain_rate_m3h,
                     normal,
                     need,

@@ -54,6 +54,7 @@ pub fn to_json(p: &Plan, lang: Lang) -> Value {
             "heading": d.heading,
             "fan": d.fan,
             "water_m3": d.water_m3,
+            "required": d.required,
             "holes": d.holes.iter().map(hole_json).collect::<Vec<_>>(),
             "days": d.days,
         })).collect::<Vec<_>>(),

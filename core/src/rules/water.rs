@@ -179,8 +179,7 @@ pub fn coverage<'d>(params: &Params, face: &Face, holes: impl IntoIterator<Item 
         .filter_map(|d| d.line.last())
         .filter_map(|end| {
             let (along, lateral) = end_offsets(face, *end);
-            // ≥ and ≤ as written, up to floating-point noise (a hole designed at exactly ±L).
-            (along >= adv - 1e-9 && lateral.abs() <= guard + 1e-9).then_some(along)
+            (along >= adv && lateral.abs() <= guard).then_some(along)
         })
         .fold(None, |best: Option<f64>, a| Some(best.map_or(a, |b| b.max(a))))
         .map(|a| a - adv)
@@ -344,10 +343,11 @@ pub fn heading(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, out: &mut Vec<Findin
 }
 
 /// Match designed holes to drilled ends (PLANNING.md "As drilled"): each planned hole, in the
-/// order given, takes the nearest unmatched drilled end within `tol` (3D) among `exploration`
-/// (the heading's `water_exploration` holes) — and, for a planned drainage hole, also among
-/// `drainage` (the heading's `drainage` holes). Returns, per planned hole, whether it matched.
-/// Shared by `check` and the map (ends coloured by match).
+/// order of (fan, id), takes the nearest unmatched drilled end within `tol` (3D) among
+/// `exploration` (the heading's `water_exploration` holes) — and, for a planned drainage hole,
+/// also among `drainage` (the heading's `drainage` holes: an extension, a drainage hole drilled
+/// as such is drilled as designed). Returns, per planned hole in the order given, whether it
+/// matched. Shared by `check` and the map (ends coloured by match).
 pub fn match_design(
     planned: &[&crate::model::PlannedDrillhole],
     exploration: &[[f64; 3]],
@@ -357,89 +357,89 @@ pub fn match_design(
     use crate::model::DrillPurpose;
     let mut pool: Vec<([f64; 3], bool, bool)> =
         exploration.iter().map(|e| (*e, false, false)).chain(drainage.iter().map(|e| (*e, true, false))).collect();
-    planned
-        .iter()
-        .map(|p| {
-            let Some(end) = p.end() else { return false };
-            let is_drain = p.purpose == Some(DrillPurpose::Drainage);
-            let best = pool
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, d, used))| !used && (is_drain || !d))
-                .map(|(i, (e, _, _))| (i, crate::geometry::dist3(*e, end)))
-                .filter(|(_, d)| *d <= tol)
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            best.map(|(i, _)| pool[i].2 = true).is_some()
-        })
-        .collect()
+    let mut order: Vec<usize> = (0..planned.len()).collect();
+    order.sort_by(|&a, &b| {
+        (planned[a].fan.as_deref(), &planned[a].id).cmp(&(planned[b].fan.as_deref(), &planned[b].id))
+    });
+    let mut matched = vec![false; planned.len()];
+    for i in order {
+        let p = planned[i];
+        let Some(end) = p.end() else { continue };
+        let is_drain = p.purpose == Some(DrillPurpose::Drainage);
+        let best = pool
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, d, used))| !used && (is_drain || !d))
+            .map(|(k, (e, _, _))| (k, crate::geometry::dist3(*e, end)))
+            .filter(|(_, d)| *d <= tol)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((k, _)) = best {
+            pool[k].2 = true;
+            matched[i] = true;
+        }
+    }
+    matched
 }
 
-/// `water.drilling_incomplete` (PLANNING.md "As drilled"): the designed holes of an active
-/// heading that no drilled hole matches. Each planned hole, in id order, takes the nearest
-/// unmatched drilled end within `drill_end_tolerance_m` (3D) among the heading's
-/// `water_exploration` holes — and, for a planned drainage hole, also its `drainage` holes (an
-/// extension: a drainage hole drilled as such is drilled as designed). One finding per fan.
+/// `water.drilling_incomplete` (PLANNING.md "As drilled"): one finding per active heading whose
+/// stored design has planned holes that no drilled hole matches ([`match_design`]); feature =
+/// the fan id (the first fan with a missing hole), measured = the unmatched holes, limit = 0.
 pub fn drilling_incomplete(ctx: &Ctx<'_>, w: &Working, face: &Face, out: &mut Vec<Finding>) {
     const RULE: &str = "water.drilling_incomplete";
-    let mut fans: std::collections::BTreeMap<&str, Vec<&crate::model::PlannedDrillhole>> = Default::default();
-    for p in ctx.planned_of(&w.id) {
-        fans.entry(p.fan.as_deref().unwrap_or(w.id.as_str())).or_default().push(p);
-    }
-    if fans.is_empty() || !ctx.applies(RULE, w) {
+    let planned: Vec<&crate::model::PlannedDrillhole> = ctx.planned_of(&w.id).collect();
+    if planned.is_empty() || !ctx.applies(RULE, w) {
         return;
     }
     let tol = ctx.params.get("drill_end_tolerance_m");
     let exploration: Vec<[f64; 3]> = ctx.drillholes_of(&w.id).filter_map(|d| d.line.last().copied()).collect();
     let drainage: Vec<[f64; 3]> = ctx.drainage_holes_of(&w.id).filter_map(|d| d.line.last().copied()).collect();
-    let mut all: Vec<&crate::model::PlannedDrillhole> = fans.values().flatten().copied().collect();
-    all.sort_by(|a, b| (a.fan.as_deref(), &a.id).cmp(&(b.fan.as_deref(), &b.id)));
-    let matched = match_design(&all, &exploration, &drainage, tol);
-    let ok: std::collections::HashSet<&str> =
-        all.iter().zip(&matched).filter(|(_, m)| **m).map(|(p, _)| p.id.as_str()).collect();
-    for (fan, mut holes) in fans {
-        holes.sort_by(|a, b| a.id.cmp(&b.id));
-        let missing: Vec<&str> = holes.iter().map(|p| p.id.as_str()).filter(|id| !ok.contains(id)).collect();
-        if missing.is_empty() {
-            continue;
-        }
-        let shown = if missing.len() > 8 { format!("{} …", missing[..8].join(", ")) } else { missing.join(", ") };
-        out.push(ctx.finding(
-            RULE,
-            Severity::Major,
-            Some(w),
-            Some(fan.to_string()),
-            Some(face.a),
-            Some(missing.len() as f64),
-            Some(0.0),
-            Text::new(
-                format!(
-                    "{} 的探放水设计 {} 共 {} 孔，{} 孔未按设计施工（终孔偏差 > {} m 或未施工）：{}",
-                    w.id,
-                    fan,
-                    holes.len(),
-                    missing.len(),
-                    tol,
-                    shown
-                ),
-                format!(
-                    "{} of the {} holes of {}'s drilling design {} were not drilled as designed (end more than \
-                     {} m off, or not drilled): {}",
-                    missing.len(),
-                    holes.len(),
-                    w.id,
-                    fan,
-                    tol,
-                    shown
-                ),
-            ),
-            Text::new(
-                "《煤矿防治水细则》第三十八条、第四十条：按探放水设计施工，钻孔竣工后验收；《煤矿重大事故隐患判定标准》第十二条（未按规定探放水，探放水造假）",
-                "Detailed Rules for Mine Water Prevention, arts. 38 and 40: drill to the design and verify \
-                 the holes; Criteria for Major Accident Hazards, art. 12 (advance drilling not done as \
-                 required, falsified drilling)",
-            ),
-        ));
+    let matched = match_design(&planned, &exploration, &drainage, tol);
+    let mut missing: Vec<&crate::model::PlannedDrillhole> =
+        planned.iter().zip(&matched).filter(|(_, m)| !**m).map(|(p, _)| *p).collect();
+    if missing.is_empty() {
+        return;
     }
+    missing.sort_by(|a, b| (a.fan.as_deref(), &a.id).cmp(&(b.fan.as_deref(), &b.id)));
+    let fan = missing[0].fan.clone();
+    let fan_name = fan.clone().unwrap_or_else(|| "—".into());
+    let ids: Vec<&str> = missing.iter().map(|p| p.id.as_str()).collect();
+    let shown = if ids.len() > 8 { format!("{} …", ids[..8].join(", ")) } else { ids.join(", ") };
+    out.push(ctx.finding(
+        RULE,
+        Severity::Major,
+        Some(w),
+        fan,
+        Some(face.a),
+        Some(ids.len() as f64),
+        Some(0.0),
+        Text::new(
+            format!(
+                "{} 的探放水设计 {} 共 {} 孔，{} 孔未按设计施工（终孔偏差 > {} m 或未施工）：{}",
+                w.id,
+                fan_name,
+                planned.len(),
+                ids.len(),
+                tol,
+                shown
+            ),
+            format!(
+                "{} of the {} holes of {}'s drilling design {} were not drilled as designed (end more than \
+                 {} m off, or not drilled): {}",
+                ids.len(),
+                planned.len(),
+                w.id,
+                fan_name,
+                tol,
+                shown
+            ),
+        ),
+        Text::new(
+            "《煤矿防治水细则》第三十八条、第四十条：按探放水设计施工，钻孔竣工后验收；《煤矿重大事故隐患判定标准》第十二条（未按规定探放水，探放水造假）",
+            "Detailed Rules for Mine Water Prevention, arts. 38 and 40: drill to the design and verify \
+             the holes; Criteria for Major Accident Hazards, art. 12 (advance drilling not done as \
+             required, falsified drilling)",
+        ),
+    ));
 }
 
 #[cfg(test)]

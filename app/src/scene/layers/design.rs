@@ -63,8 +63,7 @@ impl Visualizer for DesignVisualizer {
         }
         let none: Vec<[f64; 3]> = Vec::new();
         let size = 1.2f32;
-        for (heading, mut holes) in by_heading {
-            holes.sort_by(|a, b| (a.fan.as_deref(), &a.id).cmp(&(b.fan.as_deref(), &b.id)));
+        for (heading, holes) in by_heading {
             let ok = water::match_design(
                 &holes,
                 drilled.get(&(heading, DrillPurpose::WaterExploration)).unwrap_or(&none),
