@@ -181,18 +181,22 @@ enum AuditCmd {
 fn man_pages(out: &std::path::Path) -> anyhow::Result<u8> {
     let cmd = <Cli as clap::CommandFactory>::command();
     std::fs::create_dir_all(out).map_err(|e| minehaz_core::Error::io(out, e))?;
-    let write = |name: String, c: clap::Command| -> anyhow::Result<()> {
+    let write = |name: String, c: clap::Command| -> anyhow::Result<std::path::PathBuf> {
         let mut buf = Vec::new();
         clap_mangen::Man::new(c).render(&mut buf)?;
         let path = out.join(format!("{name}.1"));
         std::fs::write(&path, buf).map_err(|e| minehaz_core::Error::io(&path, e))?;
-        println!("{}", path.display());
-        Ok(())
+        Ok(path)
     };
+    let mut written = Vec::new();
     for sub in cmd.get_subcommands() {
-        write(format!("minehaz-{}", sub.get_name()), sub.clone())?;
+        written.push(write(format!("minehaz-{}", sub.get_name()), sub.clone())?);
     }
-    write("minehaz".into(), cmd)?;
+    written.push(write("minehaz".into(), cmd)?);
+    // Listed once all are written: a closed pipe cannot cut the writing short.
+    for path in written {
+        println!("{}", path.display());
+    }
     Ok(0)
 }
 

@@ -227,6 +227,29 @@ fn a_closed_pipe_ends_info_quietly_without_a_panic() {
 }
 
 #[test]
+fn a_closed_pipe_cuts_no_write_short() {
+    // Commands that write files print last: `| true` must not leave a design unwritten or a
+    // set of man pages half done.
+    let d = tempfile::tempdir().expect("tmp");
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&sample("coal-mine")), "--out", p(&store)])), 0);
+    let exe = env!("CARGO_BIN_EXE_minehaz");
+    let out = d.path().join("plan.gpkg");
+    let sh = |cmd: String| std::process::Command::new("sh").arg("-c").arg(cmd).output().expect("sh");
+    sh(format!("'{exe}' plan '{}' --into '{}' --out '{}' | true", p(&store), p(&store), p(&out)));
+    assert!(out.exists(), "--out written");
+    let log = minehaz(&["audit", "log", p(&store)]);
+    assert!(stdout(&log).contains("plan"), "the design is in the store: {}", stdout(&log));
+    let man = d.path().join("man");
+    sh(format!("'{exe}' man --out '{}' | true", p(&man)));
+    let full = d.path().join("man-full");
+    assert_eq!(code(&minehaz(&["man", "--out", p(&full)])), 0);
+    let count = |dir: &std::path::Path| std::fs::read_dir(dir).expect("man").count();
+    assert!(count(&full) > 10, "a page per subcommand");
+    assert_eq!(count(&man), count(&full), "every page written despite the closed pipe");
+}
+
+#[test]
 fn a_zone_prefixed_easting_in_a_crs_without_the_prefix_names_the_crs_that_fits() {
     let (_d, pkg) = package();
     let mut layers = valid_layers();

@@ -141,6 +141,18 @@ fn plan_into_store_drill_as_designed_then_check() {
     let o = minehaz(&["plan", p(&store), "--as-of", AS_OF, "--heading", &required[0], "--into", p(&store)]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(plan_rows(&store), n_before);
+    // Another mine's store is refused, unchanged; so is --out onto the --into store.
+    let pit = dir.path().join("pit.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&sample("open-pit")), "--out", p(&pit)])), 0);
+    let before = std::fs::read(&pit).expect("read");
+    let o = minehaz(&["plan", p(&sample("coal-mine")), "--as-of", AS_OF, "--into", p(&pit)]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("another mine"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&pit).expect("read"), before);
+    let o = minehaz(&["plan", p(&sample("coal-mine")), "--into", p(&store), "--out", p(&store), "--force"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--out and --into are the same file"), "{}", stderr(&o));
+    assert_eq!(code(&minehaz(&["audit", "verify", p(&store)])), 0, "the store survived");
     // A GeoPackage that is not a minehaz store (the --out file) is refused, unchanged.
     let other = dir.path().join("plan.gpkg");
     let before = std::fs::read(&other).expect("read");
@@ -200,14 +212,16 @@ fn out_gpkg_and_dxf_hold_the_design() {
         assert!(text.contains(field), "{field} missing: {text}");
     }
     // The same survey refuses to overwrite without --force; DXF has a layer per fan.
-    assert_eq!(code(&minehaz(&["plan", p(&sample("coal-mine")), "--out", p(&gpkg)])), 2);
+    let o = minehaz(&["plan", p(&sample("coal-mine")), "--out", p(&gpkg)]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
     let dxf = dir.path().join("plan.dxf");
     let o = minehaz(&["plan", p(&sample("coal-mine")), "--as-of", AS_OF, "--out", p(&dxf)]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let bytes = std::fs::read(&dxf).expect("dxf");
     let (text, _, _) = encoding_rs::GBK.decode(&bytes);
     for f in v["fans"].as_array().expect("fans") {
-        assert!(text.contains(&format!("探放水钻孔 {}", f["id"].as_str().expect("id"))), "no layer for {}", f["id"]);
+        assert!(text.contains(&format!("设计钻孔 {}", f["id"].as_str().expect("id"))), "no layer for {}", f["id"]);
     }
     assert!(text.contains("停掘点"));
 }

@@ -134,7 +134,7 @@ pub fn write(layers: &[DxfLayer], out: &Path) -> anyhow::Result<u8> {
     let n = write_dxf(layers, out)?;
     println!("{} {} ({} {}, GBK / ANSI_936):", tr("已写入", "Wrote"), out.display(), n, tr("个实体", "entities"));
     for l in layers.iter().filter(|l| !l.entities.is_empty()) {
-        println!("  {:<20} {}", l.name, l.entities.len());
+        println!("  {} {}", super::pad(&l.name, 24), l.entities.len());
     }
     Ok(0)
 }

@@ -13,15 +13,6 @@ fn fmt_bounds(b: &Option<[f64; 6]>) -> String {
     }
 }
 
-/// Display width in a terminal (CJK characters take two columns).
-fn width(s: &str) -> usize {
-    s.chars().map(|c| if ('\u{1100}'..='\u{ffdc}').contains(&c) && !c.is_ascii() { 2 } else { 1 }).sum()
-}
-
-fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
-}
-
 fn kind_name(k: minehaz_core::model::meta::MineKind) -> &'static str {
     use minehaz_core::model::meta::MineKind::*;
     match k {
@@ -114,7 +105,7 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
     println!("{}", tr("图层", "Layers"));
     for ls in &layers {
         let name = if lang() == Lang::Zh { format!("{} {}", ls.name, ls.name_zh) } else { ls.name.to_string() };
-        println!("  {} {:>6}   {}", pad(&name, 34), ls.count, fmt_bounds(&ls.bounds));
+        println!("  {} {:>6}   {}", super::pad(&name, 34), ls.count, fmt_bounds(&ls.bounds));
     }
     println!(
         "{}: {} ({} {}, {} {})   {}",

@@ -26,6 +26,21 @@ pub fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// Display width in a terminal (CJK characters take two columns).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| if ('\u{1100}'..='\u{ffdc}').contains(&c) { 2 } else { 1 }).sum()
+}
+
+/// `s` padded with spaces to display width `w`, left-aligned.
+pub fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// `s` padded with spaces to display width `w`, right-aligned.
+pub fn pad_left(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
+}
+
 /// The `--as-of` date (YYYY-MM-DD; today when absent), checked before any work.
 pub fn parse_as_of(as_of: Option<&str>) -> Result<chrono::NaiveDate, minehaz_core::Error> {
     use minehaz_core::{text, Location};

@@ -46,25 +46,14 @@ fn xyz(p: [f64; 3]) -> String {
     format!("{:.3} {:.3} {:.3}", p[0], p[1], p[2])
 }
 
-/// Pad to a display width (CJK characters take two columns), left or right aligned.
-fn pad(s: &str, width: usize, right: bool) -> String {
-    let w: usize = s.chars().map(|c| if ('\u{1100}'..='\u{ffdc}').contains(&c) && c != '°' { 2 } else { 1 }).sum();
-    let fill = " ".repeat(width.saturating_sub(w));
-    if right {
-        format!("{fill}{s}")
-    } else {
-        format!("{s}{fill}")
-    }
-}
-
 fn hole_rows(o: &mut String, holes: &[Hole]) {
     o.push_str(&format!(
         "    {} {} {} {} {}   {}\n",
-        pad(tr("孔号", "hole"), 14, false),
-        pad(tr("方位角°", "azim.°"), 9, true),
-        pad(tr("倾角°", "incl.°"), 9, true),
-        pad(tr("孔深 m", "length m"), 9, true),
-        pad(tr("套管 m", "casing m"), 8, true),
+        super::pad(tr("孔号", "hole"), 14),
+        super::pad_left(tr("方位角°", "azim.°"), 9),
+        super::pad_left(tr("倾角°", "incl.°"), 9),
+        super::pad_left(tr("孔深 m", "length m"), 9),
+        super::pad_left(tr("套管 m", "casing m"), 8),
         tr("终孔坐标 X Y Z", "end X Y Z")
     ));
     for h in holes {
@@ -116,7 +105,11 @@ fn text_plan(p: &Plan) -> String {
             az,
             case,
             tr("水压", "pressure"),
-            f.pressure_mpa,
+            if f.pressure_known {
+                format!("{}", f.pressure_mpa)
+            } else {
+                tr("未知（按 0 计）", "unknown (taken as 0)").to_string()
+            },
             tr("排数", "rows"),
             f.rows
         ));
@@ -184,22 +177,23 @@ fn text_plan(p: &Plan) -> String {
     o
 }
 
-/// The design for CAD: a layer per fan (its holes, labelled) and one of stop points.
+/// The design for CAD: a layer per fan (its holes, labelled) and one of stop points, named and
+/// coloured as `export` draws a store's design (设计钻孔, 停掘点) so both drawings agree.
 fn dxf_layers(p: &Plan) -> Vec<DxfLayer> {
     let line = |h: &Hole| (Geom::Line { coords: vec![h.collar, h.end], has_z: true }, Some(h.id.clone()));
     let mut v: Vec<DxfLayer> = p
         .fans
         .iter()
         .map(|f| DxfLayer {
-            name: format!("探放水钻孔 {}", f.id),
-            aci: 4,
+            name: format!("设计钻孔 {}", f.id),
+            aci: 140,
             entities: f.holes.iter().map(line).collect(),
         })
         .collect();
     for d in &p.drainage {
         v.push(DxfLayer {
-            name: format!("放水钻孔 {} {}", d.fan, d.goaf),
-            aci: 5,
+            name: format!("设计钻孔 {} 放水 {}", d.fan, d.goaf),
+            aci: 140,
             entities: d.holes.iter().map(line).collect(),
         });
     }
@@ -224,9 +218,28 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let as_of = super::parse_as_of(a.as_of.as_deref())?;
     if let Some(out) = &a.out {
         super::guard_output(out, &a.survey, a.force, &["gpkg", "dxf"])?;
+        // --out must not replace the store that --into writes to.
+        if let Some(into) = &a.into {
+            let same = into == out
+                || std::fs::canonicalize(into).ok().is_some_and(|i| std::fs::canonicalize(out).ok() == Some(i));
+            if same {
+                return Err(minehaz_core::Error::at(
+                    Location::file(out).field("--out"),
+                    minehaz_core::i18n::Text::new(
+                        "--out 与 --into 是同一文件：--out 会覆盖工程文件",
+                        "--out and --into are the same file: --out would replace the store",
+                    ),
+                )
+                .into());
+            }
+        }
     }
     let survey = super::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
+    // The store the design goes into, checked before any design work.
+    if let Some(into) = &a.into {
+        minehaz_core::io::store::plan_target(into, &survey.meta)?;
+    }
     let assessment = super::step("按规则检查", "checking the rules", || Assessment::new(survey, as_of))?;
     let mut named = a.headings.clone();
     if a.all_headings {
@@ -234,19 +247,6 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             .extend(assessment.survey().layers.workings.iter().filter(|w| w.is_active_heading()).map(|w| w.id.clone()));
     }
     let p = super::step("设计探放水钻孔", "designing the drilling", || plan::plan(&assessment, &named))?;
-    match a.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&plan::to_json(&p, lang()))?),
-        Format::Text => print!("{}", text_plan(&p)),
-    }
-    if let Some(out) = &a.out {
-        if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("dxf")) {
-            minehaz_core::io::dxf::write_dxf(&dxf_layers(&p), out)?;
-        } else {
-            let crs = Crs::parse(&assessment.survey().meta.mine.crs, &Location::default())?;
-            minehaz_core::io::store::write_derived(&plan::layers(&p), &crs, out)?;
-        }
-        eprintln!("{} {}", tr("已写入", "Wrote"), out.display());
-    }
     if let Some(store) = &a.into {
         // The design of every heading planned now is replaced: those with a fan, and the active
         // headings named that got none (their old design would otherwise stay and be checked).
@@ -261,21 +261,45 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             "from": a.survey.display().to_string(),
         })
         .to_string();
-        let e = minehaz_core::io::store::replace_plan(
-            store,
-            &plan::layers(&p),
-            &headings,
-            &super::author(a.author.clone()),
-            &super::now(),
-            &detail,
-        )?;
-        eprintln!(
-            "{} {} ({} #{})",
-            tr("设计已写入工程文件", "Design written into the store"),
-            store.display(),
-            tr("审计记录", "audit row"),
-            e.seq
-        );
+        let layers = plan::layers(&p);
+        if headings.is_empty() && layers.iter().all(|l| l.records.is_empty()) {
+            eprintln!(
+                "{} {}",
+                tr("无设计可写入，工程文件未改动:", "Nothing designed: the store is unchanged:"),
+                store.display()
+            );
+        } else {
+            let e = minehaz_core::io::store::replace_plan(
+                store,
+                &assessment.survey().meta,
+                &layers,
+                &headings,
+                &super::author(a.author.clone()),
+                &super::now(),
+                &detail,
+            )?;
+            eprintln!(
+                "{} {} ({} #{})",
+                tr("设计已写入工程文件", "Design written into the store"),
+                store.display(),
+                tr("审计记录", "audit row"),
+                e.seq
+            );
+        }
+    }
+    if let Some(out) = &a.out {
+        if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("dxf")) {
+            minehaz_core::io::dxf::write_dxf(&dxf_layers(&p), out)?;
+        } else {
+            let crs = Crs::parse(&assessment.survey().meta.mine.crs, &Location::default())?;
+            minehaz_core::io::store::write_derived(&plan::layers(&p), &crs, out)?;
+        }
+        eprintln!("{} {}", tr("已写入", "Wrote"), out.display());
+    }
+    // Printed last: everything is written before a closed pipe can end the process.
+    match a.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&plan::to_json(&p, lang()))?),
+        Format::Text => print!("{}", text_plan(&p)),
     }
     std::mem::forget(assessment);
     Ok(0)

@@ -163,7 +163,13 @@ impl AppState {
     pub fn plan_heading(&mut self, id: &str) {
         let Some(l) = &self.loaded else { return };
         match minehaz_core::plan::plan(&l.assessment, &[id.to_string()]) {
-            Ok(p) => self.design = Some(p),
+            Ok(mut p) => {
+                // `plan` adds a named heading to those that need a fan anyway: keep this one's.
+                p.fans.retain(|f| f.heading == id);
+                p.drainage.retain(|d| d.heading == id);
+                p.warnings.retain(|w| w.heading.as_deref().is_none_or(|h| h == id));
+                self.design = Some(p);
+            }
             Err(e) => {
                 self.message = Some(Message { error: true, text: e.to_string() });
                 self.design = None;
@@ -224,6 +230,7 @@ impl AppState {
             self.measure.clear();
             self.section_points.clear();
         }
+        self.design = None;
         self.loaded = Some(Loaded { path: path.to_path_buf(), assessment, report, scene, catalog, snap_vertices });
         self.data_generation += 1;
         self.style_generation += 1;
@@ -403,6 +410,8 @@ impl AppState {
     /// (`Assessment::apply`), and prepare again only the `zones` and `findings` layers; the
     /// camera, styles and the rest of the scene stay.
     fn zone_changed(&mut self, change: minehaz_core::rules::Change) -> anyhow::Result<()> {
+        // A design shown was made from the findings before the edit.
+        self.design = None;
         let l = self.loaded.as_mut().context("nothing is open")?;
         l.assessment.apply(change)?;
         l.report = l.assessment.report();

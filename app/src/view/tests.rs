@@ -406,4 +406,17 @@ fn plan_this_heading_from_the_findings_panel_shows_the_design_table() {
     dump(&mut h, "design");
     click(&mut h, "关闭");
     assert!(h.state().state.design.is_none());
+    // A heading that `plan` would not pick by itself (a warning-zone finding): the panel shows
+    // that heading's design only, not every heading that needs one.
+    let (title, heading) = {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let f = l.report.findings.iter().find(|f| f.rule == "water.warning_zone").expect("W37 → G11");
+        (finding_title(f), f.working.clone().expect("heading"))
+    };
+    // (Below the fold of the side panel: clicked through accessibility, not the pointer.)
+    click(&mut h, &title);
+    click(&mut h, "设计探放水钻孔");
+    let design = h.state().state.design.clone().expect("a design");
+    assert_eq!(design.fans.iter().map(|f| f.heading.as_str()).collect::<Vec<_>>(), vec![heading.as_str()]);
+    assert!(design.warnings.iter().all(|w| w.heading.as_deref().is_none_or(|x| x == heading)));
 }

@@ -650,18 +650,16 @@ pub fn write_derived(layers: &[super::output::OutputLayer], crs: &Crs, out: &Pat
     })
 }
 
-/// Write a drilling design into a project store (`minehaz plan --into`): in one transaction,
-/// the design layers (`planned_drillholes`, `stop_points`) are created where the store lacks
-/// them, the previous design of each heading in `headings` is deleted, the new features are
-/// appended, and an audit row records it — or nothing changes.
-pub fn replace_plan(
-    path: &Path,
-    layers: &[super::output::OutputLayer],
-    headings: &[String],
-    who: &str,
-    when: &str,
-    detail: &str,
-) -> Result<audit::Entry> {
+/// Check that `path` is the project store a design of `mine` may go into (`plan --into`): an
+/// existing, sound minehaz store of the same mine id and CRS. Returns the store's CRS. Reads
+/// only its meta.
+pub fn plan_target(path: &Path, mine: &SurveyMeta) -> Result<Crs> {
+    if !path.is_file() {
+        return Err(crate::Error::at(
+            Location::file(path).field("--into"),
+            text!("工程文件不存在；请先 minehaz import", "no such project store: run minehaz import first"),
+        ));
+    }
     if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg")) {
         return Err(crate::Error::at(
             Location::file(path).field("--into"),
@@ -678,10 +676,42 @@ pub fn replace_plan(
             text!("工程文件已损坏: {}", "the store is damaged: {}", problem),
         ));
     }
-    let crs = {
+    let (store_mine, crs) = {
         let ds = gdal_vector::open_vector(path)?;
-        store_meta(&ds, path, &mut Problems::default())?.1
+        store_meta(&ds, path, &mut Problems::default())?
     };
+    let design_crs = Crs::parse(&mine.mine.crs, &Location::file(path).field("--into"))?;
+    if store_mine.mine.id != mine.mine.id || !crs.same_as(&design_crs) {
+        return Err(crate::Error::at(
+            Location::file(path).layer("minehaz_meta").field("--into"),
+            text!(
+                "工程文件属于另一矿井（{} {}），设计来自 {} {}：不写入",
+                "the store belongs to another mine ({} {}); the design is for {} {}: nothing written",
+                store_mine.mine.id,
+                store_mine.mine.crs,
+                mine.mine.id,
+                mine.mine.crs
+            ),
+        ));
+    }
+    Ok(crs)
+}
+
+/// Write a drilling design into a project store (`minehaz plan --into`): in one transaction,
+/// the design layers (`planned_drillholes`, `stop_points`) are created where the store lacks
+/// them, the previous design of each heading in `headings` is deleted, the new features are
+/// appended, and an audit row records it — or nothing changes. The store must be the mine's
+/// own: same mine id and CRS as `mine` (the survey the design was made from).
+pub fn replace_plan(
+    path: &Path,
+    mine: &SurveyMeta,
+    layers: &[super::output::OutputLayer],
+    headings: &[String],
+    who: &str,
+    when: &str,
+    detail: &str,
+) -> Result<audit::Entry> {
+    let crs = plan_target(path, mine)?;
     let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
     let list = headings.iter().map(|h| q(h)).collect::<Vec<_>>().join(", ");
     let mut ds = open_update(path)?;

@@ -110,6 +110,8 @@ pub struct Fan {
     pub dir: [f64; 2],
     /// The largest known source pressure (unknown counts 0), MPa.
     pub pressure_mpa: f64,
+    /// Whether any source of the fan has a recorded pressure.
+    pub pressure_known: bool,
     pub rows: usize,
     pub holes: Vec<Hole>,
     pub allowed_advance_m: f64,
@@ -471,6 +473,7 @@ pub fn design_fan(
         face,
         dir,
         pressure_mpa: pressure,
+        pressure_known: srcs.iter().any(|s| s.source.pressure_mpa.is_some()),
         rows: rows.len(),
         holes,
         allowed_advance_m: allowed,

@@ -41,6 +41,7 @@ pub fn to_json(p: &Plan, lang: Lang) -> Value {
             "face": f.face,
             "direction": f.dir,
             "pressure_mpa": f.pressure_mpa,
+            "pressure_known": f.pressure_known,
             "rows": f.rows,
             "holes": f.holes.iter().map(hole_json).collect::<Vec<_>>(),
             "allowed_advance_m": f.allowed_advance_m,
