@@ -2,7 +2,7 @@
 //! refused with exit 2 and a located message; each test is named after what it guards.
 
 use crate::common::*;
-use minehaz_core::model::record::{FieldType, GeomType, Value};
+use minehaz_core::model::record::{FieldType, Geom, GeomType, Value};
 
 /// `minehaz info` on `pkg`: exit 2, stderr naming every needle.
 fn info_fails(pkg: &std::path::Path, needles: &[&str]) {
@@ -681,6 +681,56 @@ fn a_ballpark_datum_transformation_is_a_warning_and_towgs84_gives_the_official_o
     // A malformed parameter list is an error naming the key.
     let (_d2, pkg2) = xian80_package("[crs]\ntowgs84 = [1.0, 2.0]\n");
     info_fails(&pkg2, &["survey.toml", "field towgs84"]);
+}
+
+/// The workings written in CGCS2000 with the zone prefix (EPSG:4526: the same place, easting +
+/// 38 000 000) beside the Xi'an 80 goaf of `xian80_package`.
+fn xian80_and_prefixed_package(crs_section: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, pkg) = package();
+    let mut layers = valid_layers();
+    layers[1].crs = "EPSG:2383";
+    layers[2].crs = "EPSG:4526";
+    for r in &mut layers[2].records {
+        if let Some(Geom::Line { coords, .. }) = &mut r.geom {
+            coords.iter_mut().for_each(|c| c[0] += 38_000_000.0);
+        }
+    }
+    std::fs::remove_dir_all(&pkg).expect("rm");
+    write_package(&pkg, &format!("{SURVEY_TOML}\n{crs_section}"), &layers);
+    (d, pkg)
+}
+
+#[test]
+fn the_datum_shift_applies_only_to_the_layers_it_is_for() {
+    // The Xi'an 80 → CGCS2000 shift moves the goaf; it must not move the workings, which are
+    // already in CGCS2000 (with and without `from`), and with `from` naming another CRS it
+    // moves nothing.
+    let workings_at = |pkg: &std::path::Path| {
+        let s = minehaz_core::io::open(pkg).expect("opens");
+        s.layers.workings[0].line[0]
+    };
+    let (_d0, plain) = xian80_and_prefixed_package("");
+    let reference = workings_at(&plain);
+    let want = valid_layers()[2].records[0].geom.clone();
+    let Some(Geom::Line { coords, .. }) = want else { panic!("a line") };
+    assert!((reference[0] - coords[0][0]).hypot(reference[1] - coords[0][1]) < 1e-3, "{reference:?} vs {coords:?}");
+    for section in
+        ["[crs]\ntowgs84 = [24.0, -123.0, -94.0]\n", "[crs]\ntowgs84 = [24.0, -123.0, -94.0]\nfrom = \"EPSG:2383\"\n"]
+    {
+        let (_d, pkg) = xian80_and_prefixed_package(section);
+        let w = workings_at(&pkg);
+        assert!((w[0] - reference[0]).hypot(w[1] - reference[1]) < 1e-3, "{section}: workings moved to {w:?}");
+        let moved = goaf_g1(&pkg);
+        let (_e, base) = xian80_package("");
+        let b = goaf_g1(&base);
+        assert!((moved[0] - b[0]).hypot(moved[1] - b[1]) > 10.0, "{section}: the goaf got the shift");
+    }
+    let (_d3, other) = xian80_package("[crs]\ntowgs84 = [24.0, -123.0, -94.0]\nfrom = \"EPSG:2384\"\n");
+    let (_e, base) = xian80_package("");
+    let (g, b) = (goaf_g1(&other), goaf_g1(&base));
+    assert!((g[0] - b[0]).hypot(g[1] - b[1]) < 1e-6, "from names another CRS: no shift");
+    let (_d4, bad) = xian80_package("[crs]\ntowgs84 = [24.0, -123.0, -94.0]\nfrom = \"EPSG:99999999\"\n");
+    info_fails(&bad, &["survey.toml", "crs", "from"]);
 }
 
 #[test]

@@ -182,11 +182,23 @@ impl Transformer {
                 text!("无法从 {} 转换到 {}: {}", "cannot transform from {} to {}: {}", from, to, e),
             )
         };
-        if let Some(p) = &settings.pipeline {
+        let datum = |c: &Crs| c.srs().ok().and_then(|s| s.get_attr_value("DATUM", 0).ok().flatten());
+        // Which layers the survey's transformation is for: those in `[crs] from` when given;
+        // otherwise every layer outside the mine CRS — but a `towgs84` (the layers' datum to
+        // WGS 84) never on a layer already in WGS 84 or CGCS2000.
+        let applies = match &settings.from {
+            Some(f) => {
+                let at_from = Location::file("survey.toml").layer("crs").field("from");
+                from.same_as(&Crs::parse(f, &at_from)?)
+            }
+            None => true,
+        };
+        let global_datum = datum(from).is_some_and(|d| ["WGS_1984", "China_2000"].contains(&d.as_str()));
+        if let (true, Some(p)) = (applies, &settings.pipeline) {
             let proj = proj::Proj::new(p).map_err(fail)?;
             return Ok((Self { proj, from: from.clone(), to: to.clone() }, None));
         }
-        if let Some(t) = &settings.towgs84 {
+        if let (true, false, Some(t)) = (applies, global_datum && settings.from.is_none(), &settings.towgs84) {
             let p4 = |c: &Crs| c.srs().and_then(|s| s.to_proj4().map_err(|e| crate::Error::Internal(e.to_string())));
             let params = t.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",");
             let src = format!("{} +towgs84={params}", strip_towgs84(&p4(from)?));
@@ -195,7 +207,6 @@ impl Transformer {
             return Ok((Self { proj, from: from.clone(), to: to.clone() }, None));
         }
         let t = Self::new(from, to, at)?;
-        let datum = |c: &Crs| c.srs().ok().and_then(|s| s.get_attr_value("DATUM", 0).ok().flatten());
         let (a, b) = (datum(from), datum(to));
         let def = t.proj.def().unwrap_or_default();
         let shifts = ["helmert", "gridshift", "molodensky", "+proj=cart"].iter().any(|k| def.contains(k));

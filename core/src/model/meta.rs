@@ -40,6 +40,10 @@ pub struct CrsSettings {
     pub towgs84: Option<Vec<f64>>,
     /// Or a whole PROJ pipeline from the layers' CRS to the mine CRS.
     pub pipeline: Option<String>,
+    /// The CRS of the layers `towgs84` / `pipeline` is for (e.g. "EPSG:2383"); layers in any
+    /// other CRS get PROJ's best transformation. Without it, `towgs84` applies to every layer
+    /// outside the mine CRS whose datum is not WGS 84 or CGCS2000 (for those it would be wrong).
+    pub from: Option<String>,
 }
 
 /// `[drainage]` of survey.toml.
@@ -70,7 +74,7 @@ const KNOWN: &[(&str, &[&str])] = &[
         ],
     ),
     ("parameters", &["*"]),
-    ("crs", &["towgs84", "pipeline"]),
+    ("crs", &["towgs84", "pipeline", "from"]),
     ("drainage", &["pump_capacity_m3h"]),
 ];
 
