@@ -443,7 +443,15 @@ impl PreparedPolygon {
         match line {
             [] => false,
             [p] => self.contains_or_touches(plan(*p)),
-            _ => line.windows(2).any(|w| self.intersects_segment(plan(w[0]), plan(w[1]))),
+            // No segment meeting an edge leaves the whole line on one side of the boundary: then
+            // one inside test (of the first vertex) decides, not one per segment.
+            _ => {
+                line.windows(2).any(|w| {
+                    let (a, b) = (plan(w[0]), plan(w[1]));
+                    let sb = seg_box(a, b);
+                    overlaps(&sb, &self.bbox) && self.edges.any_near(&sb, |c, d| segments_intersect(a, b, c, d))
+                }) || self.contains_or_touches(plan(line[0]))
+            }
         }
     }
 

@@ -414,7 +414,7 @@ impl Assessment {
                     }
                     (kind, _) => {
                         return Err(crate::Error::at(
-                            Location::default().feature(&working).field("to"),
+                            Location::default().layer("workings").feature(&working).field("to"),
                             text!(
                                 "{} 是{}：掘进工作面给一个点，回采工作面给两个点",
                                 "{} is a {}: a heading takes one point, a longwall two",
@@ -1078,10 +1078,14 @@ mod tests {
                     compare(&a, step, what);
                 }
             }
-            // The as-of date moves past the licence's expiry: licence.expired appears.
+            // The as-of date moves back before the licence's expiry (2026-04-30): licence.expired,
+            // there while any working is active, goes, and nothing else changes.
+            let had = a.findings().any(|f| f.rule == "licence.expired");
             let d = a.set_as_of(NaiveDate::from_ymd_opt(2026, 4, 1).expect("date"));
             compare(&a, 999, "as-of");
-            assert!(d.cleared.iter().all(|f| f.rule == "licence.expired"));
+            let cleared: Vec<&str> = d.cleared.iter().map(|f| f.rule).collect();
+            assert_eq!(cleared, if had { vec!["licence.expired"] } else { vec![] });
+            assert!(d.new.is_empty() && d.changed.is_empty(), "{d:?}");
         }
     }
 

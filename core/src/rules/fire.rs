@@ -6,7 +6,8 @@
 //!
 //! 'In a zone' is RULES.md's (plan intersection, touching counts, holes excluded; elevation range
 //! overlap with open bounds). A line rule: planned workings get it as a warning. `at` is the first
-//! point along the working in the zone (see [`super::zones::first_point_in`]); no measured value.
+//! point along the working in the zone
+//! ([`crate::geometry::PreparedPolygon::first_point_in`]); no measured value.
 
 use super::context::{Area, AreaKind};
 use super::zones::{kind_zh, status_zh};

@@ -19,15 +19,16 @@
 use super::context::{Area, AreaKind};
 use super::{Ctx, Finding, Severity, WorkingGeom};
 use crate::i18n::Text;
-use crate::model::{GasZone, Working};
+use crate::model::Working;
 use crate::text;
 
 /// The critical gas pressure of outburst identification (突出危险性鉴定临界值), MPa.
 pub const OUTBURST_PRESSURE_MPA: f64 = 0.74;
 
-/// Is the zone outburst-type (`outburst_prone = 1` or gas pressure ≥ 0.74 MPa)?
-pub fn outburst_type(z: &GasZone) -> bool {
-    z.outburst_prone == Some(true) || z.gas_pressure_mpa.is_some_and(|p| p >= OUTBURST_PRESSURE_MPA)
+/// Is a gas zone outburst-type (`outburst_prone = 1` or gas pressure ≥ 0.74 MPa)? A missing
+/// pressure does not make it one.
+pub fn outburst_type(outburst_prone: Option<bool>, gas_pressure_mpa: Option<f64>) -> bool {
+    outburst_prone == Some(true) || gas_pressure_mpa.is_some_and(|p| p >= OUTBURST_PRESSURE_MPA)
 }
 
 fn basis_outburst() -> Text {
@@ -58,7 +59,7 @@ pub fn area(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, a: &Area, out: &mut Vec
     if *drained != Some(false) || !ctx.applies("gas.outburst_zone_undrained", w) || !face.is_in(&a.poly, &a.z) {
         return;
     }
-    let outburst = *outburst_prone == Some(true) || pressure_mpa.is_some_and(|p| p >= OUTBURST_PRESSURE_MPA);
+    let outburst = outburst_type(*outburst_prone, *pressure_mpa);
     if outburst {
         let (zh, en) = match (*outburst_prone == Some(true), *pressure_mpa) {
             (true, Some(p)) => (format!("突出煤层，瓦斯压力 {p} MPa"), format!("outburst-prone, gas pressure {p} MPa")),
@@ -114,7 +115,7 @@ pub fn area(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom, a: &Area, out: &mut Vec
 mod tests {
     use super::*;
     use crate::error::{Location, Problems};
-    use crate::model::{Survey, Working, WorkingKind, WorkingStatus, ZRange};
+    use crate::model::{GasZone, Survey, Working, WorkingKind, WorkingStatus, ZRange};
     use geo_types::polygon;
 
     fn zone(
