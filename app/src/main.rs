@@ -124,7 +124,7 @@ enum Command {
     ImportLayer(cmd::import_layer::Args),
     /// 渲染平面图、三维视图或剖面图为 PNG（无需显示器）/ Render a plan, 3D or section view to PNG (headless)
     Render(cmd::render::Args),
-    /// 性能测试：生成大矿井并计时规则检查与空间连接 / Benchmark the rules and the spatial join on a generated mine
+    /// 性能测试：生成大矿井，计时检查、概览、设计、查看器分区编辑 / Benchmark check, info, plan and the viewer's zone edit on a generated mine
     Bench(cmd::bench::Args),
     /// 交互式三维查看器：图层、检查发现、拾取、分区标注、测量 / Interactive viewer: layers, findings, picking, zone marking, measuring
     View {

@@ -33,7 +33,9 @@ fn validate(store: &Path, zone: &Zone) -> Result<()> {
     ps.into_result().map(|_| ())
 }
 
-fn open_checked(store: &Path) -> Result<Survey> {
+/// The store's zone with this id (None when there is none), after checking that `store` is a
+/// project store; only the zones layer is read.
+fn zone_in(store: &Path, id: &str) -> Result<Option<Zone>> {
     if !store.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg")) {
         return Err(crate::Error::at(
             Location::file(store),
@@ -43,7 +45,7 @@ fn open_checked(store: &Path) -> Result<Survey> {
             ),
         ));
     }
-    super::store::read_store(store)
+    Ok(super::store::zones_with_id(store, id)?.into_iter().next())
 }
 
 /// Run `f` on the zones layer inside one transaction, then append the audit row.
@@ -103,8 +105,7 @@ fn describe(z: &Zone) -> String {
 /// Add a new zone (its id must be new).
 pub fn add_zone(store: &Path, zone: &Zone, who: &str, when: &str) -> Result<audit::Entry> {
     validate(store, zone)?;
-    let survey = open_checked(store)?;
-    if survey.layers.zones.iter().any(|z| z.id == zone.id) {
+    if zone_in(store, &zone.id)?.is_some() {
         return Err(crate::Error::at(
             layer_loc(store, &zone.id).field("id"),
             text!("编号已存在", "the id already exists"),
@@ -118,14 +119,13 @@ pub fn add_zone(store: &Path, zone: &Zone, who: &str, when: &str) -> Result<audi
 /// Replace an existing zone (same id) with new values.
 pub fn update_zone(store: &Path, zone: &Zone, who: &str, when: &str) -> Result<audit::Entry> {
     validate(store, zone)?;
-    let survey = open_checked(store)?;
-    let Some(before) = survey.layers.zones.iter().find(|z| z.id == zone.id) else {
+    let Some(before) = zone_in(store, &zone.id)? else {
         return Err(crate::Error::at(
             layer_loc(store, &zone.id).field("id"),
             text!("没有此编号的分区", "no zone with this id"),
         ));
     };
-    let detail = format!("{{\"before\":{},\"after\":{}}}", describe(before), describe(zone));
+    let detail = format!("{{\"before\":{},\"after\":{}}}", describe(&before), describe(zone));
     edit(store, who, when, "zone.update", &zone.id, &detail, |ds| {
         delete_rows(ds, store, &zone.id)?;
         gdal_vector::append_records(ds, Zone::NAME, &[zone.write()], store)
@@ -134,14 +134,13 @@ pub fn update_zone(store: &Path, zone: &Zone, who: &str, when: &str) -> Result<a
 
 /// Delete a zone.
 pub fn delete_zone(store: &Path, id: &str, who: &str, when: &str) -> Result<audit::Entry> {
-    let survey = open_checked(store)?;
-    let Some(before) = survey.layers.zones.iter().find(|z| z.id == id) else {
+    let Some(before) = zone_in(store, id)? else {
         return Err(crate::Error::at(
             layer_loc(store, id).field("id"),
             text!("没有此编号的分区", "no zone with this id"),
         ));
     };
-    let detail = describe(before);
+    let detail = describe(&before);
     edit(store, who, when, "zone.delete", id, &detail, |ds| delete_rows(ds, store, id).map(|_| ()))
 }
 

@@ -470,6 +470,25 @@ fn store_meta(ds: &gdal::Dataset, path: &Path, ps: &mut Problems) -> Result<(Sur
     Ok((meta, crs))
 }
 
+/// The zones of a project store with id `id` (none or one in a valid store), read from the
+/// `zones` layer alone — what an edit needs to know, without reading the whole store. The
+/// store's format mark is checked.
+pub fn zones_with_id(path: &Path, id: &str) -> Result<Vec<crate::model::Zone>> {
+    let ds = gdal_vector::open_vector(path)?;
+    let mut ps = Problems::default();
+    store_meta(&ds, path, &mut ps)?;
+    if ds.layer_by_name("zones").is_err() {
+        return Ok(Vec::new());
+    }
+    let filter = format!("id = '{}'", id.replace('\'', "''"));
+    let layer = gdal_vector::read_layer_where(&ds, "zones", Some(&filter), path, &mut ps)?;
+    let mut sources: Sources = BTreeMap::new();
+    sources.insert("zones".to_string(), (path.to_path_buf(), layer));
+    let layers = type_layers(sources, &mut ps, false);
+    ps.into_result()?;
+    Ok(layers.zones)
+}
+
 /// Read a project store back into a survey.
 pub fn read_store(path: &Path) -> Result<Survey> {
     let ds = gdal_vector::open_vector(path)?;

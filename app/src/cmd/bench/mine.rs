@@ -5,11 +5,13 @@
 //! goafs, 500 water bodies, 1 400 collapse columns, 2 600 gas, 1 700 burst, 700 fire zones,
 //! 4 000 anomalies, 5 100 zones), 800 faults, 500 boreholes, and 1 000 000 positioning fixes of
 //! 3 000 persons over a month, clustered along the declared workings, with a few off-plan
-//! clusters (concealed faces). Active heading faces are placed near water sources. Every count
+//! clusters (concealed faces). Active heading faces are placed near water sources; four in ten
+//! carry a stored drilling design, drilled as designed or with a hole missing, one in ten only a
+//! short hole; a third of the boreholes deviate. Every count
 //! and the area scale linearly with `scale`. Deterministic (splitmix64).
 
 use geo_types::{coord, LineString, Polygon};
-use minehaz_core::borehole::{Borehole, Collar, Interval};
+use minehaz_core::borehole::{Borehole, Collar, Interval, Station};
 use minehaz_core::model::meta::MineKind;
 use minehaz_core::model::*;
 
@@ -370,7 +372,20 @@ pub fn generate(spec: &Spec) -> Survey {
                 depth_m: Some(seam_depth + 40.0),
                 drilled_at: Some("2024-06-01".into()),
             },
-            stations: Vec::new(),
+            // A third of the holes deviate (surveyed every 50 m), as directional holes do.
+            stations: if rng.chance(0.33) {
+                let az = rng.range(0.0, 360.0);
+                let steps = ((seam_depth + 40.0) / 50.0) as usize;
+                (0..=steps)
+                    .map(|k| Station {
+                        depth_m: k as f64 * 50.0,
+                        azimuth_deg: az,
+                        dip_deg: -90.0 + 15.0 * k as f64 / steps.max(1) as f64,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             intervals: vec![
                 Interval {
                     from_m: 0.0,
@@ -395,6 +410,62 @@ pub fn generate(spec: &Spec) -> Survey {
                 },
             ],
         });
+    }
+    // Advance drilling at the active headings, as a live mine has it: four in ten carry a stored
+    // design (a fan of five holes 80 m ahead, ±30 m), drilled as designed or with one hole
+    // missing; one in ten has only a short hole of its own (covered, too little advance).
+    let faces: Vec<(String, [f64; 3], [f64; 2])> = s
+        .layers
+        .workings
+        .iter()
+        .filter(|w| w.is_active_heading() && w.line.len() >= 2)
+        .filter_map(|w| {
+            let (a, b) = (w.line[w.line.len() - 2], w.line[w.line.len() - 1]);
+            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+            let l = dx.hypot(dy);
+            (l > 0.0).then(|| (w.id.clone(), b, [dx / l, dy / l]))
+        })
+        .collect();
+    let hole = |id: String, heading: &str, collar: [f64; 3], end: [f64; 3]| Drillhole {
+        id,
+        heading_id: Some(heading.to_string()),
+        purpose: Some(DrillPurpose::WaterExploration),
+        drilled_at: Some("2026-11-20".into()),
+        water_found: Some(false),
+        inflow_m3h: None,
+        line: vec![collar, end],
+    };
+    for (id, f, d) in &faces {
+        let u = rng.f();
+        if u < 0.4 {
+            let fan = format!("{id}-F1");
+            let skip = if rng.chance(0.3) { Some(rng.n(5)) } else { None };
+            for (k, lat) in [-29.9, -15.0, 0.0, 15.0, 29.9].into_iter().enumerate() {
+                let end = [f[0] + 80.0 * d[0] - lat * d[1], f[1] + 80.0 * d[1] + lat * d[0], f[2]];
+                let hid = format!("{fan}-{:02}", k + 1);
+                s.layers.planned_drillholes.push(PlannedDrillhole {
+                    id: hid.clone(),
+                    heading_id: Some(id.clone()),
+                    fan: Some(fan.clone()),
+                    hole: Some(k as i64 + 1),
+                    purpose: Some(DrillPurpose::WaterExploration),
+                    azimuth_deg: None,
+                    inclination_deg: None,
+                    length_m: None,
+                    casing_m: Some(10.0),
+                    sources: None,
+                    line: vec![*f, end],
+                });
+                if skip != Some(k) {
+                    // Drilled within half a metre of the design.
+                    let e = [end[0] + rng.range(-0.5, 0.5), end[1] + rng.range(-0.5, 0.5), end[2]];
+                    s.layers.drillholes.push(hole(format!("D-{hid}"), id, *f, e));
+                }
+            }
+        } else if u < 0.5 {
+            let end = [f[0] + 35.0 * d[0], f[1] + 35.0 * d[1], f[2]];
+            s.layers.drillholes.push(hole(format!("D-{id}-short"), id, *f, end));
+        }
     }
     // Fixes: persons along declared workings (±6 m), and a few off-plan groups.
     let declared: Vec<usize> = (0..s.layers.workings.len())

@@ -8,15 +8,16 @@
 //! - whole-process `minehaz info`;
 //! - the stages inside `check`: read (with validation), prepare (indexes), per-working rules,
 //!   face spacing, positioning clusters;
-//! - incremental re-check: `Assessment::apply` of one face advance of an active heading, p50 and
-//!   p99 over 1 000 advances;
+//! - the viewer's zone edit as a user makes it (`--edits`, default 100): the mine imported into a
+//!   store and opened as the viewer opens it, then a zone moved 1 m and saved — the audited store
+//!   transaction, `Assessment::apply`, the zone and finding layers prepared again — p50 and p99;
 //! - the peer, `bench/geopandas_check.py` (GeoPandas + shapely 2 + pyogrio, the same five
 //!   checks on the same files, whole process), when `python3` with geopandas is available; the
 //!   ratio is printed beside.
 
 pub mod mine;
 
-use minehaz_core::rules::{Assessment, Change, FaceTo};
+use minehaz_core::rules::Assessment;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -35,9 +36,9 @@ pub struct Args {
     /// 不运行 GeoPandas 对比 / skip the GeoPandas peer
     #[arg(long)]
     pub no_peer: bool,
-    /// 增量复核次数 / incremental face advances to time
-    #[arg(long, default_value_t = 1000)]
-    pub advances: usize,
+    /// 计时的分区编辑次数（查看器中移动并保存一个分区）/ zone edits to time (a zone moved and saved in the viewer)
+    #[arg(long, default_value_t = 100)]
+    pub edits: usize,
 }
 
 /// Wall time and peak resident memory of a child process.
@@ -49,14 +50,22 @@ struct Run {
 
 fn run_child(cmd: &mut Command) -> anyhow::Result<Run> {
     use std::os::unix::process::ExitStatusExt;
-    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let t = Instant::now();
     let child = cmd.spawn()?;
     let pid = child.id() as libc::pid_t;
-    let mut out = child.stdout.ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let (mut out, mut err) = (
+        child.stdout.ok_or_else(|| anyhow::anyhow!("no stdout"))?,
+        child.stderr.ok_or_else(|| anyhow::anyhow!("no stderr"))?,
+    );
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = std::io::Read::read_to_string(&mut out, &mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut s);
         s
     });
     let mut status = 0;
@@ -69,9 +78,11 @@ fn run_child(cmd: &mut Command) -> anyhow::Result<Run> {
         anyhow::bail!("wait4 failed");
     }
     let stdout = reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
     let st = std::process::ExitStatus::from_raw(status);
     if st.code().is_none_or(|c| c > 1) {
-        anyhow::bail!("{:?} failed: {st}", cmd.get_program());
+        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().to_string()).collect();
+        anyhow::bail!("{:?} {} failed: {st}\n{}", cmd.get_program(), args.join(" "), stderr.trim_end());
     }
     Ok(Run { seconds, peak_mb: usage.ru_maxrss as f64 / 1024.0, stdout })
 }
@@ -88,20 +99,27 @@ fn best(repeat: usize, mut f: impl FnMut() -> anyhow::Result<Run>) -> anyhow::Re
 }
 
 /// Write the mine of `scale` under `dir` unless it is there already.
+/// The generator's version: a mine written by an older generator is made again.
+const MINE_VERSION: &str = "2 (advance drilling, deviated boreholes)";
+
 fn ensure_mine(dir: &Path, scale: f64) -> anyhow::Result<PathBuf> {
     let path = dir.join(format!("mine-x{scale}"));
     let stamp = path.join(".complete");
-    if stamp.exists() {
+    if std::fs::read_to_string(&stamp).is_ok_and(|v| v == MINE_VERSION) {
         return Ok(path);
     }
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e: std::io::Error| minehaz_core::Error::io(&p, e)
+    };
     if path.exists() {
-        std::fs::remove_dir_all(&path)?;
+        std::fs::remove_dir_all(&path).map_err(io(&path))?;
     }
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
     let t = Instant::now();
     let survey = mine::generate(&mine::Spec { scale });
     minehaz_core::io::package::write_package(&survey, &path)?;
-    std::fs::write(&stamp, b"")?;
+    std::fs::write(&stamp, MINE_VERSION).map_err(io(&stamp))?;
     eprintln!("generated {} in {:.1} s", path.display(), t.elapsed().as_secs_f64());
     Ok(path)
 }
@@ -138,7 +156,7 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
     );
     let date = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d")?;
     let t = Instant::now();
-    let mut assessment = Assessment::new(survey, date)?;
+    let assessment = Assessment::new(survey, date)?;
     let assess_s = t.elapsed().as_secs_f64();
     let tm = assessment.timings();
     println!(
@@ -154,22 +172,19 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
         read_s, assess_s, tm.prepare_s, tm.workings_s, tm.spacing_s, tm.activity_s
     );
 
-    index_choice(assessment.survey());
+    index_choice(&assessment);
 
-    // Incremental: face advances of active headings, 2 m along their direction.
-    let headings: Vec<String> =
-        assessment.survey().layers.workings.iter().filter(|w| w.is_active_heading()).map(|w| w.id.clone()).collect();
-    let mut times = Vec::with_capacity(a.advances);
-    for k in 0..a.advances.min(headings.len() * 20) {
-        let id = &headings[k % headings.len()];
-        let Some(cover) = assessment.cover(id) else { continue };
-        let to = [cover.face[0] + 2.0 * cover.dir[0], cover.face[1] + 2.0 * cover.dir[1], cover.face[2]];
-        let t = Instant::now();
-        assessment.apply(Change::Face { working: id.clone(), to: FaceTo::Point(to) })?;
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
+    // The viewer's zone edit, on a store of this mine, as a user makes it.
+    let store = dir.with_extension("gpkg");
+    let t = Instant::now();
+    minehaz_core::io::store::write_store(assessment.survey(), &store, "bench", &super::now(), true)?;
+    let import_s = t.elapsed().as_secs_f64();
+    let (open_s, mut times) = zone_edits(&store, date, a.edits)?;
     let (p50, p99) = (percentile(&mut times, 50.0), percentile(&mut times, 99.0));
-    println!("incremental face advance ({} advances): p50 {p50:.3} ms, p99 {p99:.3} ms", times.len());
+    println!(
+        "viewer: import into a store {import_s:.3} s, open {open_s:.3} s; zone edit saved ({} edits: audited write, re-check, layers prepared again): p50 {p50:.1} ms, p99 {p99:.1} ms",
+        times.len()
+    );
     drop(assessment);
 
     // Whole processes.
@@ -230,29 +245,43 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The index decision, measured on this mine: the product's packed Hilbert R-tree against an
-/// `rstar` tree bulk-loaded over the same working-segment boxes, queried with every hazard and
-/// zone polygon's box (what the zone and water families do).
-fn index_choice(s: &minehaz_core::model::Survey) {
-    use minehaz_core::index::{box_of, PackedRTree};
-    use rstar::{primitives::GeomWithData, RTree, AABB};
-    let segs: Vec<[f64; 4]> = s
-        .layers
-        .workings
-        .iter()
-        .flat_map(|w| w.line.windows(2).map(|p| box_of([[p[0][0], p[0][1]], [p[1][0], p[1][1]]])))
-        .collect();
-    let l = &s.layers;
-    let queries: Vec<[f64; 4]> = l
-        .goaf
-        .iter()
-        .map(|g| &g.outline)
-        .chain(l.zones.iter().map(|z| &z.outline))
-        .chain(l.gas_zones.iter().map(|z| &z.outline))
-        .map(|p| box_of(p.exterior().0.iter().map(|c| [c.x, c.y])))
-        .collect();
+/// Open `store` as the viewer does and time `n` zone edits through its own code: each zone in
+/// turn is moved 1 m (alternately east and west) and saved (`AppState::finish_zone`). Returns
+/// the open time (s) and each edit's time (ms); no zone to edit is an error, not a NaN.
+fn zone_edits(store: &Path, as_of: chrono::NaiveDate, n: usize) -> anyhow::Result<(f64, Vec<f64>)> {
+    let mut st = crate::view::state::AppState::new(as_of, "bench".into());
     let t = Instant::now();
-    let packed = PackedRTree::new(&segs);
+    st.open(store)?;
+    let open_s = t.elapsed().as_secs_f64();
+    let ids: Vec<String> =
+        st.loaded.as_ref().map(|l| l.survey().layers.zones.iter().map(|z| z.id.clone()).collect()).unwrap_or_default();
+    anyhow::ensure!(!ids.is_empty() && n > 0, "no zone edits to time ({} zones, --edits {n})", ids.len());
+    let mut times = Vec::with_capacity(n);
+    for k in 0..n {
+        let id = &ids[k % ids.len()];
+        anyhow::ensure!(st.start_edit(id), "zone {id} cannot be edited");
+        let mut form = st.form.clone().ok_or_else(|| anyhow::anyhow!("no form for {id}"))?;
+        let dx = if (k / ids.len()).is_multiple_of(2) { 1.0 } else { -1.0 };
+        form.outline.iter_mut().for_each(|p| p[0] += dx);
+        let t = Instant::now();
+        st.finish_zone(&form)?;
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok((open_s, times))
+}
+
+/// The index decision, measured on this mine and on the query `check` makes: every hazard and
+/// zone polygon's box in the product's `Index` (the one `Prepared::area_index` is), queried with
+/// every working's plan box (what each working's rules do), against an `rstar` tree
+/// bulk-loaded over the same boxes and queried the same way.
+fn index_choice(a: &Assessment) {
+    use minehaz_core::index::Index;
+    use rstar::{primitives::GeomWithData, RTree, AABB};
+    let segs: Vec<[f64; 4]> = a.prepared().areas.iter().flatten().map(|x| x.poly.bbox).collect();
+    let queries: Vec<[f64; 4]> =
+        a.survey().layers.workings.iter().filter_map(|w| a.working(&w.id).map(|(_, g)| g.env)).collect();
+    let t = Instant::now();
+    let packed = Index::new(segs.iter().map(|b| Some(*b)).collect());
     let packed_load = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut n_packed = 0usize;
@@ -276,7 +305,7 @@ fn index_choice(s: &minehaz_core::model::Survey) {
     }
     let rstar_query = t.elapsed().as_secs_f64();
     println!(
-        "index ({} segment boxes, {} polygon-box queries, {} hits): packed Hilbert R-tree load {:.1} ms, queries {:.1} ms | rstar bulk load {:.1} ms, queries {:.1} ms{}",
+        "index ({} polygon boxes, {} working-box queries, {} hits): minehaz Index (packed Hilbert R-tree) load {:.1} ms, queries {:.1} ms | rstar bulk load {:.1} ms, queries {:.1} ms{}",
         segs.len(),
         queries.len(),
         n_packed,
