@@ -12,13 +12,28 @@ fn color_always_never_and_no_color() {
     assert!(stdout(&o).contains("\u{1b}["), "ANSI colour with --color always");
     let o = minehaz(&["--color", "never", "check", p(&coal), "--as-of", AS_OF]);
     assert!(!stdout(&o).contains("\u{1b}["));
-    // Piped (not a terminal) and NO_COLOR: plain either way.
+    // On a terminal (a pseudo-terminal from util-linux `script`, which CI's Debian has): colour
+    // by default, none with NO_COLOR. Piped, auto is plain as well.
+    let on_tty = |no_color: bool| {
+        // stderr away: the spinner there is not colour.
+        let cmd =
+            format!("'{}' --lang en check '{}' --as-of {AS_OF} 2>/dev/null", env!("CARGO_BIN_EXE_minehaz"), p(&coal));
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        let o = c.output().expect("script (util-linux)");
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    assert!(on_tty(false).contains("\u{1b}["), "colour on a terminal");
+    assert!(!on_tty(true).contains("\u{1b}["), "NO_COLOR on a terminal");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_minehaz"))
         .args(["--lang", "en", "check", p(&coal), "--as-of", AS_OF])
-        .env("NO_COLOR", "1")
+        .env_remove("NO_COLOR")
         .output()
         .expect("run");
-    assert!(!String::from_utf8_lossy(&o.stdout).contains("\u{1b}["));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("\u{1b}["), "piped: plain");
 }
 
 #[test]
