@@ -223,13 +223,34 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
     let peer = best(a.repeat.min(2), || run_child(Command::new("python3").arg(&script).arg(&dir)));
     match peer {
         Ok(p) => {
+            // The same work, or the ratio means nothing: the peer's counts of the three checks
+            // that are rules of `check` must equal the findings of those rules.
+            let report: serde_json::Value = serde_json::from_str(&check.stdout)?;
+            let findings = report["findings"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+            for (line, rule) in
+                [("zones ", "zone.no_mining"), ("outside ", "licence.outside_boundary"), ("fault pillars ", "pillar.fault")]
+            {
+                let peer: Option<usize> = p
+                    .stdout
+                    .lines()
+                    .find_map(|l| l.strip_prefix(line))
+                    .and_then(|v| v.split_whitespace().next()?.parse().ok());
+                let ours = findings.iter().filter(|f| f["rule"] == rule).count();
+                anyhow::ensure!(
+                    peer == Some(ours),
+                    "the peer's \"{}\" count {peer:?} differs from minehaz's {ours} {rule} findings: not the same work",
+                    line.trim()
+                );
+            }
+            println!("peer results agree: zone.no_mining, licence.outside_boundary, pillar.fault counts equal");
             let read = p.stdout.lines().find_map(|l| l.strip_prefix("read_seconds ")).unwrap_or("?").to_string();
             println!(
                 "GeoPandas peer (five checks, whole process): {:.3} s, peak {:.0} MB (of which pyogrio + pandas read {} s)",
                 p.seconds, p.peak_mb, read
             );
             println!(
-                "ratio: check {:.1}× faster than the peer; peak memory {:.2}× the peer's",
+                "ratio: check takes {:.2}× the peer's time (peer / check = {:.1}); peak memory {:.2}× the peer's",
+                check.seconds / p.seconds,
                 p.seconds / check.seconds,
                 check.peak_mb / p.peak_mb
             );
