@@ -264,6 +264,16 @@ fn bad_and_empty_inputs() {
     let o = minehaz(&["plan", p(&copy)]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("plan_terminal_spacing_m"), "{}", stderr(&o));
+    // An output folder that does not exist is named before any work (plan, render, import).
+    for args in [
+        vec!["plan", p(&sample("coal-mine")), "--out", "/nonexistent-dir/p.gpkg"],
+        vec!["render", p(&sample("coal-mine")), "--out", "/nonexistent-dir/v.png"],
+        vec!["import", p(&sample("coal-mine")), "--out", "/nonexistent-dir/m.gpkg"],
+    ] {
+        let o = minehaz(&args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains("the output folder does not exist: /nonexistent-dir"), "{}", stderr(&o));
+    }
     // --into a file that is not a store: exit 2, nothing written.
     let o = minehaz(&["plan", p(&sample("coal-mine")), "--into", p(&dir.path().join("x.txt"))]);
     assert_eq!(code(&o), 2);

@@ -6,6 +6,7 @@ use minehaz_core::{io, text};
 use std::path::Path;
 
 pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyhow::Result<u8> {
+    super::output_folder(out)?;
     let survey = super::open(path)?;
     // The parameters are validated here as `check` validates them: one rule, everywhere.
     minehaz_core::rules::survey_params(&survey)?;

@@ -91,6 +91,20 @@ pub fn parse_four(s: &str, field: &str, span: Span) -> Result<[f64; 4], minehaz_
     Ok([v[0], v[1], v[2], v[3]])
 }
 
+/// The folder of an output file must exist (checked before any work: otherwise the atomic
+/// write fails at the end, naming its temporary file).
+pub fn output_folder(out: &std::path::Path) -> Result<(), minehaz_core::Error> {
+    use minehaz_core::{text, Location};
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if parent.is_dir() {
+        return Ok(());
+    }
+    Err(minehaz_core::Error::at(
+        Location::file(out).field("--out"),
+        text!("输出目录不存在: {}", "the output folder does not exist: {}", parent.display()),
+    ))
+}
+
 /// Refuse an output that would destroy an input or an existing file: the survey itself (a
 /// `.gpkg` store, or `layers.gpkg` of a folder), any existing file without `--force`, and an
 /// extension other than those of `exts`.
@@ -113,6 +127,7 @@ pub fn guard_output(
             ),
         ));
     }
+    output_folder(out)?;
     let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
     if let Some(o) = canon(out) {
         let inputs = [Some(input.to_path_buf()), Some(input.join("layers.gpkg"))];

@@ -67,6 +67,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             )
         })?;
     // Checked before any work: a PNG output, section numbers, known layer names.
+    super::output_folder(&a.out)?;
     if !a.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) {
         return Err(bad(
             "--out",

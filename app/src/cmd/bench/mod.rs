@@ -227,9 +227,11 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
             // that are rules of `check` must equal the findings of those rules.
             let report: serde_json::Value = serde_json::from_str(&check.stdout)?;
             let findings = report["findings"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-            for (line, rule) in
-                [("zones ", "zone.no_mining"), ("outside ", "licence.outside_boundary"), ("fault pillars ", "pillar.fault")]
-            {
+            for (line, rule) in [
+                ("zones ", "zone.no_mining"),
+                ("outside ", "licence.outside_boundary"),
+                ("fault pillars ", "pillar.fault"),
+            ] {
                 let peer: Option<usize> = p
                     .stdout
                     .lines()
