@@ -89,21 +89,32 @@ pub(crate) fn push_feature(
 /// Write `out` all or nothing: `write` gets a fresh path beside `out` (with `out`'s extension,
 /// not yet existing, so GDAL can create it), which is renamed onto `out` only when `write`
 /// succeeds; a failure leaves no partial file and an existing `out` untouched.
-pub fn write_atomically(out: &Path, write: impl FnOnce(&Path) -> crate::error::Result<()>) -> crate::error::Result<()> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+pub fn write_atomically<T>(
+    out: &Path,
+    write: impl FnOnce(&Path) -> crate::error::Result<T>,
+) -> crate::error::Result<T> {
+    let (dir, prefix) = temp_prefix(out);
     let ext = out.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+        .prefix(&prefix)
         .suffix(&format!(".tmp{ext}"))
         .tempfile_in(dir)
         .map_err(|e| crate::Error::io(dir, e))?;
     let path = tmp.path().to_path_buf();
     // The guard still removes whatever `write` leaves there on an early return.
     std::fs::remove_file(&path).map_err(|e| crate::Error::io(&path, e))?;
-    write(&path)?;
+    let value = write(&path)?;
     tmp.persist(out).map_err(|e| crate::Error::io(out, e.error))?;
-    make_readable(out)
+    make_readable(out)?;
+    Ok(value)
+}
+
+/// Where [`write_atomically`] puts its temporary file for `out`: the folder, and the name
+/// prefix `.{file name}.` (then a random part and `.tmp{.ext}`).
+pub fn temp_prefix(out: &Path) -> (&Path, String) {
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    (dir, format!(".{name}."))
 }
 
 /// Give a file written through a temporary file the usual permissions (rw-r--r--): temporary

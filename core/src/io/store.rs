@@ -107,16 +107,10 @@ pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: 
             ),
         ));
     }
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let prefix = format!(".{}.", out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default());
-    // The temporary stores of `write_atomically` (`.{name}.*.tmp.gpkg`) that a killed import left.
+    // The temporary stores of `write_atomically` that a killed import left.
+    let (dir, prefix) = super::temp_prefix(out);
     remove_stale_temps(dir, &prefix);
-    let mut summary = None;
-    super::write_atomically(out, |tmp| {
-        summary = Some(write_into(survey, tmp, out, who, when)?);
-        Ok(())
-    })?;
-    summary.ok_or_else(|| crate::Error::Internal("store written without a summary".into()))
+    super::write_atomically(out, |tmp| write_into(survey, tmp, out, who, when))
 }
 
 /// Temporary stores older than this were left by a killed import (a live import touches its

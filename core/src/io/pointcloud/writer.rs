@@ -85,29 +85,20 @@ pub fn write_cloud_at(
     let header = builder.into_header().map_err(|e| internal(path, e))?;
     let transforms = *header.transforms();
 
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".minehaz-cloud-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(path, e))?;
-    let (file, tmp_path) = tmp.into_parts();
+    crate::io::write_atomically(path, |tmp| {
+        let file = File::create(tmp).map_err(|e| Error::io(path, e))?;
+        let write_err = |e: las::Error| match e {
+            las::Error::Io(io) => Error::io(path, io),
+            other => invalid(path, text!("写入 LAS/LAZ 文件失败：{}", "cannot write the LAS/LAZ file: {}", other)),
+        };
+        let mut writer = las::Writer::new(BufWriter::new(file), header).map_err(write_err)?;
 
-    let write_err = |e: las::Error| match e {
-        las::Error::Io(io) => Error::io(path, io),
-        other => invalid(path, text!("写入 LAS/LAZ 文件失败：{}", "cannot write the LAS/LAZ file: {}", other)),
-    };
-    let mut writer = las::Writer::new(BufWriter::new(file), header).map_err(write_err)?;
-
-    let quantize = |i: u64, p: &CloudPoint| -> Result<[i32; 3]> {
-        let mut q = [0i32; 3];
-        for k in 0..3 {
-            let n = ((p.pos[k] - origin[k]) / scale).round();
-            if !(n.is_finite() && n >= f64::from(i32::MIN) && n <= f64::from(i32::MAX)) {
-                return Err(invalid(
+        let quantize = |i: u64, p: &CloudPoint| -> Result<[i32; 3]> {
+            let mut q = [0i32; 3];
+            for k in 0..3 {
+                let n = ((p.pos[k] - origin[k]) / scale).round();
+                if !(n.is_finite() && n >= f64::from(i32::MIN) && n <= f64::from(i32::MAX)) {
+                    return Err(invalid(
                     path,
                     text!(
                         "第 {} 个点 ({}, {}, {}) 无法以比例 {} 和偏移 ({}, {}, {}) 存储（非有限值或离偏移太远）",
@@ -122,54 +113,52 @@ pub fn write_cloud_at(
                         origin[2]
                     ),
                 ));
+                }
+                q[k] = n as i32;
             }
-            q[k] = n as i32;
-        }
-        Ok(q)
-    };
+            Ok(q)
+        };
 
-    let mut count: u64 = 0;
-    let mut bytes: Vec<u8> = Vec::with_capacity(WRITE_BATCH * WRITE_RECORD_LEN);
-    let flush = |bytes: &mut Vec<u8>, writer: &mut las::Writer<BufWriter<File>>| -> Result<()> {
-        if bytes.is_empty() {
-            return Ok(());
+        let mut count: u64 = 0;
+        let mut bytes: Vec<u8> = Vec::with_capacity(WRITE_BATCH * WRITE_RECORD_LEN);
+        let flush = |bytes: &mut Vec<u8>, writer: &mut las::Writer<BufWriter<File>>| -> Result<()> {
+            if bytes.is_empty() {
+                return Ok(());
+            }
+            let pd = las::PointDataBuilder::new()
+                .with_format(format)
+                .with_transforms(transforms)
+                .build_from_bytes(std::mem::take(bytes))
+                .map_err(|e| internal(path, e))?;
+            writer.write_points(&pd).map_err(write_err)?;
+            *bytes = Vec::with_capacity(WRITE_BATCH * WRITE_RECORD_LEN);
+            Ok(())
+        };
+        for p in points {
+            let q = quantize(count, &p)?;
+            let mut rec = [0u8; WRITE_RECORD_LEN];
+            rec[0..4].copy_from_slice(&q[0].to_le_bytes());
+            rec[4..8].copy_from_slice(&q[1].to_le_bytes());
+            rec[8..12].copy_from_slice(&q[2].to_le_bytes());
+            rec[12..14].copy_from_slice(&p.intensity.to_le_bytes());
+            rec[14] = 0x11; // return 1 of 1
+            rec[15] = 0; // class flags, scanner channel, scan direction, edge
+            rec[16] = p.class;
+            // 17 user data, 18..20 scan angle, 20..22 point source id: 0
+            rec[22..30].copy_from_slice(&p.gps_time.unwrap_or(0.0).to_le_bytes());
+            bytes.extend_from_slice(&rec);
+            count += 1;
+            if bytes.len() >= WRITE_BATCH * WRITE_RECORD_LEN {
+                flush(&mut bytes, &mut writer)?;
+            }
         }
-        let pd = las::PointDataBuilder::new()
-            .with_format(format)
-            .with_transforms(transforms)
-            .build_from_bytes(std::mem::take(bytes))
-            .map_err(|e| internal(path, e))?;
-        writer.write_points(&pd).map_err(write_err)?;
-        *bytes = Vec::with_capacity(WRITE_BATCH * WRITE_RECORD_LEN);
-        Ok(())
-    };
-    for p in points {
-        let q = quantize(count, &p)?;
-        let mut rec = [0u8; WRITE_RECORD_LEN];
-        rec[0..4].copy_from_slice(&q[0].to_le_bytes());
-        rec[4..8].copy_from_slice(&q[1].to_le_bytes());
-        rec[8..12].copy_from_slice(&q[2].to_le_bytes());
-        rec[12..14].copy_from_slice(&p.intensity.to_le_bytes());
-        rec[14] = 0x11; // return 1 of 1
-        rec[15] = 0; // class flags, scanner channel, scan direction, edge
-        rec[16] = p.class;
-        // 17 user data, 18..20 scan angle, 20..22 point source id: 0
-        rec[22..30].copy_from_slice(&p.gps_time.unwrap_or(0.0).to_le_bytes());
-        bytes.extend_from_slice(&rec);
-        count += 1;
-        if bytes.len() >= WRITE_BATCH * WRITE_RECORD_LEN {
-            flush(&mut bytes, &mut writer)?;
-        }
-    }
-    flush(&mut bytes, &mut writer)?;
-    writer.close().map_err(write_err)?;
-    let inner = writer.into_inner().map_err(write_err)?;
-    let file = inner.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
-    file.sync_all().map_err(|e| Error::io(path, e))?;
-    drop(file);
-    tmp_path.persist(path).map_err(|e| Error::io(path, e.error))?;
-    crate::io::make_readable(path)?;
-    Ok(count)
+        flush(&mut bytes, &mut writer)?;
+        writer.close().map_err(write_err)?;
+        let inner = writer.into_inner().map_err(write_err)?;
+        let file = inner.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(path, e))?;
+        Ok(count)
+    })
 }
 
 fn internal(path: &Path, e: las::Error) -> Error {
