@@ -47,15 +47,12 @@ pub fn read_raster(path: &str, name: &str, file: &Path) -> Result<(Grid, Option<
         ));
     }
     let nodata = band.no_data_value();
-    // Strips of rows into one buffer: no second copy of a large grid.
-    let mut values = Vec::with_capacity(width * height);
+    // Strips of rows read straight into the one buffer: no second copy of a large grid.
+    let mut values = vec![0f32; width * height];
     let strip = (STRIP_CELLS / width).clamp(1, height);
-    let mut row = 0;
-    while row < height {
-        let rows = strip.min(height - row);
-        let buf: Buffer<f32> = band.read_as((0, row as isize), (width, rows), (width, rows), None).map_err(err)?;
-        values.extend_from_slice(buf.data());
-        row += rows;
+    for (k, chunk) in values.chunks_mut(strip * width).enumerate() {
+        let rows = chunk.len() / width;
+        band.read_into_slice((0, (k * strip) as isize), (width, rows), (width, rows), chunk, None).map_err(err)?;
     }
     let crs = ds.spatial_ref().ok().map(Crs::from_srs);
     Ok((Grid { name: name.to_string(), meta: GridMeta::default(), width, height, geotransform, nodata, values }, crs))
@@ -218,6 +215,29 @@ mod tests {
         assert_eq!(crs.map(|c| c.def), Some("EPSG:26711".to_string()));
         let (lo, hi) = g.value_range().expect("v");
         assert_eq!((lo, hi), (74.0, 255.0));
+    }
+
+    #[test]
+    fn a_grid_larger_than_one_strip_reads_back_cell_for_cell() {
+        // 3000 × 1500 = 4.5 M cells: one full strip of 1398 rows and a partial one of 102.
+        let (w, h) = (3000, 1500);
+        assert!(w * h > STRIP_CELLS && (STRIP_CELLS / w) < h);
+        let dir = tempfile::tempdir().expect("tmp");
+        let crs = Crs::parse("EPSG:4547", &Location::default()).expect("crs");
+        let grid = Grid {
+            name: "big".into(),
+            meta: GridMeta::default(),
+            width: w,
+            height: h,
+            geotransform: [485_000.0, 1.0, 0.0, 4_052_000.0, 0.0, -1.0],
+            nodata: None,
+            values: (0..w * h).map(|i| (i % 65_521) as f32 + (i / w) as f32 * 0.5).collect(),
+        };
+        let tif = dir.path().join("big.tif");
+        write_geotiff(&grid, &tif, &crs).expect("write");
+        let (back, _) = read_raster(&tif.to_string_lossy(), "big", &tif).expect("read");
+        assert_eq!((back.width, back.height), (w, h));
+        assert!(back.values == grid.values, "cells differ");
     }
 
     #[test]
