@@ -236,7 +236,21 @@ pub fn read_layer_where(
         let fid = unsafe { std::ffi::CStr::from_ptr(gdal_sys::OGR_L_GetFIDColumn(layer.c_layer())) }
             .to_string_lossy()
             .to_string();
-        text_cells(ds, layer_name, if fid.is_empty() { "fid" } else { &fid }, &names, &numeric)
+        match text_cells(ds, layer_name, if fid.is_empty() { "fid" } else { &fid }, &names, &numeric) {
+            Ok(cells) => cells,
+            Err(e) => {
+                // The check could not run: said, never silently skipped.
+                ps.warning(
+                    Location::file(file).layer(layer_name),
+                    text!(
+                        "无法检查数值列中的文本（{}）：文本值可能被读作 0",
+                        "cannot check numeric columns for text ({}): text values may read as 0",
+                        e
+                    ),
+                );
+                HashMap::new()
+            }
+        }
     } else {
         HashMap::new()
     };
@@ -306,7 +320,7 @@ fn text_cells(
     fid: &str,
     names: &[String],
     numeric: &[usize],
-) -> HashMap<(u64, usize), String> {
+) -> std::result::Result<HashMap<(u64, usize), String>, gdal::errors::GdalError> {
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let is_text = |k: usize| format!("typeof({}) IN ('text', 'blob')", q(&names[k]));
     // One scan of the table for all its numeric columns.
@@ -318,7 +332,7 @@ fn text_cells(
     let sql =
         format!("SELECT {} AS mh_fid, {} FROM {} WHERE {}", q(fid), cells.join(", "), q(layer), filter.join(" OR "));
     let mut out = HashMap::new();
-    let Ok(Some(mut rs)) = ds.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT) else { return out };
+    let Some(mut rs) = ds.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT)? else { return Ok(out) };
     let defn = rs.defn();
     // OGR may take the fid column as the result's feature id rather than as a field.
     let fid_field = defn.field_index("mh_fid").ok();
@@ -336,7 +350,7 @@ fn text_cells(
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// GeoPackage geometry type for a layer kind.
