@@ -159,6 +159,21 @@ pub fn write_dxf(layers: &[DxfLayer], out: &Path) -> Result<usize> {
     let drv = gdal::DriverManager::get_driver_by_name("DXF").map_err(|e| {
         crate::Error::at(Location::file(out), text!("GDAL 没有 DXF 驱动: {}", "GDAL has no DXF driver: {}", e))
     })?;
+    // Every layer name and label must have a GBK form: say which one has not, before writing.
+    for l in layers {
+        for t in std::iter::once(&l.name).chain(l.entities.iter().filter_map(|(_, t)| t.as_ref())) {
+            if encoding_rs::GBK.encode(t).2 {
+                return Err(crate::Error::at(
+                    Location::file(out).layer(&l.name),
+                    text!(
+                        "\"{}\" 含 GBK（CASS/AutoCAD 的中文编码）无法表示的字符",
+                        "\"{}\" holds characters GBK (the Chinese encoding of CASS/AutoCAD) cannot represent",
+                        t
+                    ),
+                ));
+            }
+        }
+    }
     let mut n = 0;
     {
         let mut ds = drv.create_vector_only(&utf8).map_err(err)?;
@@ -211,4 +226,28 @@ pub fn write_dxf(layers: &[DxfLayer], out: &Path) -> Result<usize> {
     }
     super::write_atomically(out, |tmp| std::fs::write(tmp, &bytes).map_err(|e| crate::Error::io(tmp, e)))?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_without_a_gbk_form_is_named_and_nothing_is_written() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("p.dxf");
+        let line = Geom::Line { coords: vec![[0.0, 0.0, 1.0], [10.0, 0.0, 1.0]], has_z: true };
+        let layer =
+            |label: &str| DxfLayer {
+                name: "巷道".into(), aci: 7, entities: vec![(line.clone(), Some(label.into()))]
+            };
+        let e = write_dxf(&[layer("W1 ☃\u{1F600}")], &out).expect_err("an emoji has no GBK form");
+        let msg = e.to_string();
+        assert!(msg.contains("巷道") && msg.contains("W1"), "{msg}");
+        assert!(!out.exists());
+        assert_eq!(write_dxf(&[layer("W1 运输巷")], &out).expect("writes"), 2, "the line and its label");
+        let bytes = std::fs::read(&out).expect("read");
+        let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
+        assert!(!bad && text.contains("W1 运输巷"));
+    }
 }
