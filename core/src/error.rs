@@ -65,7 +65,7 @@ impl fmt::Display for Location {
 }
 
 /// How bad a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,
     Error,
@@ -106,32 +106,74 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A collector of problems: ingest goes on after a bad feature and reports all of them.
+/// A collector of problems: ingest goes on after a bad feature and reports all of them — up to
+/// [`Problems::PER_KIND`] of one kind (same severity, file, layer and field); the rest of that
+/// kind are counted and reported as one line, so a bad column in a table of millions of rows
+/// gives a readable report and bounded memory, not millions of problems.
 #[derive(Debug, Default, Clone)]
-pub struct Problems(pub Vec<Problem>);
+pub struct Problems(pub Vec<Problem>, Capped);
+
+/// Problems kept per kind, and those left out.
+#[derive(Debug, Default, Clone)]
+pub struct Capped {
+    kept: std::collections::HashMap<Kind, usize>,
+    omitted: std::collections::BTreeMap<Kind, usize>,
+}
+
+type Kind = (Severity, Option<PathBuf>, Option<String>, Option<String>);
 
 impl Problems {
+    /// The most problems of one kind kept.
+    pub const PER_KIND: usize = 100;
+
     pub fn push(&mut self, p: Problem) {
-        self.0.push(p);
+        let kind: Kind = (p.severity, p.at.file.clone(), p.at.layer.clone(), p.at.field.clone());
+        let n = self.1.kept.entry(kind.clone()).or_insert(0);
+        if *n < Self::PER_KIND {
+            *n += 1;
+            self.0.push(p);
+        } else {
+            *self.1.omitted.entry(kind).or_insert(0) += 1;
+        }
     }
     pub fn error(&mut self, at: Location, text: Text) {
-        self.0.push(Problem::error(at, text));
+        self.push(Problem::error(at, text));
     }
     pub fn warning(&mut self, at: Location, text: Text) {
-        self.0.push(Problem::warning(at, text));
+        self.push(Problem::warning(at, text));
     }
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|p| p.severity == Severity::Error)
     }
+    /// Take over another collector's problems and its counts of those left out.
     pub fn extend(&mut self, other: Problems) {
-        self.0.extend(other.0);
+        for p in other.0 {
+            self.push(p);
+        }
+        for (kind, n) in other.1.omitted {
+            *self.1.omitted.entry(kind).or_insert(0) += n;
+        }
+    }
+    /// Every problem kept, then one line per kind that had more.
+    fn into_list(mut self) -> Vec<Problem> {
+        for ((severity, file, layer, field), n) in std::mem::take(&mut self.1.omitted) {
+            let at = Location { file, layer, field, ..Location::default() };
+            self.0.push(Problem {
+                severity,
+                at,
+                text: crate::text!("……另有 {} 个同类问题未列出", "… and {} more problems of this kind, not listed", n),
+            });
+        }
+        self.0
     }
     /// Err with every problem when any is an error, else the warnings.
     pub fn into_result(self) -> Result<Vec<Problem>> {
-        if self.has_errors() {
-            Err(Error::Invalid(self.0))
+        let errors = self.has_errors();
+        let list = self.into_list();
+        if errors {
+            Err(Error::Invalid(list))
         } else {
-            Ok(self.0)
+            Ok(list)
         }
     }
 }
@@ -182,3 +224,29 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_of_one_kind_are_capped_and_counted() {
+        let mut ps = Problems::default();
+        let at = |line: u64| Location { line: Some(line), ..Location::file("p.csv").field("time") };
+        for line in 2..1_000_002u64 {
+            ps.error(at(line), Text::new("坏时间", "bad time"));
+        }
+        ps.warning(Location::file("p.csv").field("z"), Text::new("z", "z"));
+        // A second collector (a parallel chunk) with its own overflow.
+        let mut chunk = Problems::default();
+        for line in 0..150u64 {
+            chunk.error(at(line), Text::new("坏时间", "bad time"));
+        }
+        ps.extend(chunk);
+        let Err(Error::Invalid(list)) = ps.into_result() else { panic!("errors") };
+        assert_eq!(list.len(), Problems::PER_KIND + 1 + 1, "100 kept, the warning, one summary line");
+        let summary = list.iter().find(|p| p.text.en.contains("more problems")).expect("summary");
+        assert!(summary.text.en.contains(&format!("{}", 1_000_000 + 150 - Problems::PER_KIND)), "{}", summary.text.en);
+        assert_eq!(summary.at.field.as_deref(), Some("time"));
+    }
+}

@@ -175,7 +175,7 @@ impl Stream {
         for p in parts {
             let (o, q) = p?;
             out.extend(o);
-            ps.0.extend(q.0);
+            ps.extend(q);
         }
         Ok((out, ps))
     }
@@ -678,7 +678,7 @@ pub fn read_positioning(path: &Path) -> Result<Vec<Fix>> {
         let (Some(time), Some(person_id), Some(x), Some(y)) = (time, person, x, y) else { return None };
         Some(Fix { time: time.to_string(), person_id: person_id.to_string(), pos: [x, y, z.unwrap_or(f64::NAN)] })
     })?;
-    ps.0.extend(rows_ps.0);
+    ps.extend(rows_ps);
     ps.into_result()?;
     Ok(out)
 }
