@@ -591,6 +591,12 @@ fn a_gbk_shapefile_without_cpg_imports_without_mojibake() {
         f.set_field_string(0, "G9").expect("id");
         f.set_field_string(1, "三号煤老空区").expect("name");
         f.set_field_integer(2, 1).expect("water");
+        f.set_geometry(g.clone()).expect("geom");
+        f.create(&layer).expect("create");
+        let mut f = gdal::vector::Feature::new(defn).expect("feature");
+        f.set_field_string(0, "G10").expect("id");
+        f.set_field_string(1, "二号煤老空区").expect("name");
+        f.set_field_integer(2, 1).expect("water");
         f.set_geometry(g).expect("geom");
         f.create(&layer).expect("create");
     }
@@ -605,6 +611,21 @@ fn a_gbk_shapefile_without_cpg_imports_without_mojibake() {
     let s = minehaz_core::io::open(&store).expect("store");
     let g = s.layers.goaf.iter().find(|g| g.id == "G9").expect("G9");
     assert_eq!(g.name.as_deref(), Some("三号煤老空区"));
+    // `--where` on a Chinese value selects in the same decoding: G9 only, its name intact.
+    let store2 = d.path().join("m2.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store2)])), 0);
+    let o =
+        minehaz(&["import-layer", p(&shp), "--kind", "goaf", "--into", p(&store2), "--where", "name = '三号煤老空区'"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = minehaz_core::io::open(&store2).expect("store");
+    let new: Vec<(&str, Option<&str>)> = s
+        .layers
+        .goaf
+        .iter()
+        .filter(|g| g.id.starts_with("G9") || g.id.starts_with("G10"))
+        .map(|g| (g.id.as_str(), g.name.as_deref()))
+        .collect();
+    assert_eq!(new, vec![("G9", Some("三号煤老空区"))]);
 }
 
 #[test]

@@ -39,6 +39,42 @@ pub struct LayerImported {
     pub audit: super::audit::Entry,
 }
 
+/// The feature ids (0-based record numbers) of a shapefile that an OGR SQL filter selects, with
+/// the table opened in the text encoding minehaz decoded it with.
+fn shapefile_fids(
+    source: &Path,
+    layer: &str,
+    filter: &str,
+    encoding: &super::shp::TextEncoding,
+) -> Result<std::collections::HashSet<u64>> {
+    use gdal::vector::LayerAccess;
+    let name = match encoding {
+        super::shp::TextEncoding::Declared(e) => e.clone(),
+        super::shp::TextEncoding::Utf8 => "UTF-8".into(),
+        super::shp::TextEncoding::Gbk => "CP936".into(),
+    };
+    let opt = format!("ENCODING={name}");
+    let ds = gdal::Dataset::open_ex(
+        source,
+        gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR,
+            open_options: Some(&[opt.as_str()]),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| crate::Error::at(Location::file(source), text!("无法打开: {}", "cannot open: {}", e)))?;
+    let mut l = ds.layer_by_name(layer).map_err(|e| {
+        crate::Error::at(Location::file(source).layer(layer), text!("图层无法读取: {}", "layer cannot be read: {}", e))
+    })?;
+    l.set_attribute_filter(filter).map_err(|e| {
+        crate::Error::at(
+            Location::file(source).layer(layer).field("--where"),
+            text!("筛选条件无效 \"{}\": {}", "invalid filter \"{}\": {}", filter, e),
+        )
+    })?;
+    Ok(l.features().filter_map(|f| f.fid()).collect())
+}
+
 /// Import `source` as layer `kind` into the project store `store`.
 pub fn import_layer(
     source: &Path,
@@ -84,10 +120,17 @@ pub fn import_layer(
         (a, b) => a.or_else(|| b.clone()),
     };
     let is_shp = source.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp"));
-    let mut src = if is_shp && filter.is_none() {
+    let mut src = if is_shp {
         // The same decoder as a survey package's shapefiles (.cpg, else UTF-8, else GBK), not
         // GDAL's ISO-8859-1 default, which turns a GBK table without .cpg into mojibake.
-        super::shp::read_shapefile(source, &layer, &mut ps)?.0
+        let (mut src, encoding) = super::shp::read_shapefile(source, &layer, &mut ps)?;
+        if let Some(f) = &filter {
+            // The filter runs in GDAL on the table decoded the same way (a Chinese value in
+            // `--where` must match the Chinese text), and selects among the decoded records.
+            let keep = shapefile_fids(source, &layer, f, &encoding)?;
+            src.records.retain(|r| r.index.checked_sub(1).is_some_and(|i| keep.contains(&i)));
+        }
+        src
     } else {
         gdal_vector::read_layer_where(&ds, &layer, filter.as_deref(), source, &mut ps)?
     };
