@@ -264,7 +264,9 @@ fn a_zone_prefixed_easting_in_a_crs_without_the_prefix_names_the_crs_that_fits()
 fn swapped_collar_columns_are_named_as_swapped() {
     let (_d, pkg) =
         with_boreholes("id,x,y,z\nZK1,4050500,480500,1100\n", "id,depth,azimuth,dip\nZK1,0,0,-90\n", INTERVALS);
-    info_fails(&pkg, &["collars.csv", "ZK1", "swapped"]);
+    // The problem names the real file, not a path relative to nowhere.
+    let real = pkg.join("boreholes").join("collars.csv");
+    info_fails(&pkg, &[p(&real), "ZK1", "swapped"]);
 }
 
 #[test]

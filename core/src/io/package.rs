@@ -265,7 +265,10 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
             }
         }
     }
-    let layer_files: BTreeMap<String, PathBuf> = sources.iter().map(|(k, (p, _))| (k.clone(), p.clone())).collect();
+    let mut layer_files: BTreeMap<String, PathBuf> = sources.iter().map(|(k, (p, _))| (k.clone(), p.clone())).collect();
+    // The tables too, so that later problems name the file they came from.
+    layer_files.insert("boreholes".into(), dir.join("boreholes").join("collars.csv"));
+    layer_files.insert("positioning".into(), dir.join("monitoring").join("positioning.csv"));
     let layers = type_layers(sources, &mut ps, true);
 
     let bh = dir.join("boreholes");

@@ -603,6 +603,9 @@ pub fn read_store(path: &Path) -> Result<Survey> {
             point_clouds.push(PointCloudSource { epoch, ..pc });
         }
     }
+    for table in ["boreholes", "positioning"] {
+        layer_files.insert(table.into(), path.to_path_buf());
+    }
     let mut survey =
         Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
     crate::validate::validate(&survey, &mut ps);

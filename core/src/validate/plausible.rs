@@ -184,7 +184,13 @@ pub fn check(survey: &Survey, ps: &mut Problems) {
         }
     }
     survey.layers.visit(&mut V { survey, frame: &frame, ps });
-    let collars = Location::file("boreholes/collars.csv");
+    // Where a table came from: its CSV file, or the store (then its table is the layer).
+    let table = |name: &str, csv: &str| match survey.layer_files.get(name) {
+        Some(f) if f.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg")) => Location::file(f).layer(name),
+        Some(f) => Location::file(f),
+        None => Location::file(csv),
+    };
+    let collars = table("boreholes", "boreholes/collars.csv");
     let mut r = Reporter { ps, n: 0, at: collars.clone() };
     for b in &survey.boreholes {
         if let Some(t) = frame.problem(b.collar.x, b.collar.y) {
@@ -200,7 +206,7 @@ pub fn check(survey: &Survey, ps: &mut Problems) {
             }
         }
     }
-    let fixes = Location::file("monitoring/positioning.csv");
+    let fixes = table("positioning", "monitoring/positioning.csv");
     let mut r = Reporter { ps, n: 0, at: fixes.clone() };
     for f in &survey.positioning {
         if let Some(t) = frame.problem(f.pos[0], f.pos[1]) {
