@@ -160,6 +160,8 @@ pub struct FaultPrep {
     pub id: String,
     pub width_m: f64,
     pub trace: Segments,
+    /// The trace in plan, as a line (for buffering its pillar).
+    pub line: geo_types::LineString<f64>,
 }
 
 /// The prepared inputs of one mine (see the module documentation).
@@ -257,6 +259,7 @@ impl Prepared {
                 id: f.id.clone(),
                 width_m: super::pillars::fault_pillar_width(params, f.pressure_mpa, f.pillar_m),
                 trace: Segments::of_line(&f.trace),
+                line: f.trace.iter().map(|c| (c[0], c[1])).collect(),
             })
             .collect();
         let fault_index = Index::from_boxes(faults.iter().map(|f| f.trace.bbox));

@@ -20,7 +20,7 @@ use crate::io::output::OutputLayer;
 use crate::model::record::{FieldType, Geom, GeomType, Record, Value};
 use crate::model::Survey;
 use geo::{BooleanOps, Buffer};
-use geo_types::{LineString, MultiPolygon, Polygon};
+use geo_types::{MultiPolygon, Polygon};
 use rayon::prelude::*;
 
 /// The buffered lines and pillars of a mine.
@@ -60,17 +60,12 @@ impl Buffers {
             exploration.extend(e.into_iter().map(|p| (i, p)));
             warning.extend(w.into_iter().map(|p| (i, p)));
         }
-        let fault_pillars: Vec<(usize, Polygon<f64>)> = survey
-            .layers
+        // The prepared faults (water-conducting, with their pillar widths): the pillar rule's own.
+        let fault_pillars: Vec<(usize, Polygon<f64>)> = prep
             .faults
             .iter()
-            .filter(|f| f.water_conducting == Some(true) && !f.trace.is_empty())
-            .zip(&prep.faults)
             .enumerate()
-            .flat_map(|(i, (f, fp))| {
-                let trace = LineString(f.trace.iter().map(|c| geo_types::coord! { x: c[0], y: c[1] }).collect());
-                trace.buffer(fp.width_m).0.into_iter().map(move |p| (i, p))
-            })
+            .flat_map(|(i, fp)| fp.line.buffer(fp.width_m).0.into_iter().map(move |p| (i, p)))
             .collect();
         let boundary_pillar_m = params.get("boundary_pillar_m");
         let boundary_band = survey
