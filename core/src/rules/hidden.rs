@@ -365,8 +365,20 @@ pub struct Activity {
 /// Fix indices binned in square cells.
 type Cells = HashMap<(i64, i64), Vec<u32>>;
 
-fn far_fix(i: usize, f: &Fix, declared: &Declared, tol: f64) -> Option<(usize, [f64; 2], f64, DateTime<FixedOffset>)> {
+type Far = (usize, [f64; 2], f64, DateTime<FixedOffset>);
+
+/// Fix `i` as a far fix when it is farther than `tol` from every declared working.
+fn far_fix(i: usize, f: &Fix, declared: &Declared, tol: f64) -> Option<Far> {
     if !(f.pos[0].is_finite() && f.pos[1].is_finite()) || declared.near([f.pos[0], f.pos[1]], tol) {
+        return None;
+    }
+    as_far(i, f)
+}
+
+/// Fix `i` as a far fix, its distance already known to be beyond the tolerance: a finite
+/// position and a readable time.
+fn as_far(i: usize, f: &Fix) -> Option<Far> {
+    if !(f.pos[0].is_finite() && f.pos[1].is_finite()) {
         return None;
     }
     let t = DateTime::parse_from_rfc3339(&f.time).ok()?;
@@ -421,7 +433,8 @@ impl Activity {
                             last = Some(s);
                             None
                         }
-                        None => far_fix(i, f, declared, tol),
+                        // near_segment has just found no declared working within tol.
+                        None => as_far(i, f),
                     }
                 })
             })
