@@ -266,7 +266,8 @@ impl Segments {
         ends(&self.segs[i])
     }
 
-    /// Call `f` with every segment (index, ends) whose box overlaps `q`, in index order.
+    /// Call `f` with every segment (index, ends) whose box overlaps `q`, in no particular
+    /// order (no allocation: for order-free uses such as counting crossings or a minimum).
     pub fn each_near(&self, q: &Box2, mut f: impl FnMut(usize, P2, P2)) {
         match &self.tree {
             None => {
@@ -277,6 +278,17 @@ impl Segments {
                     }
                 }
             }
+            Some(t) => t.search(q, |i| {
+                let (a, b) = ends(&self.segs[i]);
+                f(i, a, b);
+            }),
+        }
+    }
+
+    /// [`Segments::each_near`] in index order (for results that depend on it on ties).
+    pub fn each_near_ordered(&self, q: &Box2, mut f: impl FnMut(usize, P2, P2)) {
+        match &self.tree {
+            None => self.each_near(q, f),
             Some(t) => {
                 let mut hits = Vec::new();
                 t.search(q, |i| hits.push(i));
@@ -347,7 +359,7 @@ impl Segments {
         let mut best: Option<(f64, P3)> = None;
         for (a, b) in segments_3d(line) {
             let q = expand(&seg_box(plan(a), plan(b)), within);
-            self.each_near(&q, |_, c, d| {
+            self.each_near_ordered(&q, |_, c, d| {
                 let (dd, at) = segment_closest(a, b, c, d);
                 if dd < within && best.is_none_or(|(bd, _)| dd < bd) {
                     best = Some((dd, at));

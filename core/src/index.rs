@@ -79,6 +79,38 @@ pub fn box_box_distance(a: &Box2, b: &Box2) -> f64 {
 
 const NODE: usize = 16;
 
+/// The depth-first stack of a query, on the call stack: a query pushes at most the top level
+/// (≤ 16) plus 15 per level below (≤ 9 levels for 2^32 items), well under its 256 entries; a
+/// deeper tree spills to the heap instead of failing.
+struct Stack {
+    fixed: [(u32, u32); 256],
+    len: usize,
+    spill: Vec<(u32, u32)>,
+}
+
+impl Stack {
+    fn new() -> Self {
+        Self { fixed: [(0, 0); 256], len: 0, spill: Vec::new() }
+    }
+    fn push(&mut self, v: (u32, u32)) {
+        if self.len < self.fixed.len() {
+            self.fixed[self.len] = v;
+            self.len += 1;
+        } else {
+            self.spill.push(v);
+        }
+    }
+    fn pop(&mut self) -> Option<(u32, u32)> {
+        if let Some(v) = self.spill.pop() {
+            return Some(v);
+        }
+        (self.len > 0).then(|| {
+            self.len -= 1;
+            self.fixed[self.len]
+        })
+    }
+}
+
 /// A static R-tree packed bottom-up in Hilbert order.
 #[derive(Debug, Clone, Default)]
 pub struct PackedRTree {
@@ -164,7 +196,7 @@ impl PackedRTree {
         let top = self.levels.len() - 1;
         let top_len = self.boxes.len() - self.levels[top];
         // Depth-first with a small fixed stack (depth ≤ 8 for 2^32 items, ≤ 16 entries a level).
-        let mut stack: Vec<(u32, u32)> = Vec::with_capacity(64);
+        let mut stack = Stack::new();
         for i in 0..top_len {
             stack.push((top as u32, i as u32));
         }
@@ -197,7 +229,10 @@ impl PackedRTree {
         }
         let top = self.levels.len() - 1;
         let top_len = self.boxes.len() - self.levels[top];
-        let mut stack: Vec<(u32, u32)> = (0..top_len).map(|i| (top as u32, i as u32)).collect();
+        let mut stack = Stack::new();
+        for i in 0..top_len {
+            stack.push((top as u32, i as u32));
+        }
         while let Some((level, i)) = stack.pop() {
             let (level, i) = (level as usize, i as usize);
             if !overlaps(&self.boxes[self.levels[level] + i], q) {
