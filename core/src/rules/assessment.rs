@@ -321,6 +321,19 @@ impl Assessment {
         self.covers.iter().flatten()
     }
 
+    /// The headings with a stored drilling design, sorted.
+    pub fn designed_headings(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.prep.planned_by_heading.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// A heading's stored design and, per planned hole, whether it was drilled as designed
+    /// (the matching of `water.drilling_incomplete`).
+    pub fn design_of(&self, heading: &str) -> (Vec<&crate::model::PlannedDrillhole>, Vec<bool>) {
+        water::design_of(&self.ctx(), heading)
+    }
+
     /// A working by id, with its prepared geometry.
     pub fn working(&self, id: &str) -> Option<(&Working, &WorkingGeom)> {
         self.ids.get(id).map(|&i| (&self.survey.layers.workings[i], &self.geoms[i]))

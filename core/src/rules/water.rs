@@ -381,19 +381,33 @@ pub fn match_design(
     matched
 }
 
+/// The stored design of a heading and, per planned hole, whether a drilled hole matches it
+/// ([`match_design`] over the heading's drilled holes): what `check` judges and the map colours.
+pub fn design_of<'a>(ctx: &Ctx<'a>, heading: &str) -> (Vec<&'a crate::model::PlannedDrillhole>, Vec<bool>) {
+    let planned: Vec<&crate::model::PlannedDrillhole> = ctx.planned_of(heading).collect();
+    if planned.is_empty() {
+        return (planned, Vec::new());
+    }
+    let tol = ctx.params.get("drill_end_tolerance_m");
+    let exploration: Vec<[f64; 3]> = ctx.drillholes_of(heading).filter_map(|d| d.line.last().copied()).collect();
+    let drainage: Vec<[f64; 3]> = ctx.drainage_holes_of(heading).filter_map(|d| d.line.last().copied()).collect();
+    let matched = match_design(&planned, &exploration, &drainage, tol);
+    (planned, matched)
+}
+
 /// `water.drilling_incomplete` (PLANNING.md "As drilled"): one finding per active heading whose
 /// stored design has planned holes that no drilled hole matches ([`match_design`]); feature =
 /// the fan id (the first fan with a missing hole), measured = the unmatched holes, limit = 0.
 pub fn drilling_incomplete(ctx: &Ctx<'_>, w: &Working, face: &Face, out: &mut Vec<Finding>) {
     const RULE: &str = "water.drilling_incomplete";
-    let planned: Vec<&crate::model::PlannedDrillhole> = ctx.planned_of(&w.id).collect();
-    if planned.is_empty() || !ctx.applies(RULE, w) {
+    if !ctx.applies(RULE, w) {
+        return;
+    }
+    let (planned, matched) = design_of(ctx, &w.id);
+    if planned.is_empty() {
         return;
     }
     let tol = ctx.params.get("drill_end_tolerance_m");
-    let exploration: Vec<[f64; 3]> = ctx.drillholes_of(&w.id).filter_map(|d| d.line.last().copied()).collect();
-    let drainage: Vec<[f64; 3]> = ctx.drainage_holes_of(&w.id).filter_map(|d| d.line.last().copied()).collect();
-    let matched = match_design(&planned, &exploration, &drainage, tol);
     let mut missing: Vec<&crate::model::PlannedDrillhole> =
         planned.iter().zip(&matched).filter(|(_, m)| !**m).map(|(p, _)| *p).collect();
     if missing.is_empty() {

@@ -8,8 +8,6 @@ use super::geom::{self, Legend, V3};
 use crate::scene::style;
 use crate::scene::{Input, SceneLayer, Visualizer};
 use minehaz_core::model::{DrillPurpose, LayerKind, PlannedDrillhole};
-use minehaz_core::rules::water;
-use std::collections::BTreeMap;
 
 pub struct DesignVisualizer;
 
@@ -49,27 +47,11 @@ impl Visualizer for DesignVisualizer {
             ..Default::default()
         };
         let mut legend = Legend::default();
-        let tol = input.assessment.map_or(2.0, |a| a.params().get("drill_end_tolerance_m"));
-        let mut by_heading: BTreeMap<&str, Vec<&PlannedDrillhole>> = BTreeMap::new();
-        for p in &s.layers.planned_drillholes {
-            by_heading.entry(p.heading_id.as_deref().unwrap_or("")).or_default().push(p);
-        }
-        // Drilled ends by (heading, purpose), once: not a scan of every drillhole per heading.
-        let mut drilled: std::collections::HashMap<(&str, DrillPurpose), Vec<[f64; 3]>> = Default::default();
-        for d in &s.layers.drillholes {
-            if let (Some(h), Some(p), Some(e)) = (d.heading_id.as_deref(), d.purpose, d.line.last()) {
-                drilled.entry((h, p)).or_default().push(*e);
-            }
-        }
-        let none: Vec<[f64; 3]> = Vec::new();
+        // The assessment's own matching (`water.drilling_incomplete`'s): map and check agree.
+        let a = input.assessment?;
         let size = 1.2f32;
-        for (heading, holes) in by_heading {
-            let ok = water::match_design(
-                &holes,
-                drilled.get(&(heading, DrillPurpose::WaterExploration)).unwrap_or(&none),
-                drilled.get(&(heading, DrillPurpose::Drainage)).unwrap_or(&none),
-                tol,
-            );
+        for heading in a.designed_headings() {
+            let (holes, ok) = a.design_of(heading);
             for (h, ok) in holes.iter().zip(ok) {
                 let pts: Vec<V3> = h.line.iter().map(|p| input.local(*p)).collect();
                 for d in geom::dashes(&pts, 4.0, 3.0) {
@@ -184,7 +166,14 @@ mod tests {
             pos: [50.0, 0.0, 0.0],
         });
         let opts = SceneOptions::default();
-        let input = test_util::input(&s, [0.0; 3], [-10.0, 10.0], &opts);
+        let a = minehaz_core::rules::Assessment::with_params(
+            s.clone(),
+            minehaz_core::rules::Params::default(),
+            Vec::new(),
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
+        );
+        let mut input = test_util::input(&s, [0.0; 3], [-10.0, 10.0], &opts);
+        input.assessment = Some(&a);
         let l = DesignVisualizer.prepare(&input).expect("layer");
         // Two ends (24 vertices each, one matched, one not) and the stop point.
         let colours: Vec<[f32; 4]> = l.opaque.vertices.iter().step_by(24).map(|v| v.color).collect();
