@@ -98,7 +98,9 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let survey = assessment.survey();
     let options = SceneOptions { layers: wanted, max_points: a.max_points };
     let t = std::time::Instant::now();
-    let scene = super::step("准备场景", "preparing the scene", || scene::prepare_assessed(&assessment, &options));
+    let scene = super::step("准备场景", "preparing the scene", || {
+        scene::prepare_assessed(&assessment, &assessment.report(), &options)
+    });
     let prep = t.elapsed();
     if !scene.problems.is_empty() {
         return Err(minehaz_core::Error::at(

@@ -168,18 +168,24 @@ pub fn visualizers() -> Vec<Box<dyn Visualizer>> {
 
 /// Prepare a scene of an assessed mine (its survey as it now stands, its findings and derived
 /// lines).
-pub fn prepare_assessed(a: &Assessment, options: &SceneOptions) -> Scene {
-    prepare(a.survey(), Some(a), options)
+pub fn prepare_assessed(a: &Assessment, report: &Report, options: &SceneOptions) -> Scene {
+    prepare_with(a.survey(), Some((a, report)), options)
 }
 
 /// Prepare a scene: choose the origin (the centre of the data, rounded to the metre), run
 /// every selected visualizer, compute the bounds. Findings and derived lines come from the
 /// assessment, when there is one.
+#[cfg(test)]
 pub fn prepare(survey: &Survey, assessment: Option<&Assessment>, options: &SceneOptions) -> Scene {
     let report = assessment.map(Assessment::report);
+    prepare_with(survey, assessment.zip(report.as_ref()), options)
+}
+
+/// [`prepare`] with the assessment's report already made (the viewer keeps one).
+fn prepare_with(survey: &Survey, assessed: Option<(&Assessment, &Report)>, options: &SceneOptions) -> Scene {
+    let (assessment, report) = (assessed.map(|a| a.0), assessed.map(|a| a.1));
     let (origin, z_range) = frame(survey);
-    let input =
-        Input { survey, assessment, report: report.as_ref(), origin, z_range, options, problems: Default::default() };
+    let input = Input { survey, assessment, report, origin, z_range, options, problems: Default::default() };
     let layers = visualizers()
         .iter()
         .filter(|v| options.layers.is_empty() || options.layers.iter().any(|l| l == v.name()))
@@ -194,12 +200,17 @@ pub fn prepare(survey: &Survey, assessment: Option<&Assessment>, options: &Scene
 /// edit: `zones` and `findings`), in place, in drawing order, keeping the origin; a layer that
 /// now has nothing to draw is removed. Returns the names of the layers replaced, added or
 /// removed.
-pub fn reprepare(scene: &mut Scene, a: &Assessment, names: &[&str], options: &SceneOptions) -> Vec<&'static str> {
-    let report = a.report();
+pub fn reprepare(
+    scene: &mut Scene,
+    a: &Assessment,
+    report: &Report,
+    names: &[&str],
+    options: &SceneOptions,
+) -> Vec<&'static str> {
     let input = Input {
         survey: a.survey(),
         assessment: Some(a),
-        report: Some(&report),
+        report: Some(report),
         origin: scene.origin,
         z_range: scene.z_range,
         options,

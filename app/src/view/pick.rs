@@ -63,20 +63,31 @@ pub struct Catalog {
     pub features: Vec<Feature>,
 }
 
+/// The catalog entries of one layer's features.
+fn features_of<K: LayerKind>(items: &[K], out: &mut Vec<Feature>) {
+    for f in items {
+        let rec = f.write();
+        out.push(Feature {
+            r: FeatureRef { layer: K::NAME.to_string(), id: f.id().to_string() },
+            layer_zh: K::NAME_ZH.to_string(),
+            geom: rec.geom,
+            attrs: rec.attrs,
+        });
+    }
+}
+
 impl Catalog {
+    /// Replace the entries of one layer (after an edit of it), keeping every other entry.
+    pub fn replace_layer<K: LayerKind>(&mut self, items: &[K]) {
+        self.features.retain(|f| f.r.layer != K::NAME);
+        features_of(items, &mut self.features);
+    }
+
     pub fn new(survey: &Survey) -> Self {
         struct V(Vec<Feature>);
         impl LayerVisitor for V {
             fn visit<K: LayerKind>(&mut self, items: &[K]) {
-                for f in items {
-                    let rec = f.write();
-                    self.0.push(Feature {
-                        r: FeatureRef { layer: K::NAME.to_string(), id: f.id().to_string() },
-                        layer_zh: K::NAME_ZH.to_string(),
-                        geom: rec.geom,
-                        attrs: rec.attrs,
-                    });
-                }
+                features_of(items, &mut self.0);
             }
         }
         let mut v = V(Vec::new());

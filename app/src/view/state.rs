@@ -205,7 +205,7 @@ impl AppState {
         let catalog = Catalog::new(&survey);
         let assessment = minehaz_core::rules::Assessment::new(survey, self.as_of)?;
         let report = assessment.report();
-        let scene = scene::prepare_assessed(&assessment, &SceneOptions::default());
+        let scene = scene::prepare_assessed(&assessment, &report, &SceneOptions::default());
         let snap_vertices = catalog.vertices_of(marking::SNAP_LAYERS);
         let old: Vec<LayerStyle> = std::mem::take(&mut self.layers);
         self.layers = scene
@@ -415,8 +415,8 @@ impl AppState {
         let l = self.loaded.as_mut().context("nothing is open")?;
         l.assessment.apply(change)?;
         l.report = l.assessment.report();
-        scene::reprepare(&mut l.scene, &l.assessment, &["zones", "findings"], &SceneOptions::default());
-        l.catalog = Catalog::new(l.assessment.survey());
+        scene::reprepare(&mut l.scene, &l.assessment, &l.report, &["zones", "findings"], &SceneOptions::default());
+        l.catalog.replace_layer(&l.assessment.survey().layers.zones);
         l.snap_vertices = l.catalog.vertices_of(marking::SNAP_LAYERS);
         for sl in &l.scene.layers {
             if !self.layers.iter().any(|x| x.name == sl.name) {
