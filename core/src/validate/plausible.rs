@@ -115,7 +115,9 @@ impl Reporter<'_> {
 struct Frame<'a> {
     crs: &'a Crs,
     area: Option<Box2>,
+    /// The licence's box grown by the margin (a quick pass) and the licence itself.
     licence: Option<Box2>,
+    licence_area: Option<crate::geometry::PreparedPolygon>,
 }
 
 impl Frame<'_> {
@@ -137,7 +139,11 @@ impl Frame<'_> {
             }
         }
         if let Some(l) = &self.licence {
-            if !inside(l, x, y) {
+            // Outside the grown box is surely too far; inside it, the distance to the polygon
+            // decides (a long diagonal licence's box reaches far beyond 50 km of it).
+            let far =
+                !inside(l, x, y) || self.licence_area.as_ref().is_some_and(|p| p.distance_to_point([x, y]) > MARGIN_M);
+            if far {
                 return Some(text!(
                     "坐标 ({}, {}) 距采矿许可范围超过 50 km：数据可能属于别的矿或坐标系错误",
                     "coordinate ({}, {}) is more than 50 km from the licence: the data may belong to another mine or be in another CRS",
@@ -158,7 +164,10 @@ pub fn check(survey: &Survey, ps: &mut Problems) {
         .licence
         .first()
         .map(|l| expand(&box_of(l.boundary.exterior().0.iter().map(|c| [c.x, c.y])), MARGIN_M));
-    let frame = Frame { crs: &crs, area: use_box(&crs), licence: licence.filter(|b| b[0].is_finite()) };
+    let licence = licence.filter(|b| b[0].is_finite());
+    let licence_area =
+        licence.and_then(|_| survey.layers.licence.first().map(|l| crate::geometry::PreparedPolygon::new(&l.boundary)));
+    let frame = Frame { crs: &crs, area: use_box(&crs), licence, licence_area };
     struct V<'a> {
         survey: &'a Survey,
         frame: &'a Frame<'a>,
@@ -243,6 +252,49 @@ mod tests {
         assert!(inside(&prefixed, 38_482_000.0, 4_049_000.0));
         assert_eq!(gk_variant(4547, true), Some(4526));
         assert_eq!(gk_variant(4526, false), Some(4547));
+    }
+
+    #[test]
+    fn the_50_km_margin_is_from_the_licence_polygon_not_its_box() {
+        // A licence 2 km wide running 78 km south-west to north-east; a working far from it
+        // but inside its box grown by 50 km.
+        let mut s = Survey::default();
+        s.meta.mine.crs = "EPSG:4547".into();
+        let (x0, y0) = (420_000.0, 4_000_000.0);
+        let strip = geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (x0, y0),
+                (x0 + 1_400.0, y0 - 1_400.0),
+                (x0 + 57_000.0, y0 + 54_200.0),
+                (x0 + 55_600.0, y0 + 55_600.0),
+                (x0, y0),
+            ]),
+            vec![],
+        );
+        s.layers.licence.push(crate::model::Licence { id: "L".into(), boundary: strip });
+        let working = |x: f64, y: f64| crate::model::Working {
+            id: "W1".into(),
+            name: None,
+            kind: crate::model::WorkingKind::Roadway,
+            status: crate::model::WorkingStatus::Existing,
+            seam: None,
+            declared: Some(true),
+            updated: None,
+            line: vec![[x, y, 900.0], [x + 10.0, y, 900.0]],
+        };
+        // Towards the grown box's south-east corner: inside the box, about 99 km off the strip.
+        s.layers.workings.push(working(x0 + 100_000.0, y0 - 40_000.0));
+        let d = crate::geometry::PreparedPolygon::new(&s.layers.licence[0].boundary)
+            .distance_to_point([s.layers.workings[0].line[0][0], s.layers.workings[0].line[0][1]]);
+        assert!(d > 55_000.0, "the test point is {d} m from the strip");
+        let mut ps = Problems::default();
+        check(&s, &mut ps);
+        assert!(ps.0.iter().any(|p| p.text.en.contains("more than 50 km from the licence")), "{:?}", ps.0);
+        // Beside the strip: fine.
+        s.layers.workings[0] = working(x0 + 30_000.0, y0 + 29_000.0);
+        let mut ps = Problems::default();
+        check(&s, &mut ps);
+        assert!(!ps.0.iter().any(|p| p.text.en.contains("50 km from the licence")), "{:?}", ps.0);
     }
 
     #[test]
