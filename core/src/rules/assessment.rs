@@ -133,10 +133,7 @@ fn eval_working(ctx: &Ctx<'_>, w: &Working, g: &WorkingGeom) -> (Vec<Finding>, O
     let inside = licence::working(ctx, w, g, &mut out);
     pillars::boundary(ctx, w, inside, &mut out);
     pillars::fault(ctx, w, g, &mut out);
-    let mut cands = Vec::new();
-    ctx.prep.area_index.search(&g.env, |s| cands.push(s));
-    cands.sort_unstable();
-    for s in cands {
+    for s in ctx.prep.area_index.near(&g.env, 0.0) {
         let Some(a) = &ctx.prep.areas[s] else { continue };
         match a.kind {
             A::Zone { .. } => zones::area(ctx, w, g, a, &mut out),

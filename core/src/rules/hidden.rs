@@ -170,7 +170,7 @@ pub fn explains_fixes(w: &Working) -> bool {
 }
 
 fn seg_box4(s: &[f64; 4]) -> crate::index::Box2 {
-    [s[0].min(s[2]), s[1].min(s[3]), s[0].max(s[2]), s[1].max(s[3])]
+    crate::geometry::seg_box([s[0], s[1]], [s[2], s[3]])
 }
 
 /// The plan segments of the declared workings, indexed, by working id (they change as

@@ -208,7 +208,8 @@ pub struct SourceHit {
 /// The sources whose warning line holds the face, in source order.
 pub fn face_hits(sources: &[PreparedSource], index: &crate::index::Index, face: &Face) -> Vec<SourceHit> {
     let at = point_box([face.a[0], face.a[1]]);
-    let mut v: Vec<SourceHit> = index
+    // Index::near gives the slots sorted: the hits come in source order.
+    index
         .near(&at, 0.0)
         .into_iter()
         .filter_map(|i| {
@@ -220,9 +221,7 @@ pub fn face_hits(sources: &[PreparedSource], index: &crate::index::Index, face: 
                 exploration: d <= s.source.exploration_m,
             })
         })
-        .collect();
-    v.sort_by_key(|h| h.source);
-    v
+        .collect()
 }
 
 fn basis_inside() -> Text {

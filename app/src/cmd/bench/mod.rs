@@ -36,6 +36,9 @@ pub struct Args {
     /// 不运行 GeoPandas 对比 / skip the GeoPandas peer
     #[arg(long)]
     pub no_peer: bool,
+    /// 只生成矿井数据（在子进程中，保持计时进程小）/ only generate the mines (run as a child, so the timing process stays small)
+    #[arg(long, hide = true)]
+    pub generate_only: bool,
     /// 计时的分区编辑次数（查看器中移动并保存一个分区）/ zone edits to time (a zone moved and saved in the viewer)
     #[arg(long, default_value_t = 100)]
     pub edits: usize,
@@ -133,10 +136,18 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
 }
 
 fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
-    let dir = ensure_mine(&a.dir, scale)?;
     let exe = std::env::current_exe()?;
+    // Generated in a child: this process must stay small while it times children (a child's
+    // peak memory, as the kernel counts it, includes the parent's pages at spawn).
+    let status = Command::new(&exe)
+        .args(["bench", "--generate-only", "--scale", &scale.to_string(), "--dir"])
+        .arg(&a.dir)
+        .status()?;
+    anyhow::ensure!(status.success(), "generating the ×{scale} mine failed: {status}");
+    let dir = a.dir.join(format!("mine-x{scale}"));
     let as_of = "2026-11-29";
     println!("\n== scale ×{scale}: {}", dir.display());
+    whole_processes(a, &dir, &exe, as_of)?;
 
     // Stages, in this process, on the same files.
     let t = Instant::now();
@@ -186,15 +197,20 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
         times.len()
     );
     drop(assessment);
+    Ok(())
+}
 
-    // Whole processes.
+/// The whole-process timings (this binary as child processes, and the peer), run before this
+/// process grows: a child forked from a large parent would count the parent's pages in its
+/// peak memory and pay for copying its page tables.
+fn whole_processes(a: &Args, dir: &Path, exe: &Path, as_of: &str) -> anyhow::Result<()> {
     let check = best(a.repeat, || {
-        run_child(Command::new(&exe).args(["check"]).arg(&dir).args(["--format", "json", "--as-of", as_of]))
+        run_child(Command::new(exe).args(["check"]).arg(dir).args(["--format", "json", "--as-of", as_of]))
     })?;
-    let info = best(a.repeat, || run_child(Command::new(&exe).args(["info"]).arg(&dir)))?;
+    let info = best(a.repeat, || run_child(Command::new(exe).args(["info"]).arg(dir)))?;
     // The drilling design for every active heading (PLANNING.md), as a user runs it.
     let plan = best(a.repeat, || {
-        run_child(Command::new(&exe).args(["plan"]).arg(&dir).args([
+        run_child(Command::new(exe).args(["plan"]).arg(dir).args([
             "--all-headings",
             "--format",
             "json",
@@ -220,7 +236,7 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
         return Ok(());
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/geopandas_check.py");
-    let peer = best(a.repeat.min(2), || run_child(Command::new("python3").arg(&script).arg(&dir)));
+    let peer = best(a.repeat.min(2), || run_child(Command::new("python3").arg(&script).arg(dir)));
     match peer {
         Ok(p) => {
             // The same work, or the ratio means nothing: the peer's counts of the three checks
@@ -354,6 +370,12 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             minehaz_core::text!("规模须为正数: {}", "the scale must be positive: {}", a.scale),
         )
         .into());
+    }
+    if a.generate_only {
+        for s in scales {
+            ensure_mine(&a.dir, s)?;
+        }
+        return Ok(0);
     }
     for s in scales {
         bench_scale(a, s)?;
