@@ -115,8 +115,10 @@ impl Reporter<'_> {
 struct Frame<'a> {
     crs: &'a Crs,
     area: Option<Box2>,
-    /// The licence's box grown by the margin (a quick pass) and the licence itself.
+    /// The licence's box grown by the margin (beyond it: surely too far), the box within which
+    /// every point is surely near enough, and the licence itself (between the two: measured).
     licence: Option<Box2>,
+    licence_safe: Option<Box2>,
     licence_area: Option<crate::geometry::PreparedPolygon>,
 }
 
@@ -141,8 +143,9 @@ impl Frame<'_> {
         if let Some(l) = &self.licence {
             // Outside the grown box is surely too far; inside it, the distance to the polygon
             // decides (a long diagonal licence's box reaches far beyond 50 km of it).
-            let far =
-                !inside(l, x, y) || self.licence_area.as_ref().is_some_and(|p| p.distance_to_point([x, y]) > MARGIN_M);
+            let far = !inside(l, x, y)
+                || (!self.licence_safe.is_some_and(|b| inside(&b, x, y))
+                    && self.licence_area.as_ref().is_some_and(|p| p.distance_to_point([x, y]) > MARGIN_M));
             if far {
                 return Some(text!(
                     "坐标 ({}, {}) 距采矿许可范围超过 50 km：数据可能属于别的矿或坐标系错误",
@@ -167,7 +170,15 @@ pub fn check(survey: &Survey, ps: &mut Problems) {
     let licence = licence.filter(|b| b[0].is_finite());
     let licence_area =
         licence.and_then(|_| survey.layers.licence.first().map(|l| crate::geometry::PreparedPolygon::new(&l.boundary)));
-    let frame = Frame { crs: &crs, area: use_box(&crs), licence, licence_area };
+    // The polygon touches every side of its box, so a point of the box is within the box's
+    // diagonal of it: a point within (margin − diagonal) of the box is within the margin of
+    // the polygon — the common case, decided without a distance query.
+    let licence_safe = licence_area.as_ref().and_then(|p| {
+        let b = p.bbox;
+        let diag = (b[2] - b[0]).hypot(b[3] - b[1]);
+        (diag < MARGIN_M).then(|| expand(&b, MARGIN_M - diag))
+    });
+    let frame = Frame { crs: &crs, area: use_box(&crs), licence, licence_safe, licence_area };
     struct V<'a> {
         survey: &'a Survey,
         frame: &'a Frame<'a>,
