@@ -95,8 +95,10 @@ pub fn import_layer(
             ),
         ));
     }
-    let target = super::store::read_store(store)?;
-    let mine = Crs::parse(&target.meta.mine.crs, &Location::file(store))?;
+    // Only what the import needs of the store: its survey.toml, the licence (the frame of the
+    // plausibility check) and the layer the features go into (their ids must stay unique).
+    let (target_meta, target_layers) = super::store::read_layers(store, &["licence", kind], None)?;
+    let mine = Crs::parse(&target_meta.mine.crs, &Location::file(store))?;
     let ds = gdal_vector::open_vector(source)?;
     let names = gdal_vector::layer_names(&ds);
     let layer = match &opts.source_layer {
@@ -169,17 +171,17 @@ pub fn import_layer(
         }
     }
     src.name = kind.to_string();
-    reproject(&mut src, source, &mine, &target.meta.crs, &mut ps)?;
+    reproject(&mut src, source, &mine, &target_meta.crs, &mut ps)?;
     let mut sources: Sources = BTreeMap::new();
     sources.insert(kind.to_string(), (source.to_path_buf(), src));
     let layers = type_layers(sources, &mut ps, false);
     // Validated as part of the mine: its CRS and licence frame the plausibility check.
     let mut check_layers = layers.clone();
     if kind != "licence" {
-        check_layers.licence = target.layers.licence.clone();
+        check_layers.licence = target_layers.licence.clone();
     }
     let survey = crate::model::Survey {
-        meta: target.meta.clone(),
+        meta: target_meta.clone(),
         layers: check_layers,
         layer_files: [(kind.to_string(), source.to_path_buf()), ("licence".to_string(), store.to_path_buf())]
             .into_iter()
@@ -197,7 +199,7 @@ pub fn import_layer(
         }
     }
     let mut existing = Ids(kind, HashSet::new());
-    target.layers.visit(&mut existing);
+    target_layers.visit(&mut existing);
     struct Out<'a> {
         kind: &'a str,
         existing: &'a HashSet<String>,

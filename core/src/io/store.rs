@@ -464,23 +464,53 @@ fn store_meta(ds: &gdal::Dataset, path: &Path, ps: &mut Problems) -> Result<(Sur
     Ok((meta, crs))
 }
 
-/// The zones of a project store with id `id` (none or one in a valid store), read from the
-/// `zones` layer alone — what an edit needs to know, without reading the whole store. The
-/// store's format mark is checked.
-pub fn zones_with_id(path: &Path, id: &str) -> Result<Vec<crate::model::Zone>> {
+/// Some vector layers of a project store (by name; missing ones are empty), optionally only
+/// the features an OGR SQL filter selects, typed — without reading the rest of the store. With
+/// the store's survey.toml. The format mark is checked; problems are errors as in `read_store`.
+pub fn read_layers(path: &Path, names: &[&str], filter: Option<&str>) -> Result<(SurveyMeta, crate::model::Layers)> {
     let ds = gdal_vector::open_vector(path)?;
     let mut ps = Problems::default();
-    store_meta(&ds, path, &mut ps)?;
-    if ds.layer_by_name("zones").is_err() {
-        return Ok(Vec::new());
-    }
-    let filter = format!("id = '{}'", id.replace('\'', "''"));
-    let layer = gdal_vector::read_layer_where(&ds, "zones", Some(&filter), path, &mut ps)?;
-    let mut sources: Sources = BTreeMap::new();
-    sources.insert("zones".to_string(), (path.to_path_buf(), layer));
-    let layers = type_layers(sources, &mut ps, false);
+    let (meta, mine) = store_meta(&ds, path, &mut ps)?;
+    let (sources, _) = vector_layers(&ds, path, &mine, &meta, names, filter, &mut ps)?;
+    let layers = type_layers(sources, &mut ps, true);
     ps.into_result()?;
-    Ok(layers.zones)
+    Ok((meta, layers))
+}
+
+/// The zones of a project store with id `id` (none or one in a valid store): what an edit
+/// needs to know, from the zones layer alone.
+pub fn zones_with_id(path: &Path, id: &str) -> Result<Vec<crate::model::Zone>> {
+    let filter = format!("id = '{}'", id.replace('\'', "''"));
+    Ok(read_layers(path, &["zones"], Some(&filter))?.1.zones)
+}
+
+/// Read the vector layers `names` of an open store (reprojected to the mine CRS where a layer
+/// says otherwise), with the file of each.
+fn vector_layers(
+    ds: &gdal::Dataset,
+    path: &Path,
+    mine: &Crs,
+    meta: &SurveyMeta,
+    names: &[&str],
+    filter: Option<&str>,
+    ps: &mut Problems,
+) -> Result<(Sources, BTreeMap<String, PathBuf>)> {
+    let mut sources: Sources = BTreeMap::new();
+    let mut layer_files = BTreeMap::new();
+    for name in names {
+        if ds.layer_by_name(name).is_err() {
+            continue;
+        }
+        if let Some(mut l) = collect(gdal_vector::read_layer_where(ds, name, filter, path, ps), ps)? {
+            collect(super::package::reproject(&mut l, path, mine, &meta.crs, ps), ps)?;
+            layer_files.insert(name.to_string(), path.to_path_buf());
+            sources.insert(
+                name.to_string(),
+                (path.to_path_buf(), SourceLayer { name: name.to_string(), crs: l.crs, records: l.records }),
+            );
+        }
+    }
+    Ok((sources, layer_files))
 }
 
 /// Read a project store back into a survey.
@@ -490,21 +520,8 @@ pub fn read_store(path: &Path) -> Result<Survey> {
     let (meta, mine) = store_meta(&ds, path, &mut ps)?;
     ps.0.extend(meta.warnings.iter().cloned());
 
-    let mut sources: Sources = BTreeMap::new();
-    let mut layer_files = BTreeMap::new();
-    for name in crate::model::Layers::NAMES {
-        if ds.layer_by_name(name).is_err() {
-            continue;
-        }
-        if let Some(mut l) = collect(gdal_vector::read_layer(&ds, name, path, &mut ps), &mut ps)? {
-            collect(super::package::reproject(&mut l, path, &mine, &meta.crs, &mut ps), &mut ps)?;
-            layer_files.insert(name.to_string(), path.to_path_buf());
-            sources.insert(
-                name.to_string(),
-                (path.to_path_buf(), SourceLayer { name: name.to_string(), crs: l.crs, records: l.records }),
-            );
-        }
-    }
+    let (sources, mut layer_files) =
+        vector_layers(&ds, path, &mine, &meta, crate::model::Layers::NAMES, None, &mut ps)?;
     let layers = type_layers(sources, &mut ps, true);
     let mut boreholes: Vec<Borehole> = Vec::new();
     let mut index = BTreeMap::new();
