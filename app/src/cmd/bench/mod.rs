@@ -186,7 +186,7 @@ fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
     index_choice(&assessment);
 
     // The viewer's zone edit, on a store of this mine, as a user makes it.
-    let store = dir.with_extension("gpkg");
+    let store = dir.with_file_name(format!("mine-x{scale}.gpkg"));
     let t = Instant::now();
     minehaz_core::io::store::write_store(assessment.survey(), &store, "bench", &super::now(), true)?;
     let import_s = t.elapsed().as_secs_f64();
