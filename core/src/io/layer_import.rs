@@ -239,17 +239,7 @@ pub fn import_layer(
 
 /// The geometry type of a layer kind.
 fn kind_geometry(kind: &str) -> Option<crate::model::record::GeomType> {
-    struct G<'a>(&'a str, Option<crate::model::record::GeomType>);
-    impl LayerVisitor for G<'_> {
-        fn visit<K: LayerKind>(&mut self, _: &[K]) {
-            if K::NAME == self.0 {
-                self.1 = Some(K::GEOMETRY);
-            }
-        }
-    }
-    let mut g = G(kind, None);
-    Layers::default().visit(&mut g);
-    g.1
+    Layers::GEOMETRIES.iter().find(|(n, _)| *n == kind).map(|(_, g)| *g)
 }
 
 /// A closed line (a CAD outline: closed LWPOLYLINE) becomes a polygon for polygon kinds.

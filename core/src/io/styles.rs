@@ -6,7 +6,7 @@
 use super::gdal_vector;
 use crate::error::Result;
 use crate::model::record::{FieldType, GeomType, Record, Value};
-use crate::model::{LayerKind, LayerVisitor, Layers};
+use crate::model::Layers;
 use std::path::Path;
 
 /// The map colour (RGB) and fill opacity (0–255; 0 for lines and points) of a layer.
@@ -67,37 +67,29 @@ pub fn qml(geometry: GeomType, rgb: [u8; 3], fill_alpha: u8) -> String {
 /// Write the `layer_styles` table (inside the caller's transaction): one default style per
 /// vector layer kind, for GDAL's geometry column `geom`.
 pub fn write_styles(ds: &mut gdal::Dataset, file: &Path, when: &str) -> Result<()> {
-    struct S(Vec<(&'static str, GeomType)>);
-    impl LayerVisitor for S {
-        fn visit<K: LayerKind>(&mut self, _: &[K]) {
-            self.0.push((K::NAME, K::GEOMETRY));
-        }
-    }
-    let mut s = S(Vec::new());
-    Layers::default().visit(&mut s);
     let text = |v: &str| Value::Text(v.to_string());
-    let records: Vec<Record> =
-        s.0.iter()
-            .enumerate()
-            .map(|(i, (name, geom))| {
-                let (rgb, alpha) = colour(name);
-                let mut r = Record::new(i as u64 + 1, None);
-                r.set("id", text(name));
-                r.set("f_table_catalog", text(""));
-                r.set("f_table_schema", text(""));
-                r.set("f_table_name", text(name));
-                r.set("f_geometry_column", text("geom"));
-                r.set("styleName", text(&format!("minehaz {name}")));
-                r.set("styleQML", text(&qml(*geom, rgb, alpha)));
-                r.set("styleSLD", text(""));
-                r.set("useAsDefault", Value::Int(1));
-                r.set("description", text("minehaz map colours"));
-                r.set("owner", text("minehaz"));
-                r.set("ui", Value::Null);
-                r.set("update_time", text(when));
-                r
-            })
-            .collect();
+    let records: Vec<Record> = Layers::GEOMETRIES
+        .iter()
+        .enumerate()
+        .map(|(i, (name, geom))| {
+            let (rgb, alpha) = colour(name);
+            let mut r = Record::new(i as u64 + 1, None);
+            r.set("id", text(name));
+            r.set("f_table_catalog", text(""));
+            r.set("f_table_schema", text(""));
+            r.set("f_table_name", text(name));
+            r.set("f_geometry_column", text("geom"));
+            r.set("styleName", text(&format!("minehaz {name}")));
+            r.set("styleQML", text(&qml(*geom, rgb, alpha)));
+            r.set("styleSLD", text(""));
+            r.set("useAsDefault", Value::Int(1));
+            r.set("description", text("minehaz map colours"));
+            r.set("owner", text("minehaz"));
+            r.set("ui", Value::Null);
+            r.set("update_time", text(when));
+            r
+        })
+        .collect();
     let fields: Vec<(String, FieldType)> = [
         ("f_table_catalog", FieldType::Text),
         ("f_table_schema", FieldType::Text),

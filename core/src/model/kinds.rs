@@ -93,6 +93,9 @@ macro_rules! layers_registry {
         impl Layers {
             /// Every layer name, in package order.
             pub const NAMES: &'static [&'static str] = &[$(<$ty as LayerKind>::NAME),+];
+            /// Every layer name with its geometry type, in package order.
+            pub const GEOMETRIES: &'static [(&'static str, GeomType)] =
+                &[$((<$ty as LayerKind>::NAME, <$ty as LayerKind>::GEOMETRY)),+];
             pub fn visit(&self, v: &mut impl LayerVisitor) { $(v.visit(&self.$field);)+ }
             pub fn visit_mut(&mut self, v: &mut impl LayerVisitorMut) { $(v.visit(&mut self.$field);)+ }
         }
