@@ -82,7 +82,7 @@ pub fn check_polygon(p: &geo_types::Polygon<f64>, at: Location, ps: &mut Problem
 }
 
 /// A fast, O(n log n) filter in front of geo's full (quadratic) validation: true when no two
-/// non-adjacent ring segments meet (a sweep over the segments sorted by x), every ring is
+/// non-adjacent ring segments meet (pairs found through the segment index), every ring is
 /// closed with at least 4 finite points, and every hole starts strictly inside the exterior and
 /// outside the other holes. False means "maybe invalid": geo then decides and explains.
 fn certainly_valid(p: &geo_types::Polygon<f64>) -> bool {
@@ -92,8 +92,9 @@ fn certainly_valid(p: &geo_types::Polygon<f64>) -> bool {
     if p.interiors().len() > 16 {
         return false;
     }
-    // (min x, max x, ring, index in ring)
-    let mut segs: Vec<(f64, f64, u32, u32)> = Vec::new();
+    // Every ring segment in the project's segment index, with its ring and position.
+    let mut ends: Vec<[f64; 4]> = Vec::new();
+    let mut at: Vec<(u32, u32)> = Vec::new();
     for (r, ring) in rings.iter().enumerate() {
         if ring.len() < 4 || ring.first() != ring.last() || ring.iter().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
             return false;
@@ -102,41 +103,34 @@ fn certainly_valid(p: &geo_types::Polygon<f64>) -> bool {
             if w[0] == w[1] {
                 return false;
             }
-            segs.push((w[0].x.min(w[1].x), w[0].x.max(w[1].x), r as u32, i as u32));
+            ends.push([w[0].x, w[0].y, w[1].x, w[1].y]);
+            at.push((r as u32, i as u32));
         }
     }
-    segs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let seg = |s: &(f64, f64, u32, u32)| {
-        let ring = rings[s.2 as usize];
-        let (a, b) = (ring[s.3 as usize], ring[s.3 as usize + 1]);
-        ([a.x, a.y], [b.x, b.y])
-    };
-    for (i, si) in segs.iter().enumerate() {
-        let (a, b) = seg(si);
-        let (ylo, yhi) = (a[1].min(b[1]), a[1].max(b[1]));
-        for sj in &segs[i + 1..] {
-            if sj.0 > si.1 {
-                break;
+    let index = crate::geometry::Segments::new(ends);
+    for i in 0..index.len() {
+        let (a, b) = index.segment(i);
+        let (ri, ki) = at[i];
+        let mut meets = false;
+        index.each_near(&crate::geometry::seg_box(a, b), |j, c, d| {
+            if meets || j <= i {
+                return;
             }
-            let (c, d) = seg(sj);
-            if c[1].min(d[1]) > yhi || c[1].max(d[1]) < ylo {
-                continue;
-            }
-            if si.2 == sj.2 {
-                let n = rings[si.2 as usize].len() as u32 - 1;
-                let (x, y) = (si.3.min(sj.3), si.3.max(sj.3));
+            let (rj, kj) = at[j];
+            if ri == rj {
+                let n = rings[ri as usize].len() as u32 - 1;
+                let (x, y) = (ki.min(kj), ki.max(kj));
                 if y == x + 1 || (x == 0 && y == n - 1) {
                     // Adjacent: they share a vertex; a fold back along the same line (a spike)
                     // is the only way they meet elsewhere.
-                    if orient(a, b, c) == 0.0 && orient(a, b, d) == 0.0 {
-                        return false;
-                    }
-                    continue;
+                    meets = orient(a, b, c) == 0.0 && orient(a, b, d) == 0.0;
+                    return;
                 }
             }
-            if segments_intersect(a, b, c, d) {
-                return false;
-            }
+            meets = segments_intersect(a, b, c, d);
+        });
+        if meets {
+            return false;
         }
     }
     // No ring meets another, so a hole lies wholly inside or outside: test one vertex.
