@@ -581,7 +581,13 @@ impl Activity {
         }
         let tol = self.tol;
         let (side, grid) = self.fix_grid.get_or_insert_with(|| {
-            let side = tol.max(1.0);
+            // Cells of about one fix each at least (never finer than the tolerance): a strict
+            // tolerance does not multiply the cells a changed segment probes.
+            let b = crate::index::box_of(
+                fixes.iter().filter(|f| f.pos[0].is_finite() && f.pos[1].is_finite()).map(|f| [f.pos[0], f.pos[1]]),
+            );
+            let area = ((b[2] - b[0]) * (b[3] - b[1])).max(0.0);
+            let side = tol.max(1.0).max((area / fixes.len() as f64).sqrt());
             let mut g: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
             for (i, f) in fixes.iter().enumerate() {
                 if f.pos[0].is_finite() && f.pos[1].is_finite() {
@@ -598,6 +604,16 @@ impl Activity {
             let b = expand(&seg_box4(s), tol);
             let (x0, y0) = ((b[0] / side).floor() as i64, (b[1] / side).floor() as i64);
             let (x1, y1) = ((b[2] / side).floor() as i64, (b[3] / side).floor() as i64);
+            let probes = (x1 - x0 + 1).saturating_mul(y1 - y0 + 1);
+            if probes > grid.len() as i64 {
+                // Fewer occupied cells than cells in the box: walk those.
+                for (&(x, y), v) in grid.iter() {
+                    if (x0..=x1).contains(&x) && (y0..=y1).contains(&y) {
+                        candidates.extend(v.iter().copied());
+                    }
+                }
+                continue;
+            }
             for x in x0..=x1 {
                 for y in y0..=y1 {
                     if let Some(v) = grid.get(&(x, y)) {
