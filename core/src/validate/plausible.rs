@@ -115,11 +115,62 @@ impl Reporter<'_> {
 struct Frame<'a> {
     crs: &'a Crs,
     area: Option<Box2>,
-    /// The licence's box grown by the margin (beyond it: surely too far), the box within which
-    /// every point is surely near enough, and the licence itself (between the two: measured).
+    /// The licence's box grown by the margin (beyond it: surely too far), and within it a grid
+    /// that decides most points without a distance query.
     licence: Option<Box2>,
-    licence_safe: Option<Box2>,
-    licence_area: Option<crate::geometry::PreparedPolygon>,
+    near: Option<NearGrid>,
+}
+
+/// Cells over the licence's grown box, each surely within the margin of the licence, surely
+/// beyond it, or on the edge of the band (then the point is measured against the polygon).
+struct NearGrid {
+    b: Box2,
+    n: usize,
+    cells: Vec<Near>,
+    poly: crate::geometry::PreparedPolygon,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Near {
+    Yes,
+    No,
+    Measure,
+}
+
+impl NearGrid {
+    const N: usize = 96;
+
+    fn new(b: Box2, poly: crate::geometry::PreparedPolygon) -> Self {
+        let n = Self::N;
+        let (w, h) = ((b[2] - b[0]) / n as f64, (b[3] - b[1]) / n as f64);
+        let half = w.hypot(h) / 2.0;
+        let mut cells = Vec::with_capacity(n * n);
+        for j in 0..n {
+            for i in 0..n {
+                let c = [b[0] + (i as f64 + 0.5) * w, b[1] + (j as f64 + 0.5) * h];
+                let d = poly.distance_to_point(c);
+                cells.push(if d + half <= MARGIN_M {
+                    Near::Yes
+                } else if d - half > MARGIN_M {
+                    Near::No
+                } else {
+                    Near::Measure
+                });
+            }
+        }
+        Self { b, n, cells, poly }
+    }
+
+    /// Is (x, y), inside the grid's box, farther than the margin from the licence?
+    fn far(&self, x: f64, y: f64) -> bool {
+        let b = &self.b;
+        let cell = |v: f64, lo: f64, hi: f64| (((v - lo) / (hi - lo) * self.n as f64) as usize).min(self.n - 1);
+        match self.cells[cell(y, b[1], b[3]) * self.n + cell(x, b[0], b[2])] {
+            Near::Yes => false,
+            Near::No => true,
+            Near::Measure => self.poly.distance_to_point([x, y]) > MARGIN_M,
+        }
+    }
 }
 
 impl Frame<'_> {
@@ -143,9 +194,7 @@ impl Frame<'_> {
         if let Some(l) = &self.licence {
             // Outside the grown box is surely too far; inside it, the distance to the polygon
             // decides (a long diagonal licence's box reaches far beyond 50 km of it).
-            let far = !inside(l, x, y)
-                || (!self.licence_safe.is_some_and(|b| inside(&b, x, y))
-                    && self.licence_area.as_ref().is_some_and(|p| p.distance_to_point([x, y]) > MARGIN_M));
+            let far = !inside(l, x, y) || self.near.as_ref().is_some_and(|g| g.far(x, y));
             if far {
                 return Some(text!(
                     "坐标 ({}, {}) 距采矿许可范围超过 50 km：数据可能属于别的矿或坐标系错误",
@@ -168,17 +217,11 @@ pub fn check(survey: &Survey, ps: &mut Problems) {
         .first()
         .map(|l| expand(&box_of(l.boundary.exterior().0.iter().map(|c| [c.x, c.y])), MARGIN_M));
     let licence = licence.filter(|b| b[0].is_finite());
-    let licence_area =
-        licence.and_then(|_| survey.layers.licence.first().map(|l| crate::geometry::PreparedPolygon::new(&l.boundary)));
-    // The polygon touches every side of its box, so a point of the box is within the box's
-    // diagonal of it: a point within (margin − diagonal) of the box is within the margin of
-    // the polygon — the common case, decided without a distance query.
-    let licence_safe = licence_area.as_ref().and_then(|p| {
-        let b = p.bbox;
-        let diag = (b[2] - b[0]).hypot(b[3] - b[1]);
-        (diag < MARGIN_M).then(|| expand(&b, MARGIN_M - diag))
+    // Decided by cell for most points: only those on the edge of the 50 km band are measured.
+    let near = licence.and_then(|b| {
+        survey.layers.licence.first().map(|l| NearGrid::new(b, crate::geometry::PreparedPolygon::new(&l.boundary)))
     });
-    let frame = Frame { crs: &crs, area: use_box(&crs), licence, licence_safe, licence_area };
+    let frame = Frame { crs: &crs, area: use_box(&crs), licence, near };
     struct V<'a> {
         survey: &'a Survey,
         frame: &'a Frame<'a>,
@@ -306,6 +349,34 @@ mod tests {
         let mut ps = Problems::default();
         check(&s, &mut ps);
         assert!(!ps.0.iter().any(|p| p.text.en.contains("50 km from the licence")), "{:?}", ps.0);
+    }
+
+    #[test]
+    fn the_near_grid_agrees_with_the_exact_distance() {
+        // An L-shaped licence 60 km across (its box's diagonal is beyond the margin).
+        let l = geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (0.0, 0.0),
+                (60_000.0, 0.0),
+                (60_000.0, 8_000.0),
+                (8_000.0, 8_000.0),
+                (8_000.0, 60_000.0),
+                (0.0, 60_000.0),
+                (0.0, 0.0),
+            ]),
+            vec![],
+        );
+        let poly = crate::geometry::PreparedPolygon::new(&l);
+        let b = expand(&poly.bbox, MARGIN_M);
+        let g = NearGrid::new(b, poly.clone());
+        let mut r = crate::test_rng::Rng(77);
+        for _ in 0..20_000 {
+            let (x, y) = (b[0] + r.f() * (b[2] - b[0]), b[1] + r.f() * (b[3] - b[1]));
+            assert_eq!(g.far(x, y), poly.distance_to_point([x, y]) > MARGIN_M, "({x}, {y})");
+        }
+        // Most cells are decided without a distance query.
+        let measured = g.cells.iter().filter(|c| **c == Near::Measure).count();
+        assert!(measured * 5 < g.cells.len(), "{measured} of {} cells measured", g.cells.len());
     }
 
     #[test]
