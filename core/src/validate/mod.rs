@@ -82,11 +82,11 @@ pub fn check_polygon(p: &geo_types::Polygon<f64>, at: Location, ps: &mut Problem
 }
 
 /// A fast, O(n log n) filter in front of geo's full (quadratic) validation: true when no two
-/// non-adjacent ring segments meet (pairs found through the segment index), every ring is
+/// non-adjacent ring segments meet (a sweep by x, or the segment index when the sweep would be
+/// slow), every ring is
 /// closed with at least 4 finite points, and every hole starts strictly inside the exterior and
 /// outside the other holes. False means "maybe invalid": geo then decides and explains.
 fn certainly_valid(p: &geo_types::Polygon<f64>) -> bool {
-    use crate::geometry::{orient, segments_intersect};
     let rings: Vec<&[geo_types::Coord<f64>]> =
         std::iter::once(p.exterior()).chain(p.interiors()).map(|r| r.0.as_slice()).collect();
     if p.interiors().len() > 16 {
@@ -107,31 +107,8 @@ fn certainly_valid(p: &geo_types::Polygon<f64>) -> bool {
             at.push((r as u32, i as u32));
         }
     }
-    let index = crate::geometry::Segments::new(ends);
-    for i in 0..index.len() {
-        let (a, b) = index.segment(i);
-        let (ri, ki) = at[i];
-        let mut meets = false;
-        index.each_near(&crate::geometry::seg_box(a, b), |j, c, d| {
-            if meets || j <= i {
-                return;
-            }
-            let (rj, kj) = at[j];
-            if ri == rj {
-                let n = rings[ri as usize].len() as u32 - 1;
-                let (x, y) = (ki.min(kj), ki.max(kj));
-                if y == x + 1 || (x == 0 && y == n - 1) {
-                    // Adjacent: they share a vertex; a fold back along the same line (a spike)
-                    // is the only way they meet elsewhere.
-                    meets = orient(a, b, c) == 0.0 && orient(a, b, d) == 0.0;
-                    return;
-                }
-            }
-            meets = segments_intersect(a, b, c, d);
-        });
-        if meets {
-            return false;
-        }
+    if sweep_meets(&rings, &ends, &at).unwrap_or_else(|| index_meets(&rings, ends, &at)) {
+        return false;
     }
     // No ring meets another, so a hole lies wholly inside or outside: test one vertex.
     let inside = |ring: &[geo_types::Coord<f64>], q: geo_types::Coord<f64>| {
@@ -153,6 +130,72 @@ fn certainly_valid(p: &geo_types::Polygon<f64>) -> bool {
         }
     }
     true
+}
+
+/// Do two ring segments (`i`, `j`, with ring and position `at`) meet other than at the vertex
+/// that adjacent segments share? An adjacent pair meets elsewhere only by folding back along
+/// the same line (a spike).
+fn pair_meets(rings: &[&[geo_types::Coord<f64>]], at: &[(u32, u32)], i: usize, j: usize, s: [[f64; 2]; 4]) -> bool {
+    use crate::geometry::{orient, segments_intersect};
+    let [a, b, c, d] = s;
+    let ((ri, ki), (rj, kj)) = (at[i], at[j]);
+    if ri == rj {
+        let n = rings[ri as usize].len() as u32 - 1;
+        let (x, y) = (ki.min(kj), ki.max(kj));
+        if y == x + 1 || (x == 0 && y == n - 1) {
+            return orient(a, b, c) == 0.0 && orient(a, b, d) == 0.0;
+        }
+    }
+    segments_intersect(a, b, c, d)
+}
+
+fn ends_of(e: &[f64; 4]) -> ([f64; 2], [f64; 2]) {
+    ([e[0], e[1]], [e[2], e[3]])
+}
+
+/// Meeting segments by a sweep over the segments sorted by x (fast for real outlines); None
+/// when it would take more than a budget of pair tests (long edges spanning the polygon make
+/// a sweep quadratic): then the segment index decides.
+fn sweep_meets(rings: &[&[geo_types::Coord<f64>]], ends: &[[f64; 4]], at: &[(u32, u32)]) -> Option<bool> {
+    let mut order: Vec<usize> = (0..ends.len()).collect();
+    let min_x = |e: &[f64; 4]| e[0].min(e[2]);
+    order.sort_by(|&a, &b| min_x(&ends[a]).total_cmp(&min_x(&ends[b])));
+    let budget = 64 * ends.len() + 4096;
+    let mut tests = 0usize;
+    for (k, &i) in order.iter().enumerate() {
+        let (a, b) = ends_of(&ends[i]);
+        let (max_x, ylo, yhi) = (a[0].max(b[0]), a[1].min(b[1]), a[1].max(b[1]));
+        for &j in &order[k + 1..] {
+            let (c, d) = ends_of(&ends[j]);
+            if c[0].min(d[0]) > max_x {
+                break;
+            }
+            tests += 1;
+            if tests > budget {
+                return None;
+            }
+            if c[1].min(d[1]) > yhi || c[1].max(d[1]) < ylo {
+                continue;
+            }
+            if pair_meets(rings, at, i, j, [a, b, c, d]) {
+                return Some(true);
+            }
+        }
+    }
+    Some(false)
+}
+
+/// Meeting segments through the project's segment index (boxes overlapping in x and y).
+fn index_meets(rings: &[&[geo_types::Coord<f64>]], ends: Vec<[f64; 4]>, at: &[(u32, u32)]) -> bool {
+    let index = crate::geometry::Segments::new(ends);
+    (0..index.len()).any(|i| {
+        let (a, b) = index.segment(i);
+        let mut meets = false;
+        index.each_near(&crate::geometry::seg_box(a, b), |j, c, d| {
+            meets = meets || (j > i && pair_meets(rings, at, i, j, [a, b, c, d]));
+        });
+        meets
+    })
 }
 
 #[cfg(test)]
@@ -177,6 +220,36 @@ mod tests {
 
     /// The fast filter never calls an invalid polygon valid, and passes the valid many-vertex
     /// ones (a 4 000-vertex licence with holes) without geo's quadratic check.
+    #[test]
+    fn a_comb_of_long_edges_goes_to_the_index_and_is_judged_right() {
+        use geo_types::{Coord, LineString, Polygon};
+        // Teeth to the right: every horizontal edge spans nearly the whole width, so a sweep by
+        // x would test every pair; the budget hands it to the segment index.
+        let comb = |bad: bool| {
+            let (l, m) = (1000.0, 600);
+            let mut v = vec![Coord { x: 0.0, y: 0.0 }];
+            for k in 0..m {
+                let y = 2.0 * k as f64;
+                v.push(Coord { x: l, y });
+                v.push(Coord { x: l, y: y + 1.0 });
+                let inner = if bad && k == m / 2 { -0.5 } else { 1.0 };
+                v.push(Coord { x: inner, y: y + 1.0 });
+                v.push(Coord { x: inner, y: y + 2.0 });
+            }
+            v.push(Coord { x: 0.0, y: 2.0 * m as f64 });
+            v.push(v[0]);
+            Polygon::new(LineString(v), vec![])
+        };
+        let ok = comb(false);
+        let rings: Vec<&[Coord<f64>]> = vec![ok.exterior().0.as_slice()];
+        let ends: Vec<[f64; 4]> = ok.exterior().0.windows(2).map(|w| [w[0].x, w[0].y, w[1].x, w[1].y]).collect();
+        let at: Vec<(u32, u32)> = (0..ends.len() as u32).map(|i| (0, i)).collect();
+        assert_eq!(sweep_meets(&rings, &ends, &at), None, "over the sweep's budget");
+        assert!(ok.is_valid() && certainly_valid(&ok));
+        let bad = comb(true);
+        assert!(!bad.is_valid() && !certainly_valid(&bad));
+    }
+
     #[test]
     fn fast_validity_filter_agrees_with_geo() {
         use geo_types::{Coord, LineString, Polygon};

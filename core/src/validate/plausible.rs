@@ -124,9 +124,13 @@ struct Frame<'a> {
 /// Cells over the licence's grown box, each surely within the margin of the licence, surely
 /// beyond it, or on the edge of the band (then the point is measured against the polygon).
 struct NearGrid {
+    /// Points in this box are surely near: the polygon touches every side of its box, so a
+    /// point of the box is within its diagonal of the polygon (None when that exceeds the margin).
+    safe: Option<Box2>,
     b: Box2,
     n: usize,
-    cells: Vec<Near>,
+    /// Made on the first point outside `safe` (most mines never need it).
+    cells: std::cell::OnceCell<Vec<Near>>,
     poly: crate::geometry::PreparedPolygon,
 }
 
@@ -138,34 +142,46 @@ enum Near {
 }
 
 impl NearGrid {
-    const N: usize = 96;
+    const N: usize = 64;
 
     fn new(b: Box2, poly: crate::geometry::PreparedPolygon) -> Self {
-        let n = Self::N;
-        let (w, h) = ((b[2] - b[0]) / n as f64, (b[3] - b[1]) / n as f64);
-        let half = w.hypot(h) / 2.0;
-        let mut cells = Vec::with_capacity(n * n);
-        for j in 0..n {
-            for i in 0..n {
-                let c = [b[0] + (i as f64 + 0.5) * w, b[1] + (j as f64 + 0.5) * h];
-                let d = poly.distance_to_point(c);
-                cells.push(if d + half <= MARGIN_M {
-                    Near::Yes
-                } else if d - half > MARGIN_M {
-                    Near::No
-                } else {
-                    Near::Measure
-                });
+        let pb = poly.bbox;
+        let diag = (pb[2] - pb[0]).hypot(pb[3] - pb[1]);
+        let safe = (diag < MARGIN_M).then(|| expand(&pb, MARGIN_M - diag));
+        Self { safe, b, n: Self::N, cells: std::cell::OnceCell::new(), poly }
+    }
+
+    fn cells(&self) -> &[Near] {
+        self.cells.get_or_init(|| {
+            let (b, n) = (&self.b, self.n);
+            let (w, h) = ((b[2] - b[0]) / n as f64, (b[3] - b[1]) / n as f64);
+            let half = w.hypot(h) / 2.0;
+            let mut cells = Vec::with_capacity(n * n);
+            for j in 0..n {
+                for i in 0..n {
+                    let c = [b[0] + (i as f64 + 0.5) * w, b[1] + (j as f64 + 0.5) * h];
+                    let d = self.poly.distance_to_point(c);
+                    cells.push(if d + half <= MARGIN_M {
+                        Near::Yes
+                    } else if d - half > MARGIN_M {
+                        Near::No
+                    } else {
+                        Near::Measure
+                    });
+                }
             }
-        }
-        Self { b, n, cells, poly }
+            cells
+        })
     }
 
     /// Is (x, y), inside the grid's box, farther than the margin from the licence?
     fn far(&self, x: f64, y: f64) -> bool {
+        if self.safe.is_some_and(|s| inside(&s, x, y)) {
+            return false;
+        }
         let b = &self.b;
         let cell = |v: f64, lo: f64, hi: f64| (((v - lo) / (hi - lo) * self.n as f64) as usize).min(self.n - 1);
-        match self.cells[cell(y, b[1], b[3]) * self.n + cell(x, b[0], b[2])] {
+        match self.cells()[cell(y, b[1], b[3]) * self.n + cell(x, b[0], b[2])] {
             Near::Yes => false,
             Near::No => true,
             Near::Measure => self.poly.distance_to_point([x, y]) > MARGIN_M,
@@ -375,8 +391,8 @@ mod tests {
             assert_eq!(g.far(x, y), poly.distance_to_point([x, y]) > MARGIN_M, "({x}, {y})");
         }
         // Most cells are decided without a distance query.
-        let measured = g.cells.iter().filter(|c| **c == Near::Measure).count();
-        assert!(measured * 5 < g.cells.len(), "{measured} of {} cells measured", g.cells.len());
+        let measured = g.cells().iter().filter(|c| **c == Near::Measure).count();
+        assert!(measured * 5 < g.cells().len(), "{measured} of {} cells measured", g.cells().len());
     }
 
     #[test]
