@@ -192,36 +192,10 @@ impl PackedRTree {
 
     /// Call `f` with every item whose box overlaps `q` (touching counts).
     pub fn search(&self, q: &Box2, mut f: impl FnMut(usize)) {
-        if self.items.is_empty() {
-            return;
-        }
-        let top = self.levels.len() - 1;
-        let top_len = self.boxes.len() - self.levels[top];
-        // Depth-first with a small fixed stack (depth ≤ 8 for 2^32 items, ≤ 16 entries a level).
-        let mut stack = Stack::new();
-        for i in 0..top_len {
-            stack.push((top as u32, i as u32));
-        }
-        while let Some((level, i)) = stack.pop() {
-            let (level, i) = (level as usize, i as usize);
-            if !overlaps(&self.boxes[self.levels[level] + i], q) {
-                continue;
-            }
-            if level == 0 {
-                f(self.items[i] as usize);
-            } else {
-                let base = self.levels[level - 1];
-                for c in self.children(level, i) {
-                    if overlaps(&self.boxes[base + c], q) {
-                        if level == 1 {
-                            f(self.items[c] as usize);
-                        } else {
-                            stack.push((level as u32 - 1, c as u32));
-                        }
-                    }
-                }
-            }
-        }
+        self.any(q, |i| {
+            f(i);
+            false
+        });
     }
 
     /// Is any item's box overlapping `q` and accepted by `pred`? Stops at the first.
