@@ -20,6 +20,7 @@ pub mod io;
 pub mod model;
 pub mod plan;
 pub mod rules;
+pub mod slope;
 #[cfg(test)]
 mod test_rng;
 pub mod validate;

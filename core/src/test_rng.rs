@@ -16,3 +16,15 @@ impl Rng {
         (self.f() * n as f64) as usize % n.max(1)
     }
 }
+
+impl Rng {
+    /// Seeded (a zero seed would stay zero).
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    /// Standard normal (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let (u, v) = (self.f().max(1e-300), self.f());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}

@@ -683,6 +683,70 @@ pub fn read_positioning(path: &Path) -> Result<Vec<Fix>> {
     Ok(out)
 }
 
+/// Read `monitoring/slope_points.csv` (SLOPES.md): `time,point_id,x,y,z`, every cell required,
+/// time ISO 8601 with offset.
+pub fn read_slope_points(path: &Path) -> Result<Vec<crate::model::SlopeReading>> {
+    let mut ps = Problems::default();
+    let t = Stream::open(path)?;
+    let h = &t.header;
+    let cols = ["time", "point_id", "x", "y", "z"].map(|c| h.column(c, &mut ps));
+    if ps.has_errors() {
+        ps.into_result()?;
+        return Ok(Vec::new());
+    }
+    let [ct, cp, cx, cy, cz] = cols;
+    let (out, rows_ps) = t.par_rows(|row, ps| {
+        let required = |c: Option<usize>, ps: &mut Problems| {
+            let v = row.str(c);
+            if let (None, Some(c)) = (v, c) {
+                row.error(c, text!("必填单元格为空", "required cell is empty"), ps);
+            }
+            v
+        };
+        let time = required(ct, ps).and_then(|tm| match chrono::DateTime::parse_from_rfc3339(tm) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                if let Some(c) = ct {
+                    row.error(
+                        c,
+                        text!(
+                            "时间格式无效: \"{}\"（应为带时区的 ISO 8601，如 2026-05-01T08:00:00+08:00）",
+                            "invalid time \"{}\" (expected ISO 8601 with offset, e.g. 2026-05-01T08:00:00+08:00)",
+                            tm
+                        ),
+                        ps,
+                    );
+                }
+                None
+            }
+        });
+        let point = required(cp, ps);
+        let (x, y, z) = (row.real_req(cx, ps), row.real_req(cy, ps), row.real_req(cz, ps));
+        let (Some(time), Some(point), Some(x), Some(y), Some(z)) = (time, point, x, y, z) else { return None };
+        Some(crate::model::SlopeReading { time, point_id: point.to_string(), pos: [x, y, z] })
+    })?;
+    ps.extend(rows_ps);
+    ps.into_result()?;
+    Ok(out)
+}
+
+/// Write `monitoring/slope_points.csv`.
+pub fn write_slope_points(path: &Path, readings: &[crate::model::SlopeReading]) -> Result<()> {
+    write_csv(
+        path,
+        &["time", "point_id", "x", "y", "z"],
+        readings.iter().map(|r| {
+            vec![
+                r.time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                r.point_id.clone(),
+                fmt_f64(r.pos[0]),
+                fmt_f64(r.pos[1]),
+                fmt_f64(r.pos[2]),
+            ]
+        }),
+    )
+}
+
 fn num(v: Option<f64>) -> String {
     v.map_or(String::new(), fmt_f64)
 }

@@ -310,6 +310,12 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
             point_clouds.push(pc);
         }
     }
+    let slope_csv = dir.join("monitoring").join("slope_points.csv");
+    let slope_points = match slope_csv.exists() {
+        true => collect(super::csv_tables::read_slope_points(&slope_csv), &mut ps)?.unwrap_or_default(),
+        false => Vec::new(),
+    };
+    layer_files.insert("slope_points".into(), slope_csv);
     let survey = Survey {
         meta,
         layers,
@@ -317,6 +323,7 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
         grids,
         point_clouds,
         positioning: Vec::new(),
+        slope_points,
         warnings: Vec::new(),
         layer_files,
     };
@@ -449,6 +456,10 @@ pub fn write_package(survey: &Survey, dir: &Path) -> Result<()> {
     if !survey.positioning.is_empty() {
         mk(&dir.join("monitoring"))?;
         super::csv_tables::write_positioning(&dir.join("monitoring").join("positioning.csv"), &survey.positioning)?;
+    }
+    if !survey.slope_points.is_empty() {
+        mk(&dir.join("monitoring"))?;
+        super::csv_tables::write_slope_points(&dir.join("monitoring").join("slope_points.csv"), &survey.slope_points)?;
     }
     Ok(())
 }

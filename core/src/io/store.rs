@@ -7,6 +7,7 @@
 //! | `boreholes` | collars (Point Z) with depth and date |
 //! | `borehole_traces` | desurveyed trajectories (LineString Z, minimum curvature; derived, for display) |
 //! | `borehole_surveys`, `borehole_intervals` | the down-hole tables (attributes) |
+//! | `slope_points` | slope monitoring readings (Point Z; time, point_id) |
 //! | `positioning` | personnel fixes (Point Z; `z` also as a nullable field since it may be unknown) |
 //! | `grid_<name>` | each geophysical grid as a raster table (2D gridded coverage, Float32) |
 //! | `minehaz_grids` | grid name → raster table and its .toml (method, unit, thresholds) |
@@ -189,6 +190,7 @@ fn import_detail(s: &Survey) -> String {
     d.insert("grids".into(), s.grids.len());
     d.insert("pointclouds".into(), s.point_clouds.len());
     d.insert("positioning".into(), s.positioning.len());
+    d.insert("slope_points".into(), s.slope_points.len());
     serde_json::to_string(&d).unwrap_or_default()
 }
 
@@ -347,6 +349,31 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         Some(mine),
         &f(&[("time", Text), ("person_id", Text), ("z", Real)]),
         &fixes,
+        path,
+    )?;
+    let readings: Vec<Record> = s
+        .slope_points
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            rec(
+                i as u64 + 1,
+                Some(Geom::Point { pos: r.pos, has_z: true }),
+                vec![
+                    ("id", Value::Text((i + 1).to_string())),
+                    ("time", Value::Text(r.time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))),
+                    ("point_id", Value::Text(r.point_id.clone())),
+                ],
+            )
+        })
+        .collect();
+    gdal_vector::write_layer(
+        ds,
+        "slope_points",
+        Some(crate::model::record::GeomType::PointZ),
+        Some(mine),
+        &f(&[("time", Text), ("point_id", Text)]),
+        &readings,
         path,
     )?;
     let grids: Vec<Record> = s
@@ -578,6 +605,17 @@ pub fn read_store(path: &Path) -> Result<Survey> {
             })
         })
         .collect();
+    let slope_points: Vec<crate::model::SlopeReading> = table(&ds, "slope_points", path, &mut ps)?
+        .into_iter()
+        .filter_map(|r| {
+            let Some(Geom::Point { pos, .. }) = r.geom else { return None };
+            Some(crate::model::SlopeReading {
+                time: chrono::DateTime::parse_from_rfc3339(&text_of(&r, "time")?).ok()?,
+                point_id: text_of(&r, "point_id")?,
+                pos,
+            })
+        })
+        .collect();
     let mut grids = Vec::new();
     for r in table(&ds, "minehaz_grids", path, &mut ps)? {
         let (Some(name), Some(tbl)) = (text_of(&r, "id"), text_of(&r, "raster_table")) else { continue };
@@ -620,11 +658,20 @@ pub fn read_store(path: &Path) -> Result<Survey> {
             point_clouds.push(PointCloudSource { epoch, ..pc });
         }
     }
-    for table in ["boreholes", "positioning"] {
+    for table in ["boreholes", "positioning", "slope_points"] {
         layer_files.insert(table.into(), path.to_path_buf());
     }
-    let mut survey =
-        Survey { meta, layers, boreholes, grids, point_clouds, positioning, warnings: Vec::new(), layer_files };
+    let mut survey = Survey {
+        meta,
+        layers,
+        boreholes,
+        grids,
+        point_clouds,
+        positioning,
+        slope_points,
+        warnings: Vec::new(),
+        layer_files,
+    };
     crate::validate::validate(&survey, &mut ps);
     survey.warnings = ps.into_result()?;
     Ok(survey)

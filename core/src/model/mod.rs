@@ -106,6 +106,15 @@ pub struct Fix {
     pub pos: [f64; 3],
 }
 
+/// One reading of a slope monitoring point (prism, GNSS, radar pixel; SLOPES.md
+/// `monitoring/slope_points.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlopeReading {
+    pub time: chrono::DateTime<chrono::FixedOffset>,
+    pub point_id: String,
+    pub pos: [f64; 3],
+}
+
 /// Everything known about one mine.
 #[derive(Debug, Clone, Default)]
 pub struct Survey {
@@ -115,6 +124,8 @@ pub struct Survey {
     pub grids: Vec<Grid>,
     pub point_clouds: Vec<PointCloudSource>,
     pub positioning: Vec<Fix>,
+    /// Slope monitoring readings (open pits), as read (any order).
+    pub slope_points: Vec<SlopeReading>,
     /// Warnings met while reading (errors abort the read).
     pub warnings: Vec<Problem>,
     /// The file each vector layer was read from (for problem locations).

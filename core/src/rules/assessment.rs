@@ -23,7 +23,7 @@ use super::hidden::Activity;
 use super::levels::Levels;
 use super::report::Report;
 use super::water::Cover;
-use super::{burst, fire, gas, hidden, levels, licence, pillars, water, zones, Params};
+use super::{burst, fire, gas, hidden, levels, licence, pillars, slope, water, zones, Params};
 use crate::error::{Location, Problems, Result};
 use crate::i18n::Text;
 use crate::index::Index;
@@ -121,6 +121,11 @@ pub struct Assessment {
     hidden_generation: u64,
     live: BTreeMap<Key, Finding>,
     not_evaluated: Vec<NotEvaluated>,
+    /// The slope measurement from LiDAR (SLOPES.md), its findings and its not-evaluated rules;
+    /// set by [`Assessment::new`] or [`Assessment::set_slopes`], fixed afterwards.
+    slopes: Option<crate::slope::Measurement>,
+    slope_findings: Vec<Finding>,
+    slope_not_evaluated: Vec<NotEvaluated>,
     buffers: std::sync::OnceLock<super::derived::Buffers>,
     timings: Timings,
 }
@@ -173,7 +178,31 @@ impl Assessment {
     /// Assess a survey as of a date, with the parameters of its `survey.toml`.
     pub fn new(survey: Survey, as_of: NaiveDate) -> Result<Self> {
         let (params, loosened) = survey_params(&survey)?;
-        Ok(Self::with_params(survey, params, loosened, as_of))
+        // The slopes are measured from the point cloud of the latest epoch (SLOPES.md).
+        let slopes = crate::slope::measure(&survey, &params, as_of)?;
+        let mut a = Self::with_params(survey, params, loosened, as_of);
+        a.set_slopes(slopes);
+        Ok(a)
+    }
+
+    /// Attach a slope measurement (from [`crate::slope::measure`]): its findings join the live
+    /// set and the sectors it could not measure are listed as not evaluated.
+    pub fn set_slopes(&mut self, m: Option<crate::slope::Measurement>) {
+        let old = std::mem::take(&mut self.slope_findings);
+        for f in &old {
+            self.live.remove(&f.key());
+        }
+        self.slope_findings = m.as_ref().map(|m| slope::measured(&self.survey, &self.params, m)).unwrap_or_default();
+        for f in &self.slope_findings {
+            self.live.entry(f.key()).or_insert_with(|| f.clone());
+        }
+        self.slope_not_evaluated = m.as_ref().map(slope::measured_not_evaluated).unwrap_or_default();
+        self.slopes = m;
+    }
+
+    /// The slope measurement, when the mine has one.
+    pub fn slopes(&self) -> Option<&crate::slope::Measurement> {
+        self.slopes.as_ref()
     }
 
     /// Assess with given parameters (and the `parameters.loosened` findings they gave).
@@ -215,7 +244,7 @@ impl Assessment {
         let (own, covers): (Vec<_>, Vec<_>) = results.into_iter().unzip();
         let ids = workings.iter().enumerate().map(|(i, w)| (w.id.clone(), i)).collect();
         let n_active = workings.iter().filter(|w| licence::is_active(w)).count();
-        let not_evaluated = not_evaluated(&survey);
+        let not_evaluated = not_evaluated(&survey, as_of);
         let mut a = Self {
             survey,
             params,
@@ -237,6 +266,9 @@ impl Assessment {
             hidden_generation: 0,
             live: BTreeMap::new(),
             not_evaluated,
+            slopes: None,
+            slope_findings: Vec::new(),
+            slope_not_evaluated: Vec::new(),
             buffers: std::sync::OnceLock::new(),
             timings: Timings::default(),
         };
@@ -294,8 +326,11 @@ impl Assessment {
     }
 
     /// The rules that apply but could not be evaluated, sorted by rule.
-    pub fn not_evaluated(&self) -> &[NotEvaluated] {
-        &self.not_evaluated
+    pub fn not_evaluated(&self) -> Vec<NotEvaluated> {
+        let mut v = self.not_evaluated.clone();
+        v.extend(self.slope_not_evaluated.iter().cloned());
+        v.sort_by_key(|n| n.rule);
+        v
     }
 
     /// The prepared inputs (water sources with their lines, faults with their pillars …).
@@ -352,7 +387,7 @@ impl Assessment {
             as_of: self.as_of,
             levels: self.levels.clone(),
             findings: self.live.values().cloned().collect(),
-            not_evaluated: self.not_evaluated.clone(),
+            not_evaluated: self.not_evaluated(),
         }
     }
 
@@ -366,6 +401,9 @@ impl Assessment {
         let mut g: Vec<Finding> = self.loosened.clone();
         g.extend(licence::expired(&ctx, self.n_active > 0));
         g.extend(burst::proneness(&ctx));
+        if !self.survey.layers.slope_design.is_empty() || !self.survey.slope_points.is_empty() {
+            g.extend(slope::monitoring(&ctx, slope::as_of_instant(&self.survey, self.as_of)));
+        }
         sort_findings(&mut g);
         g
     }
@@ -459,7 +497,7 @@ impl Assessment {
                     self.survey.positioning.push(f);
                 }
                 if was_empty != self.survey.positioning.is_empty() {
-                    self.not_evaluated = not_evaluated(&self.survey);
+                    self.not_evaluated = not_evaluated(&self.survey, self.as_of);
                 }
             }
         }
@@ -696,7 +734,7 @@ fn reason(zh: &str, en: &str) -> Text {
 }
 
 /// The rules that apply to the mine but lack input (RULES.md v1.1 "Not evaluated").
-pub fn not_evaluated(s: &Survey) -> Vec<NotEvaluated> {
+pub fn not_evaluated(s: &Survey, as_of: NaiveDate) -> Vec<NotEvaluated> {
     let mut v = Vec::new();
     let mut push = |rule: &'static str, r: Text| v.push(NotEvaluated { rule, reason: r });
     let underground = matches!(s.meta.mine.kind, MineKind::UndergroundCoal | MineKind::UndergroundMetal);
@@ -746,14 +784,28 @@ pub fn not_evaluated(s: &Survey) -> Vec<NotEvaluated> {
             ),
         );
     }
-    if s.meta.mine.kind == MineKind::OpenPit {
-        let why = if s.layers.slope_design.is_empty() {
-            reason("缺少边坡设计分区（图层 slope_design）", "no slope design sectors (layer slope_design)")
-        } else {
-            reason("台阶几何尚未由激光雷达点云实测", "bench geometry has not been measured from a LiDAR point cloud")
-        };
-        for rule in ["slope.bench_height", "slope.berm_width", "slope.bench_angle", "slope.overall_angle"] {
-            push(rule, why.clone());
+    let slopes = s.meta.mine.kind == MineKind::OpenPit || !s.layers.slope_design.is_empty();
+    if slopes {
+        if let Some(why) = crate::slope::unmeasurable(s, as_of) {
+            for rule in crate::slope::MEASURED_RULES {
+                push(rule, why.clone());
+            }
+        }
+        if s.slope_points.is_empty() {
+            let r = || {
+                reason(
+                    "缺少边坡监测数据（monitoring/slope_points.csv）",
+                    "no slope monitoring readings (monitoring/slope_points.csv)",
+                )
+            };
+            push("slope.displacement_rate", r());
+            push("slope.accelerating", r());
+        }
+        if s.layers.slope_design.is_empty() {
+            push(
+                "slope.monitoring_missing",
+                reason("缺少边坡设计分区（图层 slope_design）", "no slope design sectors (layer slope_design)"),
+            );
         }
     }
     v.sort_by_key(|n| n.rule);

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 pub enum Stricter {
     Higher,
     Lower,
+    /// A definition (e.g. what counts as a bench face): neither direction is stricter.
+    Neither,
 }
 
 /// Every parameter: name, default, stricter direction.
@@ -53,6 +55,20 @@ pub const PARAMETERS: &[(&str, f64, Stricter)] = &[
     ("drain_rate_m3h", 30.0, Stricter::Lower),
     ("drain_days_max", 30.0, Stricter::Lower),
     ("drill_end_tolerance_m", 2.0, Stricter::Lower),
+    // SLOPES.md: benches measured from LiDAR, slope monitoring.
+    ("slope_dem_cell_m", 0.5, Stricter::Lower),
+    ("slope_profile_spacing_m", 5.0, Stricter::Lower),
+    ("slope_profile_step_m", 0.25, Stricter::Lower),
+    ("slope_angle_window_m", 1.0, Stricter::Lower),
+    ("slope_face_min_deg", 35.0, Stricter::Neither),
+    ("slope_flat_max_deg", 15.0, Stricter::Neither),
+    ("slope_min_bench_m", 2.0, Stricter::Lower),
+    ("slope_percentile", 90.0, Stricter::Higher),
+    ("dod_min_m", 0.1, Stricter::Lower),
+    ("slope_rate_window_h", 24.0, Stricter::Higher),
+    ("slope_rate_warn_mm_d", 5.0, Stricter::Lower),
+    ("slope_rate_alarm_mm_d", 10.0, Stricter::Lower),
+    ("monitoring_max_gap_h", 24.0, Stricter::Lower),
 ];
 
 /// The parameters in force for one mine.
@@ -94,10 +110,25 @@ impl Params {
                 ps.error(at.clone().field(name), text!("参数值无效: {}", "invalid parameter value: {}", v));
                 continue;
             }
+            let positive = [
+                "slope_dem_cell_m",
+                "slope_profile_spacing_m",
+                "slope_profile_step_m",
+                "slope_angle_window_m",
+                "slope_rate_window_h",
+            ];
+            let bad = (positive.contains(&n) && v <= 0.0)
+                || (n == "slope_percentile" && v > 100.0)
+                || (n.ends_with("_deg") && v > 90.0);
+            if bad {
+                ps.error(at.clone().field(name), text!("参数值超出范围: {}", "parameter value out of range: {}", v));
+                continue;
+            }
             p.values.insert(n, v);
             let looser = match dir {
                 Stricter::Higher => v < default,
                 Stricter::Lower => v > default,
+                Stricter::Neither => false,
             };
             if looser {
                 loosened.push(Finding {

@@ -24,8 +24,9 @@ use minehaz_core::io::pointcloud::{write_cloud, CloudPoint};
 use minehaz_core::model::meta::{Classification, LicenceTerms, Mine, MineKind};
 use minehaz_core::model::{
     Anomaly, AnomalyMethod, BurstLevel, BurstZone, CollapseColumn, DrillPurpose, Drillhole, Fault, FireZone, Fix,
-    GasZone, Geochem, GeochemKind, Goaf, Grid, GridMeta, Hazard, Interpretation, Layers, Licence, SlopeDesign, Survey,
-    SurveyMeta, WaterBody, WaterBodyKind, Working, WorkingKind, WorkingStatus, ZRange, Zone, ZoneClass,
+    GasZone, Geochem, GeochemKind, Goaf, Grid, GridMeta, Hazard, Interpretation, Layers, Licence, SlopeDesign,
+    SlopeReading, Survey, SurveyMeta, WaterBody, WaterBodyKind, Working, WorkingKind, WorkingStatus, ZRange, Zone,
+    ZoneClass,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

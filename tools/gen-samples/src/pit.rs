@@ -134,9 +134,9 @@ fn pit_z(x: f64, y: f64, epoch: usize) -> (f64, f64) {
             at += berm;
         }
     }
-    // Natural ground beyond the rim.
+    // Natural ground beyond the rim: level for 100 m (the benches' top berm), then rolling.
     let u = 5.0 * (x / 270.0 + 1.0).sin() * (y / 330.0).cos() + 3.0 * ((x + y) / 190.0).sin();
-    (z + u * ((d - at) / 80.0).clamp(0.0, 1.0), 0.0)
+    (z + u * smoothstep(100.0, 180.0, d - at), 0.0)
 }
 
 /// The points of one epoch, streamed: a jittered grid over the pit, ground class 2.
@@ -183,6 +183,127 @@ pub(crate) fn write_pit_clouds(dir: &Path, n: u64) -> Result<()> {
         println!("{}: {written} points, {:.1} MB", path.display(), size as f64 / 1e6);
     }
     Ok(())
+}
+
+/// A slope monitoring prism (local frame) and its behaviour.
+struct Prism {
+    id: &'static str,
+    at: (f64, f64),
+    /// Velocity (mm/d) of each day from 2026-09-01 (the last entry holds for the rest).
+    daily: &'static [f64],
+    /// The last reading (hours after the first), when it stops early.
+    stops_at_h: Option<i64>,
+    what_zh: &'static str,
+    what_en: &'static str,
+}
+
+/// Hours of readings (every 2 h from 2026-09-01T00:00+08:00 to 2026-09-19T22:00).
+const MON_HOURS: i64 = 18 * 24 + 22;
+const MON_START: &str = "2026-09-01T00:00:00+08:00";
+const MON_AS_OF: &str = "2026-09-19";
+
+fn prisms() -> Vec<Prism> {
+    // E2: 1.5 mm/d for 16 days, then 3 → 6.5 → 14 mm/d over the last three 24 h windows
+    // (the windows end at 09-17 22:00, 09-18 22:00, 09-19 22:00).
+    const E2: [f64; 19] =
+        [1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 3.0, 6.5, 14.0];
+    vec![
+        Prism {
+            id: "N1",
+            at: (1000.0, PIT_A.1 + PIT_R + berm_mid(4)),
+            daily: &[0.4],
+            stops_at_h: None,
+            what_zh: "稳定 (0.4 mm/d)",
+            what_en: "steady, 0.4 mm/d",
+        },
+        Prism {
+            id: "S1",
+            at: (1000.0, PIT_A.1 - PIT_R - berm_mid(4)),
+            daily: &[0.6],
+            stops_at_h: Some(16 * 24 + 12),
+            what_zh: "稳定, 但 09-17 12:00 后无读数 (棱镜损坏)",
+            what_en: "steady, but no reading after 09-17 12:00 (prism lost)",
+        },
+        Prism {
+            id: "E1",
+            at: (PIT_B.0 + PIT_R + 60.0, PIT_B.1 + 40.0),
+            daily: &[12.0],
+            stops_at_h: None,
+            what_zh: "匀速 12 mm/d (≥ 10 报警)",
+            what_en: "steady 12 mm/d (≥ 10: alarm)",
+        },
+        Prism {
+            id: "E2",
+            at: (PIT_B.0 + PIT_R + 100.0, PIT_B.1 - 30.0),
+            daily: &E2,
+            stops_at_h: None,
+            what_zh: "加速: 最后三天 3 → 6.5 → 14 mm/d",
+            what_en: "accelerating: 3 → 6.5 → 14 mm/d over the last three days",
+        },
+        Prism {
+            id: "W1",
+            at: (PIT_A.0 - PIT_R - PUSHBACK - 40.0, PIT_A.1 + 10.0),
+            daily: &[7.0],
+            stops_at_h: None,
+            what_zh: "匀速 7 mm/d (5–10 预警)",
+            what_en: "steady 7 mm/d (5–10: warning)",
+        },
+    ]
+}
+
+/// The readings of the prisms: every 2 h, displaced toward the pit axis and down.
+fn slope_readings() -> Vec<SlopeReading> {
+    let t0 = chrono::DateTime::parse_from_rfc3339(MON_START).expect("start");
+    let mut rng = Rng::new(0x5107_E000);
+    let mut out = Vec::new();
+    for p in prisms() {
+        let z = pit_z(p.at.0, p.at.1, 1).0;
+        // Toward the floor axis in plan, 45° down.
+        let ax = (p.at.0.clamp(PIT_A.0, PIT_B.0), PIT_A.1);
+        let (dx, dy) = (ax.0 - p.at.0, ax.1 - p.at.1);
+        let l = (dx * dx + dy * dy).sqrt();
+        let u = [
+            dx / l * std::f64::consts::FRAC_1_SQRT_2,
+            dy / l * std::f64::consts::FRAC_1_SQRT_2,
+            -std::f64::consts::FRAC_1_SQRT_2,
+        ];
+        let mut h = 0;
+        while h <= p.stops_at_h.unwrap_or(MON_HOURS) {
+            // Displacement (mm): the daily velocities integrated to hour h.
+            let mut mm = 0.0;
+            for k in 0..h {
+                let day = (k / 24) as usize;
+                mm += p.daily[day.min(p.daily.len() - 1)] / 24.0;
+            }
+            let mm = mm + 0.15 * rng.gauss();
+            out.push(SlopeReading {
+                time: t0 + chrono::Duration::hours(h),
+                point_id: p.id.into(),
+                pos: [
+                    round_mm(OP.e0 + p.at.0 + u[0] * mm / 1000.0),
+                    round_mm(OP.n0 + p.at.1 + u[1] * mm / 1000.0),
+                    round_mm(z + u[2] * mm / 1000.0),
+                ],
+            });
+            h += 2;
+        }
+    }
+    out
+}
+
+/// To 0.1 mm, as a total station reports.
+fn round_mm(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+/// The inverse-velocity failure time of E2's last three windows (SLOPES.md), in hours after
+/// its last reading: the least-squares line through (−2, 1/3), (−1, 1/6.5), (0, 1/14) days.
+fn e2_failure_hours() -> f64 {
+    let pts = [(-2.0, 1.0 / 3.0), (-1.0, 1.0 / 6.5), (0.0, 1.0 / 14.0)];
+    let (mt, mi) = (-1.0, pts.iter().map(|p| p.1).sum::<f64>() / 3.0);
+    let b = pts.iter().map(|p| (p.0 - mt) * (p.1 - mi)).sum::<f64>() / 2.0;
+    let a = mi - b * mt;
+    -a / b * 24.0
 }
 
 /// Local offset from the floor outline at which bench `k`'s berm (top at 1000 + 15(k+1) m)
@@ -263,12 +384,14 @@ pub(crate) fn open_pit(points: u64) -> Result<(Survey, String)> {
             capacity_mt_per_year: Some(3.0),
         },
         classification: Classification { mining_depth_max_m: Some(165.0), ..Classification::default() },
-        parameters: BTreeMap::new(),
+        parameters: [("slope_angle_window_m".to_string(), 2.0), ("slope_tolerance".to_string(), 0.3)]
+            .into_iter()
+            .collect(),
         source_text: text.clone(),
         ..Default::default()
     };
     ensure!(meta == expected, "open-pit survey.toml text and model disagree");
-    let survey = Survey { meta, layers: l, ..Survey::default() };
+    let survey = Survey { meta, layers: l, slope_points: slope_readings(), ..Survey::default() };
 
     // Self-check of the built slope geometry on two profiles: the compliant north wall and the
     // violating east wall.
@@ -368,7 +491,11 @@ capacity_mt_per_year = 3.0
 [classification]
 mining_depth_max_m = 165.0      # 最大开采深度 (m): 地表约 1150 m, 坑底 985 m
 
-[parameters]                    # 规则参数覆盖; 本示例使用默认值 (slope_tolerance = 0)
+[parameters]                    # 规则参数覆盖 (放宽的参数会以 parameters.loosened 警告列出)
+# 本期点云约 1 点/m² (机载), 远稀于 0.5 m 格网所设想的无人机点云: 坡面上格网高程的噪声约 0.2–0.3 m。
+# The clouds hold about 1 point/m² (airborne), far sparser than the 0.5 m DEM cell assumes.
+slope_angle_window_m = 2.0      # 局部坡角窗口 2 m (默认 1 m): 稀疏点云上避免坡面被噪声截断
+slope_tolerance = 0.3           # 测量容差 0.3 m / 0.3° (激光雷达高程精度)
 "#
     .to_string()
 }
@@ -436,6 +563,11 @@ west of the floor (bottom at 985 m); everything else is unchanged, so a differen
 
 ## 预设的边坡违规 / Planted slope violations
 
+检查参数: 本示例在 `survey.toml [parameters]` 中设 `slope_angle_window_m = 2.0`、`slope_tolerance = 0.3`
+(点云稀疏, 见该文件注释), 因而 `check` 另报两条 `parameters.loosened` 警告。
+The sample sets `slope_angle_window_m = 2.0` and `slope_tolerance = 0.3` (sparse clouds), so `check` also lists two
+`parameters.loosened` warnings.
+
 两期点云中, 除东帮外, 所有台阶按设计施工: 坡面角 {face_ok:.0}°, 平台宽 {berm_ok:.0} m, 台阶高 15 m
 (北帮实测剖面: 最大台阶高 {nh:.1} m, 最窄平台 {nb:.1} m, 最大坡面角 {na:.1}°, 总体边坡角 {no:.1}°), 各分区均合格。
 
@@ -453,6 +585,23 @@ on a profile: bench height {eh:.1} m > 15, face angle {ea:.1}° > 60, overall {e
 compliant walls (still inside SD-E) the vanishing berms are narrower than 10 m. Expected findings in `SD-E`:
 `slope.bench_height`, `slope.bench_angle`, `slope.overall_angle`, `slope.berm_width`; none in the other sectors.
 
+## 边坡监测 / Slope monitoring
+
+`monitoring/slope_points.csv`: {n_prisms} 个监测棱镜, 自 2026-09-01 起每 2 h 一次读数, 至 2026-09-19 22:00 (共 {n_readings} 条)。
+Prisms read every 2 h from 2026-09-01 to 2026-09-19 22:00. Planted behaviour:
+
+{prism_table}
+以 `--as-of {as_of}` 检查时 / checked `--as-of {as_of}`: `slope.displacement_rate` E1 (major, 12 mm/d)、E2 (major, 14 mm/d)、
+W1 (warning, 7 mm/d); `slope.accelerating` E2 (反速度法预测破坏时间约为最后读数后 {fail_h:.1} h / inverse-velocity
+failure about {fail_h:.1} h after the last reading); `slope.monitoring_missing` SD-S (其唯一棱镜 S1 超过 24 h 无读数 / its only
+prism has been silent for more than 24 h)。不带 `--as-of` (今天) 时所有读数都已过期, 四个分区都报 `slope.monitoring_missing`。
+Without `--as-of` (today) every reading is stale and all four sectors get `slope.monitoring_missing`.
+
+```sh
+minehaz check sample-surveys/open-pit --as-of {as_of}
+minehaz slope sample-surveys/open-pit --out slope.gpkg
+```
+
 ## 重新生成 / Regenerate
 
 ```sh
@@ -462,6 +611,25 @@ cargo run --release --bin gen-samples -- --pointclouds-only --points 200000   # 
 ```
 ",
         counts = counts_table(s),
+        n_prisms = prisms().len(),
+        n_readings = s.slope_points.len(),
+        prism_table = {
+            let mut t = String::from("| 棱镜 prism | 分区 sector | 行为 behaviour |\n|---|---|---|\n");
+            for p in prisms() {
+                let sector = pit_sectors()
+                    .into_iter()
+                    .find(|(_, pts, _)| {
+                        let mut r: Vec<P2> = pts.iter().map(|q| [q.0, q.1]).collect();
+                        r.push(r[0]);
+                        in_ring([p.at.0, p.at.1], &r)
+                    })
+                    .map_or("—", |x| x.0);
+                let _ = writeln!(t, "| `{}` | `{sector}` | {} / {} |", p.id, p.what_zh, p.what_en);
+            }
+            t
+        },
+        as_of = MON_AS_OF,
+        fail_h = e2_failure_hours(),
         steep = steep,
         points = points,
         pushback = PUSHBACK,
