@@ -120,6 +120,8 @@ enum Command {
     },
     /// 探放水设计：超前钻孔、放水孔、允许掘进距离与停掘点 / Advance drilling and drainage design, allowed advance and stop point (PLANNING.md)
     Plan(cmd::plan::Args),
+    /// 露天边坡：由激光雷达点云量测台阶、两期差值与挖填方、边坡监测 / Open-pit slopes: benches from LiDAR, epoch difference and volumes, monitoring (SLOPES.md)
+    Slope(cmd::slope::Args),
     /// 从任意 GDAL 矢量数据（含 DXF）导入单个图层到工程文件 / Import one layer from any GDAL vector source (DXF too) into a store
     ImportLayer(cmd::import_layer::Args),
     /// 渲染平面图、三维视图或剖面图为 PNG（无需显示器）/ Render a plan, 3D or section view to PNG (headless)
@@ -228,6 +230,7 @@ fn main() -> ExitCode {
         Command::Import { survey, out, author, force } => cmd::import::run(&survey, &out, author, force),
         Command::ImportLayer(args) => cmd::import_layer::run(&args),
         Command::Plan(args) => cmd::plan::run(&args),
+        Command::Slope(args) => cmd::slope::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Export(args) => cmd::export::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),

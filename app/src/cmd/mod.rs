@@ -9,6 +9,7 @@ pub mod import;
 pub mod import_layer;
 pub mod info;
 pub mod plan;
+pub mod slope;
 pub mod render;
 pub mod view;
 

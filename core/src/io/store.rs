@@ -824,3 +824,29 @@ pub fn replace_plan(
     ds.close().map_err(&e)?;
     Ok(entry)
 }
+
+/// [`write_derived`] plus raster tables (`(table, grid)`, Float32, GDAL's GPKG raster driver),
+/// all in one new GeoPackage written atomically.
+pub fn write_derived_with_rasters(
+    layers: &[super::output::OutputLayer],
+    rasters: &[(String, crate::model::Grid)],
+    crs: &Crs,
+    out: &Path,
+) -> Result<()> {
+    super::write_atomically(out, |tmp| {
+        let e = gerr(tmp);
+        let mut ds = create_gpkg(tmp)?;
+        {
+            let mut tx = ds.start_transaction().map_err(&e)?;
+            for l in layers {
+                gdal_vector::write_layer(&mut tx, &l.name, Some(l.geometry), Some(crs), &l.fields, &l.records, tmp)?;
+            }
+            tx.commit().map_err(&e)?;
+        }
+        ds.close().map_err(&e)?;
+        for (table, g) in rasters {
+            super::grid::append_to_gpkg(g, tmp, table, crs)?;
+        }
+        Ok(())
+    })
+}

@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod dem;
 pub mod monitor;
+pub mod output;
 
 use crate::error::Result;
 use crate::i18n::Text;
