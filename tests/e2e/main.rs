@@ -11,4 +11,5 @@ mod plan;
 mod real_data;
 mod render;
 mod samples;
+mod slope;
 mod view;

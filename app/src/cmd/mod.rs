@@ -9,8 +9,8 @@ pub mod import;
 pub mod import_layer;
 pub mod info;
 pub mod plan;
-pub mod slope;
 pub mod render;
+pub mod slope;
 pub mod view;
 
 /// Who is acting, for the audit log: the given author, else $USER, else $LOGNAME, else

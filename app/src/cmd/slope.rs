@@ -45,7 +45,10 @@ fn text(r: &SlopeRun, a: &Assessment, findings: &[&rules::Finding]) -> String {
     ));
     o.push_str(&format!("\n{}\n", tr("点云各期（数字高程模型）", "Point-cloud epochs (DEMs)")));
     if r.epochs.is_empty() {
-        o.push_str(&format!("  {}\n", tr("无（检查日期前没有带日期的点云）", "none (no dated point cloud up to the as-of date)")));
+        o.push_str(&format!(
+            "  {}\n",
+            tr("无（检查日期前没有带日期的点云）", "none (no dated point cloud up to the as-of date)")
+        ));
     }
     for (e, d) in &r.epochs {
         o.push_str(&format!(
@@ -53,7 +56,8 @@ fn text(r: &SlopeRun, a: &Assessment, findings: &[&rules::Finding]) -> String {
             d.points_used,
             match d.selection {
                 slope::dem::PointSelection::Ground => tr("地面点", "ground points"),
-                slope::dem::PointSelection::AllButNoise => tr("点（无地面分类，去噪）", "points (no ground class; noise removed)"),
+                slope::dem::PointSelection::AllButNoise =>
+                    tr("点（无地面分类，去噪）", "points (no ground class; noise removed)"),
             },
             tr("格网", "grid"),
             d.nx,
@@ -70,7 +74,10 @@ fn text(r: &SlopeRun, a: &Assessment, findings: &[&rules::Finding]) -> String {
     }
     o.push_str(&format!(
         "\n{}{}\n",
-        tr("边坡分区（实测为各剖面最不利值的百分位）", "Slope sectors (measured: percentile over profiles of each profile's worst)"),
+        tr(
+            "边坡分区（实测为各剖面最不利值的百分位）",
+            "Slope sectors (measured: percentile over profiles of each profile's worst)"
+        ),
         r.measurement.as_ref().map_or(String::new(), |m| format!(" — {} {}", tr("测量期", "epoch"), m.epoch))
     ));
     o.push_str(&format!(
@@ -106,7 +113,12 @@ fn text(r: &SlopeRun, a: &Assessment, findings: &[&rules::Finding]) -> String {
             cell(m.and_then(|m| m.bench_height).map(|v| v.value), d.bench_height_max_m, true, "slope.bench_height"),
             cell(m.and_then(|m| m.berm_width).map(|v| v.value), d.berm_width_min_m, false, "slope.berm_width"),
             cell(m.and_then(|m| m.bench_angle).map(|v| v.value), d.bench_angle_max_deg, true, "slope.bench_angle"),
-            cell(m.and_then(|m| m.overall_angle).map(|v| v.value), d.overall_angle_max_deg, true, "slope.overall_angle"),
+            cell(
+                m.and_then(|m| m.overall_angle).map(|v| v.value),
+                d.overall_angle_max_deg,
+                true,
+                "slope.overall_angle"
+            ),
             super::pad_left(&num(v.map(|v| v.0), 0), 11),
             super::pad_left(&num(v.map(|v| v.1), 0), 11),
         ));
@@ -134,7 +146,11 @@ fn text(r: &SlopeRun, a: &Assessment, findings: &[&rules::Finding]) -> String {
     }
     let ne: Vec<_> = a.not_evaluated().into_iter().filter(|n| n.rule.starts_with("slope.")).collect();
     if !ne.is_empty() {
-        o.push_str(&format!("\n{} ({})\n", tr("未评价（缺少输入，不等于合格）", "NOT EVALUATED (input missing; not a pass)"), ne.len()));
+        o.push_str(&format!(
+            "\n{} ({})\n",
+            tr("未评价（缺少输入，不等于合格）", "NOT EVALUATED (input missing; not a pass)"),
+            ne.len()
+        ));
         for n in ne {
             o.push_str(&format!("  {} {}\n", n.rule, n.reason.get(lang())));
         }
@@ -158,9 +174,11 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let survey = super::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
     let (params, loosened) = rules::survey_params(&survey)?;
-    let mut r = super::step("由点云生成数字高程模型并量测台阶", "gridding the epochs and measuring the benches", || {
-        slope::output::run(&survey, &params, as_of)
-    })?;
+    let mut r = super::step(
+        "由点云生成数字高程模型并量测台阶",
+        "gridding the epochs and measuring the benches",
+        || slope::output::run(&survey, &params, as_of),
+    )?;
     let crs = Crs::parse(&survey.meta.mine.crs, &Location::default())?;
     let mut assessment = Assessment::with_params(survey, params, loosened, as_of);
     assessment.set_slopes(r.measurement.take());

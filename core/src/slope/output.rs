@@ -99,7 +99,11 @@ pub fn rasters(r: &SlopeRun) -> Vec<(String, Grid)> {
 }
 
 fn rec(i: usize, geom: Geom, attrs: Vec<(&str, Value)>) -> Record {
-    Record { index: i as u64 + 1, geom: Some(geom), attrs: attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+    Record {
+        index: i as u64 + 1,
+        geom: Some(geom),
+        attrs: attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    }
 }
 
 fn real(v: Option<f64>) -> Value {
@@ -151,8 +155,11 @@ pub fn layers(r: &SlopeRun, s: &Survey, params: &Params, findings: &[Finding]) -
     let min_bench = params.get("slope_min_bench_m");
     for (i, d) in s.layers.slope_design.iter().enumerate() {
         let sec = r.measurement.as_ref().and_then(|m| m.sectors.get(i));
-        let rules: Vec<&str> =
-            findings.iter().filter(|f| f.feature.as_deref() == Some(&d.id) && f.rule.starts_with("slope.")).map(|f| f.rule).collect();
+        let rules: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.feature.as_deref() == Some(&d.id) && f.rule.starts_with("slope."))
+            .map(|f| f.rule)
+            .collect();
         let status = match sec {
             None => "not_measured",
             Some(x) if x.measure.with_benches == 0 => "not_measured",
@@ -181,13 +188,12 @@ pub fn layers(r: &SlopeRun, s: &Survey, params: &Params, findings: &[Finding]) -
         ));
         if let Some(x) = sec {
             for (k, p) in x.measure.profiles.iter().enumerate() {
-                let pts: Vec<[f64; 3]> = p
-                    .z
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, z)| !z.is_nan())
-                    .map(|(j, z)| p.at(Sz { s: j as f64 * p.step, z: *z }))
-                    .collect();
+                let pts: Vec<[f64; 3]> =
+                    p.z.iter()
+                        .enumerate()
+                        .filter(|(_, z)| !z.is_nan())
+                        .map(|(j, z)| p.at(Sz { s: j as f64 * p.step, z: *z }))
+                        .collect();
                 if pts.len() < 2 {
                     continue;
                 }
