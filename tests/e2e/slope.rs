@@ -95,28 +95,28 @@ fn the_open_pit_sample_gives_exactly_its_planted_slope_findings() {
     assert!(not_evaluated(&v).iter().all(|(r, _)| !r.starts_with("slope.")), "{:?}", not_evaluated(&v));
     // The east wall as built: double benches of 30 m at 70°, overall 56.7° (README).
     let h = finding(&v, "slope.bench_height", "SD-E");
-    assert!((h["measured"].as_f64().unwrap() - 30.0).abs() < 0.5, "{h}");
+    assert!((h["measured"].as_f64().expect("value") - 30.0).abs() < 0.5, "{h}");
     assert_eq!(h["limit"], 15.0);
     assert!(h["working"].is_null());
     let at = h["at"].as_array().expect("at");
-    assert!(at[2].as_f64().unwrap() > 1100.0, "the crest of a bench high on the wall: {h}");
-    let a = finding(&v, "slope.bench_angle", "SD-E")["measured"].as_f64().unwrap();
+    assert!(at[2].as_f64().expect("value") > 1100.0, "the crest of a bench high on the wall: {h}");
+    let a = finding(&v, "slope.bench_angle", "SD-E")["measured"].as_f64().expect("value");
     assert!((a - 70.0).abs() < 2.5, "{a}");
-    let o = finding(&v, "slope.overall_angle", "SD-E")["measured"].as_f64().unwrap();
+    let o = finding(&v, "slope.overall_angle", "SD-E")["measured"].as_f64().expect("value");
     assert!((o - 56.7).abs() < 1.5, "{o}");
     let b = finding(&v, "slope.berm_width", "SD-E");
-    assert!(b["measured"].as_f64().unwrap() < 10.0 && b["limit"] == 10.0, "{b}");
+    assert!(b["measured"].as_f64().expect("value") < 10.0 && b["limit"] == 10.0, "{b}");
     // Monitoring: E1 at 12 mm/d, W1 at 7 (warning threshold 5), E2 accelerating 3 → 6.5 → 14.
     let e1 = finding(&v, "slope.displacement_rate", "E1");
-    assert!((e1["measured"].as_f64().unwrap() - 12.0).abs() < 0.3, "{e1}");
+    assert!((e1["measured"].as_f64().expect("value") - 12.0).abs() < 0.3, "{e1}");
     assert_eq!(e1["limit"], 10.0);
     let w1 = finding(&v, "slope.displacement_rate", "W1");
-    assert!((w1["measured"].as_f64().unwrap() - 7.0).abs() < 0.3, "{w1}");
+    assert!((w1["measured"].as_f64().expect("value") - 7.0).abs() < 0.3, "{w1}");
     assert_eq!(w1["limit"], 5.0);
     let acc = finding(&v, "slope.accelerating", "E2");
     let t = acc["predicted_failure"].as_str().expect("predicted failure");
     let t = chrono::DateTime::parse_from_rfc3339(t).expect("ISO 8601");
-    let last = chrono::DateTime::parse_from_rfc3339("2026-09-19T22:00:00+08:00").unwrap();
+    let last = chrono::DateTime::parse_from_rfc3339("2026-09-19T22:00:00+08:00").expect("value");
     // README: the line through (−2, 1/3), (−1, 1/6.5), (0, 1/14) days falls to 0 about 9.6 h on.
     let h = (t - last).num_minutes() as f64 / 60.0;
     assert!((h - 9.6).abs() < 1.5, "{h} h after the last reading");
@@ -183,33 +183,37 @@ fn slope_out_writes_dems_their_difference_and_layers_that_gdal_reads() {
         for k in ["bench_height_m", "berm_width_m", "bench_angle_deg", "overall_angle_deg"] {
             assert!(s["measured"][k].is_number(), "{k}: {s}");
         }
-        assert!(s["profiles"].as_u64().unwrap() > 50, "{s}");
+        assert!(s["profiles"].as_u64().expect("value") > 50, "{s}");
         assert!(s["design"]["bench_height_max_m"].is_number());
     }
     let n = &sectors[0];
-    assert!((n["measured"]["bench_height_m"].as_f64().unwrap() - 15.0).abs() < 0.3, "{n}");
-    assert!((n["measured"]["bench_angle_deg"].as_f64().unwrap() - 58.0).abs() < 1.5, "{n}");
+    assert!((n["measured"]["bench_height_m"].as_f64().expect("value") - 15.0).abs() < 0.3, "{n}");
+    assert!((n["measured"]["bench_angle_deg"].as_f64().expect("value") - 58.0).abs() < 1.5, "{n}");
     // The west wall was pushed back 30 m between the epochs: far more cut there than anywhere.
     let cut = |i: usize| sectors[i]["cut_m3"].as_f64().expect("cut");
     assert!(cut(3) > 10.0 * cut(1).max(cut(0)).max(cut(2)), "{sectors:?}");
     assert_eq!(v["points"].as_array().map(Vec::len), Some(5));
-    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["rule"].as_str().unwrap().starts_with("slope.")));
+    assert!(v["findings"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .all(|f| f["rule"].as_str().expect("value").starts_with("slope.")));
 
     // Rasters, as GDAL sees them.
     let dem = gdalinfo(&format!("GPKG:{}:dem_2026_09_15", p(&out)));
     let size = dem["size"].as_array().expect("size");
-    assert!(size[0].as_u64().unwrap() > 2000 && size[1].as_u64().unwrap() > 1500, "{size:?}");
+    assert!(size[0].as_u64().expect("value") > 2000 && size[1].as_u64().expect("value") > 1500, "{size:?}");
     assert_eq!(dem["geoTransform"][1], 0.5);
-    assert!(dem["coordinateSystem"]["wkt"].as_str().unwrap().contains("4526"));
+    assert!(dem["coordinateSystem"]["wkt"].as_str().expect("value").contains("4526"));
     let band = &dem["bands"][0];
     assert_eq!(band["type"], "Float32");
-    let (min, max) = (band["minimum"].as_f64().unwrap(), band["maximum"].as_f64().unwrap());
+    let (min, max) = (band["minimum"].as_f64().expect("value"), band["maximum"].as_f64().expect("value"));
     assert!(min > 980.0 && min < 990.0 && max > 1140.0 && max < 1165.0, "{min} {max}");
     let dod = gdalinfo(&format!("GPKG:{}:dod_2026_03_15_2026_09_15", p(&out)));
     let band = &dod["bands"][0];
     // The 15 m sump and the 30 m pushback are cut (negative); nothing was filled by mining.
-    assert!(band["minimum"].as_f64().unwrap() < -14.0, "{band}");
-    assert!(band["maximum"].as_f64().unwrap() < 10.0, "{band}");
+    assert!(band["minimum"].as_f64().expect("value") < -14.0, "{band}");
+    assert!(band["maximum"].as_f64().expect("value") < 10.0, "{band}");
     // Vector layers.
     use gdal::vector::LayerAccess;
     let ds = gdal::Dataset::open(&out).expect("open");

@@ -287,7 +287,7 @@ mod tests {
     }
 
     fn readings(id: &str, at: [f64; 2], hours: usize, mm: impl Fn(f64) -> f64) -> Vec<SlopeReading> {
-        let t0 = chrono::DateTime::parse_from_rfc3339("2026-09-01T00:00:00+08:00").unwrap();
+        let t0 = chrono::DateTime::parse_from_rfc3339("2026-09-01T00:00:00+08:00").expect("value");
         (0..=hours)
             .map(|h| SlopeReading {
                 time: t0 + chrono::Duration::hours(h as i64),
@@ -300,7 +300,7 @@ mod tests {
     fn monitor_findings(s: &Survey, as_of: &str) -> Vec<Finding> {
         let p = Params::default();
         let prep = crate::rules::context::Prepared::new(s, &p);
-        let d: chrono::NaiveDate = as_of.parse().unwrap();
+        let d: chrono::NaiveDate = as_of.parse().expect("value");
         let ctx = Ctx { survey: s, params: &p, as_of: d, prep: &prep };
         monitoring(&ctx, as_of_instant(s, d))
     }
@@ -341,12 +341,12 @@ mod tests {
                 ("slope.monitoring_missing", Some("SD-W"), Severity::Warning),
             ]
         );
-        assert!((out[0].measured.unwrap() - 6.0).abs() < 1e-6);
+        assert!((out[0].measured.expect("value") - 6.0).abs() < 1e-6);
         assert_eq!(out[0].limit, Some(5.0));
         assert_eq!(out[1].limit, Some(10.0));
         let acc = &out[3];
         assert_eq!(acc.extra[0].0, "predicted_failure");
-        assert!(acc.extra[0].1.as_str().unwrap().starts_with("2026-09-04T13:20"), "{:?}", acc.extra);
+        assert!(acc.extra[0].1.as_str().expect("value").starts_with("2026-09-04T13:20"), "{:?}", acc.extra);
         // Two days later the readings are older than 24 h: both sectors unmonitored.
         let out = monitor_findings(&s, "2026-09-06");
         let missing: Vec<_> =

@@ -377,7 +377,7 @@ pub fn measure_sector(dem: &Dem, poly: &Polygon<f64>, p: &BenchParams) -> Sector
     let gx = (cxz * cyy - cyz * cxy) / det;
     let gy = (cyz * cxx - cxz * cxy) / det;
     let g = gx.hypot(gy);
-    if !(g > 1e-9) {
+    if g.is_nan() || g <= 1e-9 {
         return out;
     }
     let dir = [-gx / g, -gy / g];

@@ -110,7 +110,7 @@ impl PointState {
             pts.push(((k as f64 - 2.0) * w_d, 1.0 / v));
         }
         let b = slope(&pts)?;
-        if !(b < 0.0) {
+        if b.is_nan() || b >= 0.0 {
             return None;
         }
         let n = pts.len() as f64;
@@ -130,7 +130,7 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
+        DateTime::parse_from_rfc3339(s).expect("value")
     }
 
     /// Hourly readings of one point moving along x by `mm(h)` millimetres at hour h.
@@ -152,7 +152,7 @@ mod tests {
         let s = &states(&rs, t("2026-09-10T00:00:00+08:00"), 24.0)[0];
         assert_eq!(s.readings, 73);
         assert!((s.displacement_mm - 36.0).abs() < 1e-6);
-        assert!((s.velocity_mm_d.unwrap() - 12.0).abs() < 1e-6);
+        assert!((s.velocity_mm_d.expect("value") - 12.0).abs() < 1e-6);
         assert!(!s.accelerating(5.0), "steady: not accelerating");
         assert_eq!(s.predicted_failure(24.0), None, "1/v constant: the line does not fall");
         // As of hour 30: only readings up to then count.
@@ -193,9 +193,9 @@ mod tests {
         assert!(!s.accelerating(20.0), "v3 below the warning threshold");
         // 1/v = 0.25, 0.125, 0.0625 at −2, −1, 0 days: slope −0.09375/d, mean 0.14583 at −1 →
         // a = 0.14583 − 0.09375 = 0.052083; zero at 0.5556 d = 13 h 20 min after T.
-        let f = s.predicted_failure(24.0).unwrap();
+        let f = s.predicted_failure(24.0).expect("value");
         let want = t("2026-09-04T00:00:00+08:00") + chrono::Duration::seconds((0.052083333 / 0.09375 * 86400.0) as i64);
         assert!((f - want).num_seconds().abs() <= 1, "{f} vs {want}");
-        assert_eq!(f.offset(), &FixedOffset::east_opt(8 * 3600).unwrap(), "in the readings' offset");
+        assert_eq!(f.offset(), &FixedOffset::east_opt(8 * 3600).expect("value"), "in the readings' offset");
     }
 }

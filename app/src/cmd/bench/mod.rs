@@ -16,6 +16,7 @@
 //!   ratio is printed beside.
 
 pub mod mine;
+pub mod pit;
 
 use minehaz_core::rules::Assessment;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,12 @@ pub struct Args {
     /// 计时的分区编辑次数（查看器中移动并保存一个分区）/ zone edits to time (a zone moved and saved in the viewer)
     #[arg(long, default_value_t = 100)]
     pub edits: usize,
+    /// 露天边坡：生成 --points 个点的露天矿点云，计时解码（与 laspy + lazrs 对比）、DEM、check 与 slope / open-pit slopes: decode beside laspy + lazrs, DEM, check and slope on a generated pit
+    #[arg(long)]
+    pub slopes: bool,
+    /// --slopes 的点数 / points of the --slopes pit
+    #[arg(long, default_value_t = 10_000_000)]
+    pub points: u64,
 }
 
 /// Wall time and peak resident memory of a child process.
@@ -370,6 +377,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             minehaz_core::text!("规模须为正数: {}", "the scale must be positive: {}", a.scale),
         )
         .into());
+    }
+    if a.slopes {
+        pit::bench(&a.dir, a.points, a.repeat, a.no_peer)?;
+        return Ok(0);
     }
     if a.generate_only {
         for s in scales {

@@ -67,9 +67,9 @@ fn noise_of_5_cm_stays_within_30_cm_and_2_degrees() {
         let m = measure_profile(&z, p.step_m, &p);
         assert_eq!(m.benches.len(), 4, "trial {trial}: {:?}", m.benches);
         let w = m.worst();
-        assert!((w.bench_height.unwrap().0 - 15.0).abs() < 0.3, "trial {trial}: {w:?}");
-        assert!((w.bench_angle.unwrap().0 - 70.0).abs() < 2.0, "trial {trial}: {w:?}");
-        assert!((w.berm_width.unwrap().0 - 8.0).abs() < 0.3, "trial {trial}: {w:?}");
+        assert!((w.bench_height.expect("value").0 - 15.0).abs() < 0.3, "trial {trial}: {w:?}");
+        assert!((w.bench_angle.expect("value").0 - 70.0).abs() < 2.0, "trial {trial}: {w:?}");
+        assert!((w.berm_width.expect("value").0 - 8.0).abs() < 0.3, "trial {trial}: {w:?}");
     }
 }
 
@@ -172,14 +172,14 @@ fn a_sector_measures_its_wall_and_the_dip() {
     let p = BenchParams::default();
     let (d, poly) = wall_dem(38_483_000.0, 4_525_000.0, 90.0, |s| wall(s, 1150.0, 20.0, 5, 15.0, 65.0, 9.0));
     let m = measure_sector(&d, &poly, &p);
-    assert!((m.dip_azimuth_deg.unwrap() - 90.0).abs() < 0.5, "{:?}", m.dip_azimuth_deg);
+    assert!((m.dip_azimuth_deg.expect("value") - 90.0).abs() < 0.5, "{:?}", m.dip_azimuth_deg);
     // Profiles 5 m apart across 80 m: 17.
     assert_eq!(m.profiles.len(), 17);
     assert_eq!(m.with_benches, 17);
-    let bh = m.bench_height.unwrap();
+    let bh = m.bench_height.expect("value");
     assert!((bh.value - 15.0).abs() < 0.1, "{bh:?}");
-    assert!((m.bench_angle.unwrap().value - 65.0).abs() < 0.5);
-    assert!((m.berm_width.unwrap().value - 9.0).abs() < 0.1, "{:?}", m.berm_width);
+    assert!((m.bench_angle.expect("value").value - 65.0).abs() < 0.5);
+    assert!((m.berm_width.expect("value").value - 9.0).abs() < 0.1, "{:?}", m.berm_width);
     // `at` is a crest on the wall: on a bench edge z = 1150 − 15k.
     let z = bh.at[2];
     assert!(((1150.0 - z) / 15.0 - ((1150.0 - z) / 15.0).round()).abs() < 0.01, "{z}");
@@ -194,14 +194,14 @@ fn rotating_the_pit_by_axis_aligned_angles_changes_nothing() {
     for az in [90.0, 180.0, 270.0] {
         let (d, poly) = wall_dem(500_000.0, 4_000_000.0, az, f);
         let m = measure_sector(&d, &poly, &p);
-        assert!((m.dip_azimuth_deg.unwrap() - az).abs() < 0.5, "{az}: {:?}", m.dip_azimuth_deg);
+        assert!((m.dip_azimuth_deg.expect("value") - az).abs() < 0.5, "{az}: {:?}", m.dip_azimuth_deg);
         for (a, b, tol) in [
             (m.bench_height, base.bench_height, 0.05),
             (m.bench_angle, base.bench_angle, 0.5),
             (m.overall_angle, base.overall_angle, 0.5),
             (m.berm_width, base.berm_width, 0.05),
         ] {
-            let (a, b) = (a.unwrap().value, b.unwrap().value);
+            let (a, b) = (a.expect("value").value, b.expect("value").value);
             assert!((a - b).abs() < tol, "azimuth {az}: {a} vs {b}");
         }
     }
