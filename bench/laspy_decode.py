@@ -12,10 +12,13 @@ import sys
 import time
 
 import laspy
+import numpy as np
 
 t = time.perf_counter()
 las = laspy.read(sys.argv[1], laz_backend=laspy.LazBackend.LazrsParallel)
-z = las.z  # scaled coordinates, as minehaz delivers them
+
+
+z = np.asarray(las.z)  # scaled coordinates, as minehaz delivers them
 n = len(las.points)
 s = float(z.sum())
 print(json.dumps({"seconds": time.perf_counter() - t, "points": n, "zsum": s}))

@@ -10,17 +10,16 @@
 //!   (weight 1/d, d between cell centres) over the 8 nearest non-empty cells within 3 cells,
 //!   or left empty.
 //!
-//! The points are streamed in chunks (LAZ decoded in parallel by `laz`); memory is the grid
-//! (8 bytes a cell while gridding, 4 after) and one chunk, whatever the point count.
+//! The points are streamed in chunks ([`scan_xyzc`]: LAZ decoded in parallel by `laz`, only x,
+//! y, z and the class); memory is the grid (8 bytes a cell while gridding, 4 after) and one
+//! chunk, whatever the point count.
 
 use crate::error::{Error, Location, Result};
-use crate::io::pointcloud::{CloudPoint, CloudReader};
+use crate::io::pointcloud::scan_xyzc;
 use crate::text;
 use rayon::prelude::*;
 use std::path::Path;
 
-/// Points read per chunk: several LAZ chunks, so that they decompress in parallel.
-const CHUNK: usize = 1 << 18;
 /// The largest grid built (cells); past it the user is asked for a coarser cell.
 const MAX_CELLS: usize = 400_000_000;
 
@@ -85,8 +84,7 @@ impl Dem {
     /// Grid an epoch's point file, keeping only the cells inside `window` = [minx, miny, maxx,
     /// maxy] (the file's bounds when None).
     pub fn from_file(path: &Path, cell: f64, window: Option<[f64; 4]>) -> Result<Dem> {
-        let mut reader = CloudReader::open(path)?;
-        let h = reader.header().bounds;
+        let h = crate::io::pointcloud::read_header(path)?.bounds;
         let file_box = [h[0], h[1], h[3], h[4]];
         let b = match window {
             Some(w) => [w[0].max(h[0]), w[1].max(h[1]), w[2].min(h[3]), w[3].min(h[4])],
@@ -110,15 +108,12 @@ impl Dem {
         let z0 = h[2];
         let mut grid = Accum::new(nx, ny);
         let mut selection = PointSelection::AllButNoise;
-        let mut buf: Vec<CloudPoint> = Vec::with_capacity(CHUNK);
-        let mut read = 0u64;
-        while reader.next_chunk(CHUNK, &mut buf)? > 0 {
-            read += buf.len() as u64;
-            for p in &buf {
-                if p.class == 7 || p.class == 18 {
+        let read = scan_xyzc(path, |pts| {
+            for &(pos, class) in pts {
+                if class == 7 || class == 18 {
                     continue;
                 }
-                if p.class == 2 {
+                if class == 2 {
                     if selection == PointSelection::AllButNoise {
                         selection = PointSelection::Ground;
                         grid.clear();
@@ -126,16 +121,17 @@ impl Dem {
                 } else if selection == PointSelection::Ground {
                     continue;
                 }
-                let (fx, fy) = ((p.pos[0] - x0) / cell, (y1 - p.pos[1]) / cell);
+                let (fx, fy) = ((pos[0] - x0) / cell, (y1 - pos[1]) / cell);
                 if !(fx >= 0.0 && fy > 0.0) {
                     continue;
                 }
                 let (i, j) = (fx as usize, fy.ceil() as usize - 1);
                 if i < nx && j < ny {
-                    grid.add(j * nx + i, (p.pos[2] - z0) as f32);
+                    grid.add(j * nx + i, (pos[2] - z0) as f32);
                 }
             }
-        }
+            true
+        })?;
         let points_used = grid.points;
         let mut z = grid.into_means(z0);
         let cells_measured = z.iter().filter(|v| !v.is_nan()).count();

@@ -116,7 +116,7 @@ fn fields(f: &[(&str, FieldType)]) -> Vec<(String, FieldType)> {
 
 /// Join crests (or toes) of neighbouring profiles into lines: a point continues the line whose
 /// last point lies on the previous profile within `dz` in elevation.
-fn bench_lines(profiles: &[Profile], dz: f64, pick: impl Fn(&super::bench::Bench) -> Sz) -> Vec<Vec<[f64; 3]>> {
+pub fn bench_lines(profiles: &[Profile], dz: f64, pick: impl Fn(&super::bench::Bench) -> Sz) -> Vec<Vec<[f64; 3]>> {
     let mut done: Vec<Vec<[f64; 3]>> = Vec::new();
     let mut open: Vec<Vec<[f64; 3]>> = Vec::new();
     for p in profiles {

@@ -136,16 +136,25 @@ pub fn ensure_pit(dir: &Path, points: u64) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// Decode every point of a file through minehaz's streaming reader (as the DEM does).
+/// Decode every point of a file as the DEM does (`scan_xyzc`: x, y, z and class).
 fn decode(path: &Path) -> anyhow::Result<(u64, f64)> {
+    let mut zsum = 0.0;
+    let n = minehaz_core::io::pointcloud::scan_xyzc(path, |pts| {
+        zsum += pts.iter().map(|p| p.0[2]).sum::<f64>();
+        true
+    })?;
+    Ok((n, zsum))
+}
+
+/// The general reader (every attribute), for comparison.
+fn decode_all(path: &Path) -> anyhow::Result<u64> {
     let mut r = CloudReader::open(path)?;
     let mut buf = Vec::new();
-    let (mut n, mut zsum) = (0u64, 0.0);
+    let mut n = 0u64;
     while r.next_chunk(1 << 18, &mut buf)? > 0 {
         n += buf.len() as u64;
-        zsum += buf.iter().map(|p| p.pos[2]).sum::<f64>();
     }
-    Ok((n, zsum))
+    Ok(n)
 }
 
 pub fn bench(dir: &Path, points: u64, repeat: usize, no_peer: bool) -> anyhow::Result<()> {

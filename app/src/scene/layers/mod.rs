@@ -6,6 +6,7 @@
 //! | `grids` | geophysical grids as colour-mapped flat surfaces, with a ramp legend |
 //! | `licence` | the licence prism as a wireframe between its levels |
 //! | `pointcloud` | the latest point-cloud epoch, streamed, subsampled, tiled and shuffled |
+//! | `slopes` | the measured epoch's DEM shaded by elevation, sectors outlined by compliance with their measured values, crest and toe lines |
 //! | `goaf`, `water_bodies`, `collapse_columns`, `gas_zones`, `burst_zones`, `fire_zones`, `anomalies`, `zones` | translucent outline prisms with opaque edges |
 //! | `faults` | traces and translucent dipping surfaces down to the scene bottom |
 //! | `water_lines` | derived exploration / warning lines and fault pillars as outlines |
@@ -35,6 +36,7 @@ pub mod ground;
 pub mod licence;
 pub mod pointcloud;
 pub mod prism;
+pub mod slopes;
 pub mod water_bodies;
 pub mod water_lines;
 pub mod workings;
@@ -50,6 +52,7 @@ pub fn all() -> Vec<Box<dyn Visualizer>> {
         Box::new(grids::GridsVisualizer),
         Box::new(licence::LicenceVisualizer),
         Box::new(pointcloud::PointCloudVisualizer),
+        Box::new(slopes::SlopesVisualizer),
         Box::new(goaf::GoafVisualizer),
         Box::new(water_bodies::WaterBodiesVisualizer),
         Box::new(collapse_columns::CollapseColumnsVisualizer),

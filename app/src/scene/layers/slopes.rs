@@ -1,0 +1,215 @@
+//! 边坡实测 (SLOPES.md): the DEM of the measured epoch as a shaded surface coloured by
+//! elevation, each slope-design sector outlined on it in its compliance colour (violation red,
+//! compliant green, not measured grey) with its measured values as a label, and the crest and
+//! toe lines joined across the profiles. Drawn from the assessment's slope measurement.
+
+use crate::scene::style;
+use crate::scene::{Input, Label, LegendEntry, LineVertex, MeshVertex, RampLegend, SceneLayer, Visualizer};
+use minehaz_core::slope::{self, dem::Dem};
+
+/// Most DEM vertices drawn (the DEM is averaged in k×k blocks past it).
+pub const MAX_VERTICES: usize = 600_000;
+
+pub struct SlopesVisualizer;
+
+pub fn violation() -> style::Rgba {
+    style::hex(0xe31a1c)
+}
+pub fn compliant() -> style::Rgba {
+    style::hex(0x1a9850)
+}
+pub fn unmeasured() -> style::Rgba {
+    style::hex(0x8c8c8c)
+}
+pub fn crest() -> style::Rgba {
+    style::hex(0x252525)
+}
+pub fn toe() -> style::Rgba {
+    style::hex(0x2166ac)
+}
+
+/// The block means of a DEM: (k, columns, rows, values).
+fn blocks(d: &Dem) -> (usize, usize, usize, Vec<f32>) {
+    let mut k = 1;
+    while (d.nx.div_ceil(k)) * (d.ny.div_ceil(k)) > MAX_VERTICES {
+        k += 1;
+    }
+    let (bx, by) = (d.nx.div_ceil(k), d.ny.div_ceil(k));
+    let mut v = vec![f32::NAN; bx * by];
+    for (bj, row) in v.chunks_mut(bx).enumerate() {
+        for (bi, out) in row.iter_mut().enumerate() {
+            let (mut s, mut n) = (0.0f64, 0u32);
+            for j in bj * k..((bj + 1) * k).min(d.ny) {
+                for i in bi * k..((bi + 1) * k).min(d.nx) {
+                    let z = d.z[j * d.nx + i];
+                    if !z.is_nan() {
+                        s += f64::from(z);
+                        n += 1;
+                    }
+                }
+            }
+            if n > 0 {
+                *out = (s / f64::from(n)) as f32;
+            }
+        }
+    }
+    (k, bx, by, v)
+}
+
+impl Visualizer for SlopesVisualizer {
+    fn name(&self) -> &'static str {
+        "slopes"
+    }
+    fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
+        let m = input.assessment?.slopes()?;
+        let d = &m.dem;
+        let mut l = SceneLayer { name: "slopes".into(), name_zh: "边坡实测".into(), ..Default::default() };
+        // The surface: a vertex at each block centre, two triangles per square of valid ones.
+        let (k, bx, by, z) = blocks(d);
+        let (lo, hi) =
+            z.iter().filter(|v| !v.is_nan()).fold((f32::INFINITY, f32::NEG_INFINITY), |a, &v| (a.0.min(v), a.1.max(v)));
+        let step = d.cell * k as f64;
+        let centre = |bi: usize, bj: usize| [d.x0 + (bi as f64 + 0.5) * step, d.y1 - (bj as f64 + 0.5) * step];
+        let at = |bi: isize, bj: isize| -> f32 {
+            if bi < 0 || bj < 0 || bi as usize >= bx || bj as usize >= by {
+                return f32::NAN;
+            }
+            z[bj as usize * bx + bi as usize]
+        };
+        let mut index = vec![u32::MAX; bx * by];
+        for bj in 0..by {
+            for bi in 0..bx {
+                let v = z[bj * bx + bi];
+                if v.is_nan() {
+                    continue;
+                }
+                let (i, j) = (bi as isize, bj as isize);
+                let dx = |a: f32, b: f32| if a.is_nan() || b.is_nan() { 0.0 } else { b - a };
+                // Rows run south: +j is −y.
+                let gx = dx(at(i - 1, j), at(i + 1, j)) / (2.0 * step as f32);
+                let gy = -dx(at(i, j - 1), at(i, j + 1)) / (2.0 * step as f32);
+                let n = [-gx, -gy, 1.0];
+                let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+                let c = centre(bi, bj);
+                index[bj * bx + bi] = l.opaque.vertices.len() as u32;
+                l.opaque.vertices.push(MeshVertex {
+                    pos: input.local([c[0], c[1], f64::from(v)]),
+                    normal: [n[0] / len, n[1] / len, n[2] / len],
+                    color: style::ramp(style::normalize(v, lo, hi)),
+                });
+            }
+        }
+        for bj in 0..by.saturating_sub(1) {
+            for bi in 0..bx.saturating_sub(1) {
+                let q = [
+                    index[bj * bx + bi],
+                    index[bj * bx + bi + 1],
+                    index[(bj + 1) * bx + bi + 1],
+                    index[(bj + 1) * bx + bi],
+                ];
+                if q.contains(&u32::MAX) {
+                    continue;
+                }
+                // (bi, bj) → (bi+1, bj) → (bi+1, bj+1) runs clockwise seen from above (rows run
+                // south): wind the other way so the triangles face up.
+                l.opaque.indices.extend([q[0], q[2], q[1], q[0], q[3], q[2]]);
+            }
+        }
+        if lo.is_finite() {
+            l.ramp = Some(RampLegend {
+                title_zh: format!("数字高程模型 {}", m.epoch),
+                title_en: format!("DEM {}", m.epoch),
+                min: lo,
+                max: hi,
+                unit: "m".into(),
+                colors: style::ramp_stops(),
+            });
+        }
+        // Sectors and bench lines.
+        let report = input.report;
+        let bad = |id: &str| {
+            report.is_some_and(|r| {
+                r.findings.iter().any(|f| f.feature.as_deref() == Some(id) && slope::MEASURED_RULES.contains(&f.rule))
+            })
+        };
+        let lift = 0.5;
+        let mut line = |a: [f64; 3], b: [f64; 3], color: style::Rgba, lines: &mut Vec<LineVertex>| {
+            if a[2].is_nan() || b[2].is_nan() {
+                return;
+            }
+            lines.push(LineVertex { pos: input.local(a), color });
+            lines.push(LineVertex { pos: input.local(b), color });
+        };
+        for (design, sec) in input.survey.layers.slope_design.iter().zip(&m.sectors) {
+            let measured = sec.measure.with_benches > 0;
+            let color = if !measured {
+                unmeasured()
+            } else if bad(&design.id) {
+                violation()
+            } else {
+                compliant()
+            };
+            let ring: Vec<[f64; 3]> =
+                design.outline.exterior().coords().map(|c| [c.x, c.y, d.sample(c.x, c.y) + lift]).collect();
+            for w in ring.windows(2) {
+                line(w[0], w[1], color, &mut l.lines);
+            }
+            for (pick, c) in [(true, crest()), (false, toe())] {
+                let ls = slope::output::bench_lines(&sec.measure.profiles, 2.0, |b| if pick { b.crest } else { b.toe });
+                for pl in ls {
+                    for w in pl.windows(2) {
+                        line([w[0][0], w[0][1], w[0][2] + 0.2], [w[1][0], w[1][1], w[1][2] + 0.2], c, &mut l.lines);
+                    }
+                }
+            }
+            let fmt = |v: Option<slope::bench::Measured>, unit: &str| {
+                v.map_or("—".into(), |v| format!("{:.1}{unit}", v.value))
+            };
+            let sm = &sec.measure;
+            let text = format!(
+                "{} 台阶 {} 平台 {} 坡面 {} 总体 {}",
+                design.id,
+                fmt(sm.bench_height, " m"),
+                fmt(sm.berm_width, " m"),
+                fmt(sm.bench_angle, "°"),
+                fmt(sm.overall_angle, "°")
+            );
+            if let Some(c) = geo::Centroid::centroid(&design.outline) {
+                let z = d.sample(c.x(), c.y());
+                let z = if z.is_nan() { f64::from(hi) } else { z + 5.0 };
+                l.labels.push(Label { pos: input.local([c.x(), c.y(), z]), text, color });
+            }
+        }
+        l.legend = vec![
+            LegendEntry {
+                color: violation(), zh: "边坡分区：超设计".into(), en: "sector beyond its design".into()
+            },
+            LegendEntry {
+                color: compliant(), zh: "边坡分区：符合设计".into(), en: "sector within its design".into()
+            },
+            LegendEntry {
+                color: unmeasured(), zh: "边坡分区：未实测".into(), en: "sector not measured".into()
+            },
+            LegendEntry { color: crest(), zh: "坡顶线".into(), en: "crest line".into() },
+            LegendEntry { color: toe(), zh: "坡底线".into(), en: "toe line".into() },
+        ];
+        Some(l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_average_and_bound_the_vertices() {
+        let mut d = Dem::empty([0.0, 0.0, 999.9, 999.9], 0.5);
+        for (k, v) in d.z.iter_mut().enumerate() {
+            *v = if k % 7 == 0 { f32::NAN } else { 1000.0 + (k % 2000) as f32 * 0.01 };
+        }
+        let (k, bx, by, z) = blocks(&d);
+        assert!(bx * by <= MAX_VERTICES, "{bx}×{by}");
+        assert_eq!(k, 3);
+        assert!(z.iter().all(|v| !v.is_nan() && *v >= 1000.0 && *v <= 1020.0));
+    }
+}
