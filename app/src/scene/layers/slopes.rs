@@ -133,7 +133,7 @@ impl Visualizer for SlopesVisualizer {
             })
         };
         let lift = 0.5;
-        let mut line = |a: [f64; 3], b: [f64; 3], color: style::Rgba, lines: &mut Vec<LineVertex>| {
+        let line = |a: [f64; 3], b: [f64; 3], color: style::Rgba, lines: &mut Vec<LineVertex>| {
             if a[2].is_nan() || b[2].is_nan() {
                 return;
             }

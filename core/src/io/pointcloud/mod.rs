@@ -439,7 +439,7 @@ pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[([f64; 3], u8)]) -> bool) -> R
     let bad = |e: laz::LasZipError| invalid(path, text!("LAZ 解压失败: {}", "LAZ decompression failed: {}", e));
     let vlr = laz::LazVlr::from_buffer(&vlr_data).map_err(bad)?;
     let size = vlr.items_size() as usize;
-    let per_call = (vlr.chunk_size() as usize).clamp(1, 1 << 20) * 8;
+    let per_call = (vlr.chunk_size() as usize).clamp(1, 1 << 20) * 16;
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     file.seek(SeekFrom::Start(reader.offset_to_points)).map_err(|e| Error::io(path, e))?;
     use laz::DecompressionSelection as S;
@@ -450,16 +450,9 @@ pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[([f64; 3], u8)]) -> bool) -> R
         Ok(d) => d.map_err(bad)?,
         Err(_) => return Err(panic_error(path, true)),
     };
-    let mut raw = Vec::new();
-    let mut out: Vec<([f64; 3], u8)> = Vec::with_capacity(per_call);
-    let mut done = 0u64;
-    while done < total {
-        let n = (total - done).min(per_call as u64) as usize;
-        raw.resize(n * size, 0);
-        match catch_unwind(AssertUnwindSafe(|| dec.decompress_many(&mut raw))) {
-            Ok(r) => r.map_err(|e| point_error(path, done, las::Error::Io(std::io::Error::other(e.to_string()))))?,
-            Err(_) => return Err(panic_error(path, false)),
-        }
+    // Decompression (parallel over LAZ chunks) runs in its own thread, one batch ahead of the
+    // parsing and `f`, through two recycled buffers.
+    let parse = |raw: &[u8], out: &mut Vec<([f64; 3], u8)>| {
         out.clear();
         out.extend(raw.chunks_exact(size).map(|r| {
             let i = |k: usize| f64::from(i32::from_le_bytes([r[k], r[k + 1], r[k + 2], r[k + 3]]));
@@ -468,12 +461,48 @@ pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[([f64; 3], u8)]) -> bool) -> R
                 r[class_at] & class_mask,
             )
         }));
-        done += n as u64;
-        if !f(&out) {
-            break;
-        }
+    };
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    for _ in 0..2 {
+        let _ = empty_tx.send(Vec::new());
     }
-    Ok(done)
+    std::thread::scope(|sc| {
+        sc.spawn(move || {
+            let mut done = 0u64;
+            while done < total {
+                let Ok(mut raw) = empty_rx.recv() else { return };
+                let n = (total - done).min(per_call as u64) as usize;
+                raw.resize(n * size, 0);
+                let r = match catch_unwind(AssertUnwindSafe(|| dec.decompress_many(&mut raw))) {
+                    Ok(Ok(())) => Ok(raw),
+                    Ok(Err(e)) => Err(point_error(path, done, las::Error::Io(std::io::Error::other(e.to_string())))),
+                    Err(_) => Err(panic_error(path, false)),
+                };
+                let failed = r.is_err();
+                if full_tx.send(r).is_err() || failed {
+                    return;
+                }
+                done += n as u64;
+            }
+        });
+        let mut out: Vec<([f64; 3], u8)> = Vec::with_capacity(per_call);
+        let mut delivered = 0u64;
+        while delivered < total {
+            let Ok(raw) = full_rx.recv() else { break };
+            let raw = raw?;
+            parse(&raw, &mut out);
+            delivered += out.len() as u64;
+            let go_on = f(&out);
+            let _ = empty_tx.send(raw);
+            if !go_on {
+                break;
+            }
+        }
+        drop(empty_tx);
+        drop(full_rx);
+        Ok(delivered)
+    })
 }
 
 /// Streams every point (chunks of `chunk` points) and returns count, bounds and classes,
