@@ -61,9 +61,11 @@ impl Visualizer for SlopesVisualizer {
         "slopes"
     }
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
-        let m = input.assessment?.slopes()?;
-        let d = &m.dem;
+        let a = input.assessment?;
         let mut l = SceneLayer { name: "slopes".into(), name_zh: "边坡实测".into(), ..Default::default() };
+        monitoring_points(input, a, &mut l);
+        let Some(m) = a.slopes() else { return (!l.labels.is_empty()).then_some(l) };
+        let d = &m.dem;
         // The surface: a vertex at each block centre, two triangles per square of valid ones.
         let (k, bx, by, z) = blocks(d);
         let (lo, hi) =
@@ -180,26 +182,102 @@ impl Visualizer for SlopesVisualizer {
                 l.labels.push(Label { pos: input.local([c.x(), c.y(), z]), text, color });
             }
         }
-        l.legend = vec![
-            LegendEntry {
-                color: violation(), zh: "边坡分区：超设计".into(), en: "sector beyond its design".into()
-            },
-            LegendEntry {
-                color: compliant(), zh: "边坡分区：符合设计".into(), en: "sector within its design".into()
-            },
-            LegendEntry {
-                color: unmeasured(), zh: "边坡分区：未实测".into(), en: "sector not measured".into()
-            },
-            LegendEntry { color: crest(), zh: "坡顶线".into(), en: "crest line".into() },
-            LegendEntry { color: toe(), zh: "坡底线".into(), en: "toe line".into() },
-        ];
+        l.legend.splice(
+            0..0,
+            [
+                LegendEntry {
+                    color: violation(),
+                    zh: "边坡分区：超设计".into(),
+                    en: "sector beyond its design".into(),
+                },
+                LegendEntry {
+                    color: compliant(),
+                    zh: "边坡分区：符合设计".into(),
+                    en: "sector within its design".into(),
+                },
+                LegendEntry {
+                    color: unmeasured(), zh: "边坡分区：未实测".into(), en: "sector not measured".into()
+                },
+                LegendEntry { color: crest(), zh: "坡顶线".into(), en: "crest line".into() },
+                LegendEntry { color: toe(), zh: "坡底线".into(), en: "toe line".into() },
+            ],
+        );
         Some(l)
     }
+}
+
+/// The monitoring points at their last position as of the assessment: a marker coloured by
+/// their velocity (alarm red, warning orange, else green) and a label with it.
+fn monitoring_points(input: &Input<'_>, a: &minehaz_core::rules::Assessment, l: &mut SceneLayer) {
+    let s = a.survey();
+    if s.slope_points.is_empty() {
+        return;
+    }
+    let p = a.params();
+    let at = minehaz_core::rules::slope::as_of_instant(s, a.as_of());
+    let (warn, alarm) = (p.get("slope_rate_warn_mm_d"), p.get("slope_rate_alarm_mm_d"));
+    let (w, o, g) = (style::hex(0xe31a1c), style::hex(0xff7f00), style::hex(0x1a9850));
+    for st in slope::monitor::states(&s.slope_points, at, p.get("slope_rate_window_h")) {
+        let v = st.velocity_mm_d;
+        let color = match v {
+            Some(v) if v >= alarm => w,
+            Some(v) if v >= warn => o,
+            _ => g,
+        };
+        let c = input.local(st.last_pos);
+        super::geom::octahedron(&mut l.opaque, c, 4.0, color);
+        let rate = v.map_or("—".into(), |v| format!("{v:.1} mm/d"));
+        l.labels.push(Label { pos: [c[0], c[1], c[2] + 6.0], text: format!("{} {rate}", st.point_id), color });
+    }
+    l.legend.extend([
+        LegendEntry {
+            color: w, zh: format!("监测点 ≥ {alarm} mm/d"), en: format!("monitoring point ≥ {alarm} mm/d")
+        },
+        LegendEntry {
+            color: o, zh: format!("监测点 ≥ {warn} mm/d"), en: format!("monitoring point ≥ {warn} mm/d")
+        },
+        LegendEntry { color: g, zh: "监测点".into(), en: "monitoring point".into() },
+    ]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The open-pit sample as of its monitoring date: the DEM drawn facing up, SD-E red and the
+    /// others green, the five prisms coloured by their rates.
+    #[test]
+    fn the_open_pit_sample_is_drawn_by_compliance() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/open-pit");
+        assert!(dir.join("pointclouds/2026-09-15.laz").exists(), "run scripts/samples.sh");
+        let s = minehaz_core::io::open(&dir).expect("sample");
+        let a = minehaz_core::rules::Assessment::new(s, "2026-09-19".parse().expect("date")).expect("assess");
+        let report = a.report();
+        let opts = crate::scene::SceneOptions::default();
+        let mut input =
+            super::super::test_util::input(a.survey(), [38_484_000.0, 4_525_800.0, 1000.0], [950.0, 1200.0], &opts);
+        input.assessment = Some(&a);
+        input.report = Some(&report);
+        let l = SlopesVisualizer.prepare(&input).expect("layer");
+        assert!(l.opaque.indices.len() > 100_000, "{}", l.opaque.indices.len());
+        // The five prisms' octahedra come first (24 vertices each); every DEM triangle faces up.
+        let v = &l.opaque.vertices;
+        for t in l.opaque.indices.chunks_exact(3).filter(|t| t[0] >= 5 * 24) {
+            let [a, b, c] = [0, 1, 2].map(|k| v[t[k] as usize].pos);
+            let z = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+            assert!(z > 0.0, "a DEM triangle faces down");
+        }
+        assert!(v[5 * 24..].iter().all(|v| v.normal[2] > 0.0));
+        let label = |p: &str| l.labels.iter().find(|x| x.text.starts_with(p)).unwrap_or_else(|| panic!("{p}")).color;
+        assert_eq!(label("SD-E "), violation());
+        for id in ["SD-N ", "SD-S ", "SD-W "] {
+            assert_eq!(label(id), compliant(), "{id}");
+        }
+        assert_eq!(label("E1 "), style::hex(0xe31a1c));
+        assert_eq!(label("W1 "), style::hex(0xff7f00));
+        assert_eq!(label("N1 "), style::hex(0x1a9850));
+        assert!(l.lines.len() > 1000, "crest and toe lines: {}", l.lines.len());
+    }
 
     #[test]
     fn blocks_average_and_bound_the_vertices() {
