@@ -200,7 +200,7 @@ fn slope_out_writes_dems_their_difference_and_layers_that_gdal_reads() {
         .all(|f| f["rule"].as_str().expect("value").starts_with("slope.")));
 
     // Rasters, as GDAL sees them.
-    let dem = gdalinfo(&format!("GPKG:{}:dem_2026_09_15", p(&out)));
+    let dem = gdalinfo(&format!("GPKG:{}:dem_2026-09-15", p(&out)));
     let size = dem["size"].as_array().expect("size");
     assert!(size[0].as_u64().expect("value") > 2000 && size[1].as_u64().expect("value") > 1500, "{size:?}");
     assert_eq!(dem["geoTransform"][1], 0.5);
@@ -209,7 +209,7 @@ fn slope_out_writes_dems_their_difference_and_layers_that_gdal_reads() {
     assert_eq!(band["type"], "Float32");
     let (min, max) = (band["minimum"].as_f64().expect("value"), band["maximum"].as_f64().expect("value"));
     assert!(min > 980.0 && min < 990.0 && max > 1140.0 && max < 1165.0, "{min} {max}");
-    let dod = gdalinfo(&format!("GPKG:{}:dod_2026_03_15_2026_09_15", p(&out)));
+    let dod = gdalinfo(&format!("GPKG:{}:dod_2026-03-15_2026-09-15", p(&out)));
     let band = &dod["bands"][0];
     // The 15 m sump and the 30 m pushback are cut (negative); nothing was filled by mining.
     assert!(band["minimum"].as_f64().expect("value") < -14.0, "{band}");

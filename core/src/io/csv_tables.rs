@@ -703,7 +703,12 @@ pub fn read_slope_points(path: &Path) -> Result<Vec<crate::model::SlopeReading>>
             }
             v
         };
-        let time = required(ct, ps).and_then(|tm| match chrono::DateTime::parse_from_rfc3339(tm) {
+        // ISO 8601 with offset; seconds may be left out (2026-05-01T08:00+08:00).
+        let parse = |tm: &str| {
+            chrono::DateTime::parse_from_rfc3339(tm)
+                .or_else(|_| chrono::DateTime::parse_from_str(tm, "%Y-%m-%dT%H:%M%:z"))
+        };
+        let time = required(ct, ps).and_then(|tm| match parse(tm) {
             Ok(t) => Some(t),
             Err(_) => {
                 if let Some(c) = ct {

@@ -173,7 +173,8 @@ fn meet(f: &Run, g: &Run) -> Option<Sz> {
     Some(Sz { s, z: f.a + f.b * s })
 }
 
-/// Measure one profile z(s = i·step), s increasing downslope.
+/// Measure one profile z(s = i·step), s increasing downslope (a face rising along s has its
+/// crest on its far side).
 pub fn measure_profile(z: &[f64], step: f64, p: &BenchParams) -> ProfileMeasure {
     let rs = runs(z, step, p);
     let end = |k: usize| Sz { s: k as f64 * step, z: z[k] };
@@ -184,17 +185,24 @@ pub fn measure_profile(z: &[f64], step: f64, p: &BenchParams) -> ProfileMeasure 
         if !f.face {
             continue;
         }
-        let above = k.checked_sub(1).map(|q| &rs[q]).filter(|r| !r.face);
-        let below = rs.get(k + 1).filter(|r| !r.face);
-        let crest = above.and_then(|g| meet(f, g)).unwrap_or_else(|| end(f.first));
-        let toe = below.and_then(|g| meet(f, g)).unwrap_or_else(|| end(f.last));
+        let before = k.checked_sub(1).map(|q| &rs[q]).filter(|r| !r.face);
+        let after = rs.get(k + 1).filter(|r| !r.face);
+        // Above = on the face's upper side: before it on a face that descends along the
+        // profile, after it on one that rises (a wall facing the other way within the sector).
+        let (above, below, top, bottom) =
+            if f.b <= 0.0 { (before, after, f.first, f.last) } else { (after, before, f.last, f.first) };
+        let crest = above.and_then(|g| meet(f, g)).unwrap_or_else(|| end(top));
+        let toe = below.and_then(|g| meet(f, g)).unwrap_or_else(|| end(bottom));
         bench_of[k] = m.benches.len();
         m.benches.push(Bench { crest, toe, height_m: crest.z - toe.z, face_angle_deg: f.b.abs().atan().to_degrees() });
     }
     for k in 1..rs.len().saturating_sub(1) {
         if !rs[k].face && rs[k - 1].face && rs[k + 1].face {
-            let (up, down) = (bench_of[k - 1], bench_of[k + 1]);
-            m.berms.push(Berm { width_m: m.benches[down].crest.s - m.benches[up].toe.s, below: down });
+            // The berm lies between the toe of the face above it and the crest of the face below.
+            let (a, b) = (bench_of[k - 1], bench_of[k + 1]);
+            let (up, down) = if m.benches[a].crest.z >= m.benches[b].crest.z { (a, b) } else { (b, a) };
+            let width_m = (m.benches[down].crest.s - m.benches[up].toe.s).abs();
+            m.berms.push(Berm { width_m, below: down });
         }
     }
     if !m.benches.is_empty() {
@@ -219,6 +227,12 @@ pub struct Worst {
 }
 
 impl ProfileMeasure {
+    /// (largest height, largest face angle, overall angle, smallest berm), NaN where absent.
+    pub fn worst_values(&self) -> [f64; 4] {
+        let w = self.worst();
+        [w.bench_height, w.bench_angle, w.overall_angle, w.berm_width].map(|v| v.map_or(f64::NAN, |v| v.0))
+    }
+
     pub fn worst(&self) -> Worst {
         let max_by = |f: &dyn Fn(&Bench) -> f64| {
             self.benches.iter().enumerate().map(|(i, b)| (f(b), i)).max_by(|a, b| a.0.total_cmp(&b.0))

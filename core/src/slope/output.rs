@@ -80,7 +80,8 @@ pub fn grid_of(name: &str, d: &Dem, description: &str) -> Grid {
 
 /// The raster tables: `dem_<epoch>` of each epoch and `dod_<old>_<new>`.
 pub fn rasters(r: &SlopeRun) -> Vec<(String, Grid)> {
-    let table = |s: &str| s.replace('-', "_");
+    // SLOPES.md names the tables by the epoch as it is (an ISO date: `dem_2026-03-15`).
+    let table = |s: &str| s.to_string();
     let mut v: Vec<(String, Grid)> = r
         .epochs
         .iter()

@@ -416,9 +416,9 @@ pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[([f64; 3], u8)]) -> bool) -> R
     let h = reader.reader.header();
     let laszip = h.vlrs().iter().find(|v| las::laz::is_laszip_vlr(v)).map(|v| v.data.clone());
     let total = h.number_of_points();
-    let (Some(vlr_data), true) = (laszip, reader.header.compressed) else {
-        // Uncompressed (or no LASzip record): the general reader.
-        let mut reader = reader;
+    // The general reader: uncompressed files, and LAZ the parallel decompressor cannot take
+    // (no LASzip record, no chunk table, point-wise unchunked compression).
+    let general = |mut reader: CloudReader, f: &mut dyn FnMut(&[([f64; 3], u8)]) -> bool| -> Result<u64> {
         let mut buf = Vec::new();
         let mut out = Vec::new();
         let mut n = 0;
@@ -430,8 +430,9 @@ pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[([f64; 3], u8)]) -> bool) -> R
                 break;
             }
         }
-        return Ok(n);
+        Ok(n)
     };
+    let (Some(vlr_data), true) = (laszip, reader.header.compressed) else { return general(reader, &mut f) };
     let t = *h.transforms();
     let format = reader.header.point_format;
     let class_at = if format >= 6 { 16 } else { 15 };
@@ -447,7 +448,8 @@ pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[([f64; 3], u8)]) -> bool) -> R
     let opened =
         catch_unwind(AssertUnwindSafe(|| laz::ParLasZipDecompressor::selective(BufReader::new(file), vlr, sel)));
     let mut dec = match opened {
-        Ok(d) => d.map_err(bad)?,
+        Ok(Ok(d)) => d,
+        Ok(Err(_)) => return general(reader, &mut f),
         Err(_) => return Err(panic_error(path, true)),
     };
     // Decompression (parallel over LAZ chunks) runs in its own thread, one batch ahead of the

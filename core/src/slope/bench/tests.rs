@@ -206,3 +206,16 @@ fn rotating_the_pit_by_axis_aligned_angles_changes_nothing() {
         }
     }
 }
+
+#[test]
+fn a_wall_facing_the_other_way_measures_the_same() {
+    let p = BenchParams::default();
+    let down = samples(100.0, p.step_m, |s| wall(s, 1150.0, 10.0, 4, 15.0, 65.0, 9.0));
+    let up: Vec<f64> = down.iter().rev().copied().collect();
+    let (a, b) = (measure_profile(&down, p.step_m, &p), measure_profile(&up, p.step_m, &p));
+    assert_eq!(a.benches.len(), b.benches.len());
+    for (x, y) in a.worst_values().iter().zip(b.worst_values()) {
+        assert!((x - y).abs() < 0.05, "{:?} vs {:?}", a.worst_values(), b.worst_values());
+    }
+    assert!(b.benches.iter().all(|x| x.height_m > 0.0 && x.crest.z > x.toe.z));
+}
