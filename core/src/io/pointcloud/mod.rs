@@ -407,18 +407,21 @@ impl CloudReader {
     }
 }
 
+/// A point's position (x, y, z in the file's CRS) and ASPRS class.
+pub type PosClass = ([f64; 3], u8);
+
 /// Streams the position and class of every point to `f`, in chunks (`f` returns false to
 /// stop). LAZ with a chunk table goes through `laz`'s parallel decompressor decoding only x, y,
 /// z and the class (the layered LAS 1.4 formats skip the other fields entirely); anything else
 /// through [`CloudReader`]. Returns the points delivered.
-pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[([f64; 3], u8)]) -> bool) -> Result<u64> {
+pub fn scan_xyzc(path: &Path, mut f: impl FnMut(&[PosClass]) -> bool) -> Result<u64> {
     let reader = CloudReader::open(path)?;
     let h = reader.reader.header();
     let laszip = h.vlrs().iter().find(|v| las::laz::is_laszip_vlr(v)).map(|v| v.data.clone());
     let total = h.number_of_points();
     // The general reader: uncompressed files, and LAZ the parallel decompressor cannot take
     // (no LASzip record, no chunk table, point-wise unchunked compression).
-    let general = |mut reader: CloudReader, f: &mut dyn FnMut(&[([f64; 3], u8)]) -> bool| -> Result<u64> {
+    let general = |mut reader: CloudReader, f: &mut dyn FnMut(&[PosClass]) -> bool| -> Result<u64> {
         let mut buf = Vec::new();
         let mut out = Vec::new();
         let mut n = 0;
