@@ -220,27 +220,21 @@ fn slope_out_writes_dems_their_difference_and_layers_that_gdal_reads() {
     let mut names: Vec<String> = ds.layers().map(|l| l.name()).collect();
     names.sort();
     assert_eq!(names, ["bench_lines", "slope_profiles", "slope_sectors", "slope_volumes"]);
-    let mut ps = minehaz_core::error::Problems::default();
-    let crest = minehaz_core::io::gdal_vector::read_layer(&ds, "bench_lines", &out, &mut ps).expect("bench_lines");
-    let kinds: std::collections::BTreeSet<String> = crest
-        .records
-        .iter()
-        .filter_map(|r| match r.get("kind") {
-            Some(minehaz_core::model::record::Value::Text(t)) => Some(t.clone()),
-            _ => None,
-        })
-        .collect();
+    // The text values of one field of a layer, in order.
+    let texts = |layer: &str, field: &str| -> Vec<String> {
+        let mut ps = minehaz_core::error::Problems::default();
+        let l = minehaz_core::io::gdal_vector::read_layer(&ds, layer, &out, &mut ps).expect(layer);
+        l.records
+            .iter()
+            .filter_map(|r| match r.get(field) {
+                Some(minehaz_core::model::record::Value::Text(t)) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let kinds: std::collections::BTreeSet<String> = texts("bench_lines", "kind").into_iter().collect();
     assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["crest", "toe"]);
-    let sectors = minehaz_core::io::gdal_vector::read_layer(&ds, "slope_sectors", &out, &mut ps).expect("sectors");
-    let status: Vec<String> = sectors
-        .records
-        .iter()
-        .filter_map(|r| match r.get("status") {
-            Some(minehaz_core::model::record::Value::Text(t)) => Some(t.clone()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(status, ["compliant", "violation", "compliant", "compliant"]);
+    assert_eq!(texts("slope_sectors", "status"), ["compliant", "violation", "compliant", "compliant"]);
 }
 
 /// The sample with its layers changed by `edit` (written through the package writer) and its

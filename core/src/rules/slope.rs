@@ -316,16 +316,7 @@ mod tests {
         // P1: 6 mm/d (warning); P2: 12 mm/d (major); P3: 4 → 8 → 16 mm/d (accelerating, major).
         s.slope_points.extend(readings("P1", [10.0, 10.0], 72, |h| 0.25 * h));
         s.slope_points.extend(readings("P2", [20.0, 10.0], 72, |h| 0.5 * h));
-        s.slope_points.extend(readings("P3", [30.0, 10.0], 72, |h| {
-            let d = h / 24.0;
-            if d <= 1.0 {
-                4.0 * d
-            } else if d <= 2.0 {
-                4.0 + 8.0 * (d - 1.0)
-            } else {
-                12.0 + 16.0 * (d - 2.0)
-            }
-        }));
+        s.slope_points.extend(readings("P3", [30.0, 10.0], 72, crate::slope::monitor::accelerating_mm));
         // Readings end 2026-09-04 00:00 +08:00: as of 2026-09-03 the last counted is 23:00.
         let out = monitor_findings(&s, "2026-09-04");
         let got: Vec<(&str, Option<&str>, Severity)> =

@@ -125,6 +125,20 @@ impl PointState {
     }
 }
 
+/// Displacement (mm) at hour h of a point moving at 4, 8, then 16 mm/d over three days
+/// (piecewise linear), for the tests.
+#[cfg(test)]
+pub(crate) fn accelerating_mm(h: f64) -> f64 {
+    let d = h / 24.0;
+    if d <= 1.0 {
+        4.0 * d
+    } else if d <= 2.0 {
+        4.0 + 8.0 * (d - 1.0)
+    } else {
+        12.0 + 16.0 * (d - 2.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,18 +187,7 @@ mod tests {
 
     #[test]
     fn acceleration_and_the_inverse_velocity_time() {
-        // Velocities 4, 8, 16 mm/d in three successive days (piecewise linear displacement).
-        let mm = |h: f64| {
-            let d = h / 24.0;
-            if d <= 1.0 {
-                4.0 * d
-            } else if d <= 2.0 {
-                4.0 + 8.0 * (d - 1.0)
-            } else {
-                12.0 + 16.0 * (d - 2.0)
-            }
-        };
-        let rs = series(72, mm);
+        let rs = series(72, accelerating_mm);
         let s = &states(&rs, t("2026-09-10T00:00:00+08:00"), 24.0)[0];
         let [v1, v2, v3] = s.windows_mm_d.map(Option::unwrap);
         // Window (T−3W, T−2W] starts just after hour 0: readings 1..=24 at 4 mm/d exactly.
