@@ -255,6 +255,7 @@ impl eframe::App for ViewerApp {
                 panels::attributes_ui(ui, &mut self.state);
                 panels::design_ui(ui, &mut self.state);
                 panels::findings_ui(ui, &mut self.state);
+                panels::slopes_ui(ui, &mut self.state);
                 ui.separator();
                 panels::levels_ui(ui, &self.state);
             });

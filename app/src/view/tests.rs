@@ -420,3 +420,23 @@ fn plan_this_heading_from_the_findings_panel_shows_the_design_table() {
     assert_eq!(design.fans.iter().map(|f| f.heading.as_str()).collect::<Vec<_>>(), vec![heading.as_str()]);
     assert!(design.warnings.iter().all(|w| w.heading.as_deref().is_none_or(|x| x == heading)));
 }
+
+#[test]
+fn the_slopes_panel_shows_sectors_a_profile_chart_and_the_prisms() {
+    let pit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/open-pit");
+    assert!(pit.join("pointclouds/2026-09-15.laz").exists(), "run scripts/samples.sh");
+    let mut h = harness(&pit, Mode::ThreeD);
+    h.get_by_label("边坡");
+    h.get_by_label("SD-E");
+    // SD-E's double benches against their 15 m design, in the sector table.
+    let m = h.state().state.loaded.as_ref().and_then(|l| l.assessment.slopes().cloned()).expect("measured");
+    let e = m.sectors.iter().find(|s| s.id == "SD-E").expect("SD-E");
+    let cell = format!("{:.2} / 15", e.measure.bench_height.expect("height").value);
+    assert!(h.query_by_label(&cell).is_some(), "{cell}");
+    // The profile chart's caption and every prism of the sample.
+    assert!(h.query_by_label_contains("红虚线：设计台阶").is_some());
+    for p in ["E1 ", "E2 ", "N1 ", "S1 ", "W1 "] {
+        assert!(h.query_by_label_contains(p).is_some(), "{p}");
+    }
+    dump(&mut h, "slopes");
+}

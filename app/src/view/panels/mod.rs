@@ -18,12 +18,14 @@ mod attributes;
 mod findings;
 mod layers;
 mod measuring;
+mod slopes;
 mod zones;
 
 pub use attributes::attributes_ui;
 pub use findings::{design_ui, findings_ui, levels_ui};
 pub use layers::layers_ui;
 pub use measuring::measure_ui;
+pub use slopes::slopes_ui;
 pub use zones::zone_tool_ui;
 
 /// 中文 / English name of a protection level value.
