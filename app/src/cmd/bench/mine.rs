@@ -38,11 +38,14 @@ impl Rng {
     pub fn chance(&mut self, p: f64) -> bool {
         self.f() < p
     }
+    /// Standard normal (Box–Muller).
+    pub fn gauss(&mut self) -> f64 {
+        let (u1, u2) = (self.f().max(1e-12), self.f());
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
     /// Log-normal with median `m` and spread `s` (natural log units).
     pub fn lognormal(&mut self, m: f64, s: f64) -> f64 {
-        let (u1, u2) = (self.f().max(1e-12), self.f());
-        let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-        m * (s * z).exp()
+        m * (s * self.gauss()).exp()
     }
 }
 

@@ -7,6 +7,7 @@
 //! and 11 m berms; the east quarter 70° with every second berm mined away), a licence, four
 //! quadrant sectors with 400-vertex arcs, ground points on a jittered grid with 3 cm noise.
 
+use super::mine::Rng;
 use super::{best, run_child};
 use minehaz_core::io::pointcloud::{write_cloud, CloudPoint, CloudReader};
 use minehaz_core::model::meta::{Mine, MineKind};
@@ -48,20 +49,6 @@ fn pit_z(x: f64, y: f64) -> f64 {
     z
 }
 
-struct Rng(u64);
-impl Rng {
-    fn f(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn gauss(&mut self) -> f64 {
-        let (u, v) = (self.f().max(1e-300), self.f());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-}
-
 fn sector(id: &str, from_deg: f64, to_deg: f64, design: [f64; 4]) -> SlopeDesign {
     let (r0, r1) = (FLOOR_R - 20.0, HALF - 20.0);
     let n = 200;
@@ -84,11 +71,14 @@ fn sector(id: &str, from_deg: f64, to_deg: f64, design: [f64; 4]) -> SlopeDesign
     }
 }
 
+/// The generator's version: a pit written by an older generator is made again.
+const PIT_VERSION: &str = "2 (bench Rng)";
+
 /// The pit package under `dir` (made once per point count).
 pub fn ensure_pit(dir: &Path, points: u64) -> anyhow::Result<PathBuf> {
     let path = dir.join(format!("pit-{points}"));
     let stamp = path.join(".complete");
-    if stamp.exists() {
+    if std::fs::read_to_string(&stamp).is_ok_and(|v| v == PIT_VERSION) {
         return Ok(path);
     }
     if path.exists() {
@@ -131,7 +121,7 @@ pub fn ensure_pit(dir: &Path, points: u64) -> anyhow::Result<PathBuf> {
         }
     });
     write_cloud(&path.join("pointclouds/2026-10-01.laz"), None, 0.001, pts)?;
-    std::fs::write(&stamp, "1")?;
+    std::fs::write(&stamp, PIT_VERSION)?;
     eprintln!("generated {} in {:.1} s", path.display(), t.elapsed().as_secs_f64());
     Ok(path)
 }

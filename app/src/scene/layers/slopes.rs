@@ -206,6 +206,16 @@ impl Visualizer for SlopesVisualizer {
     }
 }
 
+/// A monitoring point's colour by its velocity: at or above the alarm rate red, at or above
+/// the warning rate orange, else green (the map and the viewer's panel).
+pub fn rate_color(v: Option<f64>, p: &minehaz_core::rules::Params) -> style::Rgba {
+    match v {
+        Some(v) if v >= p.get("slope_rate_alarm_mm_d") => style::hex(0xe31a1c),
+        Some(v) if v >= p.get("slope_rate_warn_mm_d") => style::hex(0xff7f00),
+        _ => style::hex(0x1a9850),
+    }
+}
+
 /// The monitoring points at their last position as of the assessment: a marker coloured by
 /// their velocity (alarm red, warning orange, else green) and a label with it.
 fn monitoring_points(input: &Input<'_>, a: &minehaz_core::rules::Assessment, l: &mut SceneLayer) {
@@ -216,14 +226,10 @@ fn monitoring_points(input: &Input<'_>, a: &minehaz_core::rules::Assessment, l: 
     let p = a.params();
     let at = minehaz_core::rules::slope::as_of_instant(s, a.as_of());
     let (warn, alarm) = (p.get("slope_rate_warn_mm_d"), p.get("slope_rate_alarm_mm_d"));
-    let (w, o, g) = (style::hex(0xe31a1c), style::hex(0xff7f00), style::hex(0x1a9850));
+    let (w, o, g) = (rate_color(Some(alarm), p), rate_color(Some(warn), p), rate_color(None, p));
     for st in slope::monitor::states(&s.slope_points, at, p.get("slope_rate_window_h")) {
         let v = st.velocity_mm_d;
-        let color = match v {
-            Some(v) if v >= alarm => w,
-            Some(v) if v >= warn => o,
-            _ => g,
-        };
+        let color = rate_color(v, p);
         let c = input.local(st.last_pos);
         super::geom::octahedron(&mut l.opaque, c, 4.0, color);
         let rate = v.map_or("—".into(), |v| format!("{v:.1} mm/d"));

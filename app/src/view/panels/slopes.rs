@@ -226,16 +226,25 @@ pub fn slopes_ui(ui: &mut egui::Ui, state: &mut AppState) {
     }
     let p = a.params();
     let at = as_of_instant(s, a.as_of());
-    let states = slope::monitor::states(&s.slope_points, at, p.get("slope_rate_window_h"));
+    // The points' states and displacement series, computed once per data generation (not every
+    // frame: a month of readings of many prisms is a sort and a scan).
+    let key = ui.scope_id().with(("minehaz_slope_states", state.data_generation));
+    let cached: Option<std::sync::Arc<Monitoring>> = ui.data_mut(|d| d.get_temp(key));
+    let mon = cached.unwrap_or_else(|| {
+        let m = std::sync::Arc::new(monitoring(s, at, p.get("slope_rate_window_h")));
+        ui.data_mut(|d| d.insert_temp(key, m.clone()));
+        m
+    });
     ui.label(RichText::new(tr("边坡监测点", "Monitoring points")).strong());
     let id = ui.scope_id().with("minehaz_slope_point");
     let mut chosen = ui.data_mut(|d| *d.get_temp_mut_or_default::<usize>(id));
-    for (k, st) in states.iter().enumerate() {
+    for (k, st) in mon.states.iter().enumerate() {
         let v = st.velocity_mm_d;
-        let color = match v {
-            Some(v) if v >= p.get("slope_rate_alarm_mm_d") => Color32::from_rgb(227, 26, 28),
-            Some(v) if v >= p.get("slope_rate_warn_mm_d") => Color32::from_rgb(255, 127, 0),
-            _ => ui.visuals().text_color(),
+        let c = crate::scene::layers::slopes::rate_color(v, p);
+        let color = if v.is_some_and(|v| v >= p.get("slope_rate_warn_mm_d")) {
+            Color32::from_rgb((c[0] * 255.0) as u8, (c[1] * 255.0) as u8, (c[2] * 255.0) as u8)
+        } else {
+            ui.visuals().text_color()
         };
         let text = format!(
             "{}  {} mm/d  {} {:.1} mm  {}",
@@ -250,20 +259,37 @@ pub fn slopes_ui(ui: &mut egui::Ui, state: &mut AppState) {
         }
     }
     ui.data_mut(|d| d.insert_temp(id, chosen));
-    if let Some(st) = states.get(chosen) {
-        let mut rs: Vec<_> = s.slope_points.iter().filter(|r| r.point_id == st.point_id && r.time <= at).collect();
-        rs.sort_by_key(|r| r.time);
-        if let Some(first) = rs.first() {
-            let t0 = first.time;
-            let d: Vec<[f64; 2]> = rs
-                .iter()
-                .map(|r| {
-                    let days = (r.time - t0).num_seconds() as f64 / 86_400.0;
-                    let dx = [r.pos[0] - first.pos[0], r.pos[1] - first.pos[1], r.pos[2] - first.pos[2]];
-                    [days, (dx[0] * dx[0] + dx[1] * dx[1] + dx[2] * dx[2]).sqrt() * 1000.0]
-                })
-                .collect();
-            chart(ui, &[(&d, Color32::from_rgb(33, 102, 172), false)], &[], tr("天", "days"), "mm");
-        }
+    if let Some(series) = mon.series.get(chosen) {
+        chart(ui, &[(series, Color32::from_rgb(33, 102, 172), false)], &[], tr("天", "days"), "mm");
     }
+}
+
+/// The monitoring points as of a time, and each one's displacement (days, mm) since its first
+/// reading, in the same order.
+struct Monitoring {
+    states: Vec<slope::monitor::PointState>,
+    series: Vec<Vec<[f64; 2]>>,
+}
+
+fn monitoring(s: &minehaz_core::Survey, at: chrono::DateTime<chrono::FixedOffset>, window_h: f64) -> Monitoring {
+    let states = slope::monitor::states(&s.slope_points, at, window_h);
+    let mut by: std::collections::HashMap<&str, Vec<&minehaz_core::model::SlopeReading>> = Default::default();
+    for r in s.slope_points.iter().filter(|r| r.time <= at) {
+        by.entry(r.point_id.as_str()).or_default().push(r);
+    }
+    let series = states
+        .iter()
+        .map(|st| {
+            let mut rs = by.remove(st.point_id.as_str()).unwrap_or_default();
+            rs.sort_by_key(|r| r.time);
+            let Some(first) = rs.first().copied() else { return Vec::new() };
+            rs.iter()
+                .map(|r| {
+                    let days = (r.time - first.time).num_seconds() as f64 / 86_400.0;
+                    [days, minehaz_core::geometry::dist3(r.pos, first.pos) * 1000.0]
+                })
+                .collect()
+        })
+        .collect();
+    Monitoring { states, series }
 }
