@@ -13,7 +13,7 @@ pub fn run(path: &Path, out: &Path, force: bool) -> anyhow::Result<u8> {
     super::print_warnings(&survey.warnings);
     let crs = Crs::parse(&survey.meta.mine.crs, &Location::default())?;
     // The lines do not depend on the date; the cover is as the survey stands.
-    let a = Assessment::new(survey, chrono::Local::now().date_naive())?;
+    let a = Assessment::without_slopes(survey, chrono::Local::now().date_naive())?;
     if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("dxf")) {
         return super::export::write(&super::export::derived_layers(&a), out);
     }

@@ -123,7 +123,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     }
     let survey = super::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
-    let assessment = Assessment::new(survey, chrono::Local::now().date_naive())?;
+    let assessment = Assessment::without_slopes(survey, chrono::Local::now().date_naive())?;
     let mut layers = survey_layers(assessment.survey());
     layers.extend(derived_layers(&assessment));
     write(&layers, &a.out)

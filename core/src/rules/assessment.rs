@@ -185,6 +185,14 @@ impl Assessment {
         Ok(a)
     }
 
+    /// [`Assessment::new`] without the slope measurement (no point cloud decoded): for the
+    /// consumers that use only the derived geometry (`derive`, `export`). The measured slope
+    /// rules then stand as not evaluated.
+    pub fn without_slopes(survey: Survey, as_of: NaiveDate) -> Result<Self> {
+        let (params, loosened) = survey_params(&survey)?;
+        Ok(Self::with_params(survey, params, loosened, as_of))
+    }
+
     /// Attach a slope measurement (from [`crate::slope::measure`]): its findings join the live
     /// set and the sectors it could not measure are listed as not evaluated.
     pub fn set_slopes(&mut self, m: Option<crate::slope::Measurement>) {
