@@ -122,6 +122,8 @@ enum Command {
     Plan(cmd::plan::Args),
     /// 露天边坡：由激光雷达点云量测台阶、两期差值与挖填方、边坡监测 / Open-pit slopes: benches from LiDAR, epoch difference and volumes, monitoring (SLOPES.md)
     Slope(cmd::slope::Args),
+    /// 实时监视：应用事件流（工作面推进、人员定位、监测读数、气象预警），逐条回答新增/消除的问题与报警撤人名单 / the live mine: apply an event stream (faces, fixes, readings, weather), answer each with new and cleared findings and alarms naming who must leave (MONITORING.md)
+    Watch(cmd::watch::Args),
     /// 从任意 GDAL 矢量数据（含 DXF）导入单个图层到工程文件 / Import one layer from any GDAL vector source (DXF too) into a store
     ImportLayer(cmd::import_layer::Args),
     /// 渲染平面图、三维视图或剖面图为 PNG（无需显示器）/ Render a plan, 3D or section view to PNG (headless)
@@ -231,6 +233,7 @@ fn main() -> ExitCode {
         Command::ImportLayer(args) => cmd::import_layer::run(&args),
         Command::Plan(args) => cmd::plan::run(&args),
         Command::Slope(args) => cmd::slope::run(&args),
+        Command::Watch(args) => cmd::watch::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Export(args) => cmd::export::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),

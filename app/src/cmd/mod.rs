@@ -12,6 +12,7 @@ pub mod plan;
 pub mod render;
 pub mod slope;
 pub mod view;
+pub mod watch;
 
 /// Who is acting, for the audit log: the given author, else $USER, else $LOGNAME, else
 /// "unknown".

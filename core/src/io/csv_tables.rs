@@ -737,7 +737,7 @@ pub fn read_slope_points(path: &Path) -> Result<Vec<crate::model::SlopeReading>>
 
 /// Write `monitoring/slope_points.csv`.
 pub fn write_slope_points(path: &Path, readings: &[crate::model::SlopeReading]) -> Result<()> {
-    write_csv(
+    write_rows(
         path,
         &["time", "point_id", "x", "y", "z"],
         readings.iter().map(|r| {
@@ -761,7 +761,7 @@ pub fn fmt_f64(v: f64) -> String {
     format!("{v}")
 }
 
-fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+pub(crate) fn write_rows(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
     let mut w = csv::Writer::from_path(path).map_err(|e| crate::Error::io(path, std::io::Error::other(e)))?;
     let io = |e: csv::Error| crate::Error::io(path, std::io::Error::other(e));
     w.write_record(header).map_err(io)?;
@@ -773,7 +773,7 @@ fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String
 
 /// Write collars.csv, surveys.csv and intervals.csv into `dir`.
 pub fn write_boreholes(dir: &Path, holes: &[Borehole]) -> Result<()> {
-    write_csv(
+    write_rows(
         &dir.join("collars.csv"),
         &["id", "x", "y", "z", "depth", "drilled_at"],
         holes.iter().map(|h| {
@@ -788,7 +788,7 @@ pub fn write_boreholes(dir: &Path, holes: &[Borehole]) -> Result<()> {
             ]
         }),
     )?;
-    write_csv(
+    write_rows(
         &dir.join("surveys.csv"),
         &["id", "depth", "azimuth", "dip"],
         holes.iter().flat_map(|h| {
@@ -797,7 +797,7 @@ pub fn write_boreholes(dir: &Path, holes: &[Borehole]) -> Result<()> {
                 .map(|s| vec![h.collar.id.clone(), fmt_f64(s.depth_m), fmt_f64(s.azimuth_deg), fmt_f64(s.dip_deg)])
         }),
     )?;
-    write_csv(
+    write_rows(
         &dir.join("intervals.csv"),
         &["id", "from", "to", "lithology", "seam", "water_inflow_m3h", "gas_content_m3t", "gas_pressure_mpa"],
         holes.iter().flat_map(|h| {
@@ -819,7 +819,7 @@ pub fn write_boreholes(dir: &Path, holes: &[Borehole]) -> Result<()> {
 
 /// Write monitoring/positioning.csv.
 pub fn write_positioning(path: &Path, fixes: &[Fix]) -> Result<()> {
-    write_csv(
+    write_rows(
         path,
         &["time", "person_id", "x", "y", "z"],
         fixes.iter().map(|f| {

@@ -279,7 +279,9 @@ pub fn read_layer_where(
             })
             .unwrap_or_else(|| format!("#{index}"));
         let mut parts = Vec::new();
-        if let Some(g) = f.geometry() {
+        // A null geometry (an attribute row of a point table, e.g. a reading without a place).
+        // SAFETY: only the pointer is compared.
+        if let Some(g) = f.geometry().filter(|g| !unsafe { g.c_geometry() }.is_null()) {
             if let Err(name) = convert(g, &mut parts) {
                 ps.error(
                     Location::file(file).layer(layer_name).feature(&id_text).field("geometry"),

@@ -10,6 +10,8 @@ pub mod edit;
 pub mod gdal_vector;
 pub mod grid;
 pub mod layer_import;
+pub mod live_store;
+pub mod monitoring_csv;
 mod mutants;
 pub mod output;
 pub mod package;

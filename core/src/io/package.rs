@@ -316,6 +316,24 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
         false => Vec::new(),
     };
     layer_files.insert("slope_points".into(), slope_csv);
+    let mon = dir.join("monitoring");
+    let (daily_csv, readings_csv, weather_csv) =
+        (mon.join("daily.csv"), mon.join("readings.csv"), mon.join("weather.csv"));
+    let daily = match daily_csv.exists() {
+        true => collect(super::monitoring_csv::read_daily(&daily_csv), &mut ps)?.unwrap_or_default(),
+        false => Vec::new(),
+    };
+    let readings = match readings_csv.exists() {
+        true => collect(super::monitoring_csv::read_readings(&readings_csv), &mut ps)?.unwrap_or_default(),
+        false => Vec::new(),
+    };
+    let weather = match weather_csv.exists() {
+        true => collect(super::monitoring_csv::read_weather(&weather_csv), &mut ps)?.unwrap_or_default(),
+        false => Vec::new(),
+    };
+    layer_files.insert("daily".into(), daily_csv);
+    layer_files.insert("readings".into(), readings_csv);
+    layer_files.insert("weather".into(), weather_csv);
     let survey = Survey {
         meta,
         layers,
@@ -324,6 +342,10 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
         point_clouds,
         positioning: Vec::new(),
         slope_points,
+        readings,
+        weather,
+        daily,
+        watch_clock: None,
         warnings: Vec::new(),
         layer_files,
     };
@@ -460,6 +482,19 @@ pub fn write_package(survey: &Survey, dir: &Path) -> Result<()> {
     if !survey.slope_points.is_empty() {
         mk(&dir.join("monitoring"))?;
         super::csv_tables::write_slope_points(&dir.join("monitoring").join("slope_points.csv"), &survey.slope_points)?;
+    }
+    let mon = dir.join("monitoring");
+    if !survey.daily.is_empty() {
+        mk(&mon)?;
+        super::monitoring_csv::write_daily(&mon.join("daily.csv"), &survey.daily)?;
+    }
+    if !survey.readings.is_empty() {
+        mk(&mon)?;
+        super::monitoring_csv::write_readings(&mon.join("readings.csv"), &survey.readings)?;
+    }
+    if !survey.weather.is_empty() {
+        mk(&mon)?;
+        super::monitoring_csv::write_weather(&mon.join("weather.csv"), &survey.weather)?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! | `borehole_traces` | desurveyed trajectories (LineString Z, minimum curvature; derived, for display) |
 //! | `borehole_surveys`, `borehole_intervals` | the down-hole tables (attributes) |
 //! | `slope_points` | slope monitoring readings (Point Z; time, point_id) |
+//! | `readings`, `weather`, `daily`, `alarms`, `minehaz_watch` | the live tables of MONITORING.md ([`super::live_store`]) |
 //! | `positioning` | personnel fixes (Point Z; `z` also as a nullable field since it may be unknown) |
 //! | `grid_<name>` | each geophysical grid as a raster table (2D gridded coverage, Float32) |
 //! | `minehaz_grids` | grid name → raster table and its .toml (method, unit, thresholds) |
@@ -191,6 +192,9 @@ fn import_detail(s: &Survey) -> String {
     d.insert("pointclouds".into(), s.point_clouds.len());
     d.insert("positioning".into(), s.positioning.len());
     d.insert("slope_points".into(), s.slope_points.len());
+    d.insert("readings".into(), s.readings.len());
+    d.insert("weather".into(), s.weather.len());
+    d.insert("daily".into(), s.daily.len());
     serde_json::to_string(&d).unwrap_or_default()
 }
 
@@ -324,24 +328,8 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         &intervals,
         path,
     )?;
-    let fixes: Vec<Record> = s
-        .positioning
-        .iter()
-        .enumerate()
-        .map(|(i, fx)| {
-            let z = fx.pos[2];
-            rec(
-                i as u64 + 1,
-                Some(Geom::Point { pos: [fx.pos[0], fx.pos[1], if z.is_nan() { 0.0 } else { z }], has_z: true }),
-                vec![
-                    ("id", Value::Text((i + 1).to_string())),
-                    ("time", Value::Text(fx.time.clone())),
-                    ("person_id", Value::Text(fx.person_id.clone())),
-                    ("z", if z.is_nan() { Value::Null } else { Value::Real(z) }),
-                ],
-            )
-        })
-        .collect();
+    let fixes: Vec<Record> =
+        s.positioning.iter().enumerate().map(|(i, fx)| super::live_store::fix_record(i as u64 + 1, fx)).collect();
     gdal_vector::write_layer(
         ds,
         "positioning",
@@ -376,6 +364,7 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         &readings,
         path,
     )?;
+    super::live_store::write_tables(ds, s, mine, path)?;
     let grids: Vec<Record> = s
         .grids
         .iter()
@@ -471,6 +460,14 @@ fn real_of(r: &Record, k: &str) -> Option<f64> {
 
 /// The survey.toml of a project store and the mine CRS, after its format mark is checked (a
 /// GeoPackage that is not a minehaz store is refused). Reads only `minehaz_meta`.
+/// The mine CRS of a project store.
+pub fn mine_crs(ds: &gdal::Dataset, path: &Path) -> Result<Crs> {
+    let mut ps = Problems::default();
+    let r = store_meta(ds, path, &mut ps);
+    ps.into_result()?;
+    Ok(r?.1)
+}
+
 fn store_meta(ds: &gdal::Dataset, path: &Path, ps: &mut Problems) -> Result<(SurveyMeta, Crs)> {
     let meta_rows = table(ds, "minehaz_meta", path, ps)?;
     let get =
@@ -658,7 +655,8 @@ pub fn read_store(path: &Path) -> Result<Survey> {
             point_clouds.push(PointCloudSource { epoch, ..pc });
         }
     }
-    for table in ["boreholes", "positioning", "slope_points"] {
+    let live = super::live_store::read_tables(&ds, path, &mut ps)?;
+    for table in ["boreholes", "positioning", "slope_points", "readings", "weather", "daily"] {
         layer_files.insert(table.into(), path.to_path_buf());
     }
     let mut survey = Survey {
@@ -669,6 +667,10 @@ pub fn read_store(path: &Path) -> Result<Survey> {
         point_clouds,
         positioning,
         slope_points,
+        readings: live.readings,
+        weather: live.weather,
+        daily: live.daily,
+        watch_clock: live.watch.clock,
         warnings: Vec::new(),
         layer_files,
     };

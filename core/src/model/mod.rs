@@ -5,11 +5,13 @@
 pub mod kinds;
 pub mod layers;
 pub mod meta;
+pub mod monitoring;
 pub mod record;
 
 pub use kinds::{LayerKind, LayerSummary, LayerVisitor, LayerVisitorMut, Layers, ZRange};
 pub use layers::*;
 pub use meta::SurveyMeta;
+pub use monitoring::{Daily, Reading, ReadingKind, Weather, WeatherLevel};
 
 use crate::borehole::Borehole;
 use crate::error::Problem;
@@ -126,6 +128,15 @@ pub struct Survey {
     pub positioning: Vec<Fix>,
     /// Slope monitoring readings (open pits), as read (any order).
     pub slope_points: Vec<SlopeReading>,
+    /// Monitoring sensor readings (MONITORING.md; `monitoring/readings.csv`, the store's
+    /// `readings`), as read.
+    pub readings: Vec<Reading>,
+    /// Weather warnings (`monitoring/weather.csv`, the store's `weather`).
+    pub weather: Vec<Weather>,
+    /// The daily series of `monitoring/daily.csv`, sorted by date.
+    pub daily: Vec<Daily>,
+    /// The time of the latest event `minehaz watch` applied to the store (its clock), if any.
+    pub watch_clock: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Warnings met while reading (errors abort the read).
     pub warnings: Vec<Problem>,
     /// The file each vector layer was read from (for problem locations).

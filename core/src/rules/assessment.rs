@@ -23,14 +23,15 @@ use super::hidden::Activity;
 use super::levels::Levels;
 use super::report::Report;
 use super::water::Cover;
-use super::{burst, fire, gas, hidden, levels, licence, pillars, slope, water, zones, Params};
+use super::{burst, daily, fire, gas, hidden, levels, licence, pillars, readings, slope, water, zones, Params};
 use crate::error::{Location, Problems, Result};
 use crate::i18n::Text;
 use crate::index::Index;
 use crate::model::meta::MineKind;
-use crate::model::{Drillhole, Fix, Survey, Working, WorkingKind, WorkingStatus, Zone};
+use crate::model::{Drillhole, Fix, Reading, Survey, Weather, Working, WorkingKind, WorkingStatus, Zone};
 use crate::text;
 use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -58,6 +59,12 @@ pub enum Change {
     RemoveZone(String),
     /// Positioning fixes appended (in arrival order).
     Fixes(Vec<Fix>),
+    /// Monitoring readings appended (MONITORING.md).
+    Readings(Vec<Reading>),
+    /// Weather warnings appended (they change no finding; `watch` raises the alarm).
+    Weather(Vec<Weather>),
+    /// Nothing but the clock moves (see [`Assessment::apply_at`]).
+    Tick,
 }
 
 /// Where a face advances to.
@@ -126,6 +133,14 @@ pub struct Assessment {
     slopes: Option<crate::slope::Measurement>,
     slope_findings: Vec<Finding>,
     slope_not_evaluated: Vec<NotEvaluated>,
+    /// The monitoring readings by sensor, and *now* (see [`readings`]).
+    sensors: readings::Sensors,
+    now: Option<DateTime<FixedOffset>>,
+    /// The daily cross-comparison's findings, recomputed only when the as-of date or the
+    /// positioning on a declared-stopped day changed.
+    stop_people: daily::StopDayPeople,
+    daily: Vec<Finding>,
+    daily_as_of: NaiveDate,
     buffers: std::sync::OnceLock<super::derived::Buffers>,
     timings: Timings,
 }
@@ -253,6 +268,9 @@ impl Assessment {
         let ids = workings.iter().enumerate().map(|(i, w)| (w.id.clone(), i)).collect();
         let n_active = workings.iter().filter(|w| licence::is_active(w)).count();
         let not_evaluated = not_evaluated(&survey, as_of);
+        let sensors = readings::Sensors::new(&survey.readings);
+        let now = initial_now(&survey, &sensors, as_of);
+        let stop_people = daily::StopDayPeople::new(&survey.daily, &survey.positioning);
         let mut a = Self {
             survey,
             params,
@@ -277,14 +295,20 @@ impl Assessment {
             slopes: None,
             slope_findings: Vec::new(),
             slope_not_evaluated: Vec::new(),
+            sensors,
+            now,
+            stop_people,
+            daily: Vec::new(),
+            daily_as_of: as_of,
             buffers: std::sync::OnceLock::new(),
             timings: Timings::default(),
         };
+        a.daily = daily::findings(&a.ctx(), &a.stop_people);
         a.globals = a.compute_globals();
         a.hidden = a.activity.findings().to_vec();
         a.hidden_generation = a.activity.generation();
         let mut live = BTreeMap::new();
-        for f in a.own.iter().chain(&a.spacing).flatten().chain(&a.globals).chain(&a.hidden) {
+        for f in a.own.iter().chain(&a.spacing).flatten().chain(&a.globals).chain(&a.hidden).chain(&a.daily) {
             live.entry(f.key()).or_insert_with(|| f.clone());
         }
         a.live = live;
@@ -412,6 +436,10 @@ impl Assessment {
         if !self.survey.layers.slope_design.is_empty() || !self.survey.slope_points.is_empty() {
             g.extend(slope::monitoring(&ctx, slope::as_of_instant(&self.survey, self.as_of)));
         }
+        if !self.sensors.by_id.is_empty() {
+            let (ws, ids) = (&self.survey.layers.workings, &self.ids);
+            g.extend(readings::findings(&self.sensors, self.now, &self.params, |id| ids.get(id).map(|&i| &ws[i])));
+        }
         sort_findings(&mut g);
         g
     }
@@ -421,12 +449,49 @@ impl Assessment {
         let old = std::mem::take(&mut self.globals);
         self.globals = self.compute_globals();
         diff.replace(&old, &self.globals);
+        if self.daily_as_of != self.as_of {
+            self.daily_as_of = self.as_of;
+            self.refresh_daily(diff);
+        }
         self.activity.findings();
         if self.activity.generation() != self.hidden_generation {
             let new = self.activity.findings().to_vec();
             diff.replace(&self.hidden, &new);
             self.hidden = new;
             self.hidden_generation = self.activity.generation();
+        }
+    }
+
+    fn refresh_daily(&mut self, diff: &mut Diff) {
+        let new = daily::findings(&self.ctx(), &self.stop_people);
+        diff.replace(&self.daily, &new);
+        self.daily = new;
+    }
+
+    /// *Now* for the readings rules (see [`readings`]).
+    pub fn now(&self) -> Option<DateTime<FixedOffset>> {
+        self.now
+    }
+
+    /// The monitoring readings by sensor.
+    pub fn sensors(&self) -> &readings::Sensors {
+        &self.sensors
+    }
+
+    /// Apply a change that happened at time `t` (a `watch` event): *now* moves to `t` when that
+    /// is later, the as-of date to the date of now (in its offset), then the change is applied.
+    /// On an error nothing changes, the clock included.
+    pub fn apply_at(&mut self, change: Change, t: DateTime<FixedOffset>) -> Result<Delta> {
+        let saved = (self.now, self.as_of);
+        let now = self.now.map_or(t, |n| n.max(t));
+        self.now = Some(now);
+        self.as_of = now.date_naive();
+        match self.apply(change) {
+            Ok(d) => Ok(d),
+            Err(e) => {
+                (self.now, self.as_of) = saved;
+                Err(e)
+            }
         }
     }
 
@@ -499,15 +564,32 @@ impl Assessment {
             }
             Change::Fixes(fixes) => {
                 let was_empty = self.survey.positioning.is_empty();
+                let mut stop_day = false;
                 for f in fixes {
                     let i = self.survey.positioning.len();
                     self.activity.append(i, &f);
+                    stop_day |= self.stop_people.add(&f.time, &f.person_id);
                     self.survey.positioning.push(f);
                 }
                 if was_empty != self.survey.positioning.is_empty() {
                     self.not_evaluated = not_evaluated(&self.survey, self.as_of);
                 }
+                if stop_day {
+                    self.refresh_daily(&mut diff);
+                }
             }
+            Change::Readings(rs) => {
+                let had = self.sensors.has_ch4();
+                for r in &rs {
+                    self.sensors.push(r);
+                }
+                self.survey.readings.extend(rs);
+                if had != self.sensors.has_ch4() {
+                    self.not_evaluated = not_evaluated(&self.survey, self.as_of);
+                }
+            }
+            Change::Weather(w) => self.survey.weather.extend(w),
+            Change::Tick => {}
         }
         self.refresh_globals(&mut diff);
         Ok(diff.finish(&mut self.live))
@@ -737,6 +819,15 @@ impl Diff {
     }
 }
 
+/// *Now* of a fresh assessment: the store's watch clock, else the latest reading or weather
+/// warning; never past the end of the as-of day.
+fn initial_now(s: &Survey, sensors: &readings::Sensors, as_of: NaiveDate) -> Option<DateTime<FixedOffset>> {
+    let latest =
+        [s.watch_clock, sensors.latest(), s.weather.iter().map(|w| w.time).max()].into_iter().flatten().max()?;
+    let end = as_of.and_hms_opt(23, 59, 59).and_then(|t| t.and_local_timezone(*latest.offset()).single())?;
+    Some(latest.min(end))
+}
+
 fn reason(zh: &str, en: &str) -> Text {
     Text::new(zh, en)
 }
@@ -791,6 +882,32 @@ pub fn not_evaluated(s: &Survey, as_of: NaiveDate) -> Vec<NotEvaluated> {
                 "neither the mining depth ([classification] mining_depth_max_m) nor burst zones are given",
             ),
         );
+    }
+    if s.daily.is_empty() {
+        for rule in daily::RULES {
+            push(rule, reason("缺少每日数据（monitoring/daily.csv）", "no daily data (monitoring/daily.csv)"));
+        }
+    } else if lic.capacity_mt_per_year.is_none() {
+        for rule in ["licence.over_capacity", "licence.over_intensity"] {
+            push(
+                rule,
+                reason(
+                    "survey.toml [licence] 未给出核定能力 capacity_mt_per_year",
+                    "survey.toml [licence] gives no capacity_mt_per_year",
+                ),
+            );
+        }
+    }
+    if underground && !s.readings.iter().any(|r| r.kind == crate::model::ReadingKind::Ch4) {
+        for rule in readings::RULES {
+            push(
+                rule,
+                reason(
+                    "缺少甲烷传感器读数（monitoring/readings.csv 或 watch 的 reading 事件）",
+                    "no methane readings (monitoring/readings.csv or watch reading events)",
+                ),
+            );
+        }
     }
     let slopes = s.meta.mine.kind == MineKind::OpenPit || !s.layers.slope_design.is_empty();
     if slopes {

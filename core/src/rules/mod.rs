@@ -15,6 +15,7 @@
 pub mod assessment;
 pub mod burst;
 pub mod context;
+pub mod daily;
 pub mod derived;
 pub mod finding;
 pub mod fire;
@@ -24,6 +25,7 @@ pub mod levels;
 pub mod licence;
 pub mod params;
 pub mod pillars;
+pub mod readings;
 pub mod report;
 pub mod slope;
 pub mod water;

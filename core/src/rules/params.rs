@@ -69,6 +69,22 @@ pub const PARAMETERS: &[(&str, f64, Stricter)] = &[
     ("slope_rate_warn_mm_d", 5.0, Stricter::Lower),
     ("slope_rate_alarm_mm_d", 10.0, Stricter::Lower),
     ("monitoring_max_gap_h", 24.0, Stricter::Lower),
+    // MONITORING.md: the live mine, alarms and withdrawal, daily cross-comparison.
+    ("watch_commit_ms", 200.0, Stricter::Lower),
+    ("presence_window_min", 30.0, Stricter::Higher),
+    ("ch4_stop_pct", 1.0, Stricter::Lower),
+    ("ch4_withdraw_pct", 1.5, Stricter::Lower),
+    ("withdraw_radius_gas_m", 200.0, Stricter::Higher),
+    ("withdraw_radius_water_m", 500.0, Stricter::Higher),
+    ("inrush_factor", 2.0, Stricter::Lower),
+    ("inrush_min_m3h", 10.0, Stricter::Lower),
+    ("flatline_h", 8.0, Stricter::Lower),
+    ("flatline_range_pct", 0.01, Stricter::Higher),
+    ("stopped_power_ratio", 0.4, Stricter::Lower),
+    ("output_mismatch_ratio", 0.15, Stricter::Lower),
+    ("energy_mismatch_days", 5.0, Stricter::Lower),
+    ("energy_mismatch_factor", 1.5, Stricter::Lower),
+    ("month_over_ratio", 0.1, Stricter::Lower),
 ];
 
 /// The parameters in force for one mine.
@@ -116,6 +132,10 @@ impl Params {
                 "slope_profile_step_m",
                 "slope_angle_window_m",
                 "slope_rate_window_h",
+                "watch_commit_ms",
+                "flatline_h",
+                "inrush_factor",
+                "energy_mismatch_days",
             ];
             let bad = (positive.contains(&n) && v <= 0.0)
                 || (n == "slope_percentile" && v > 100.0)

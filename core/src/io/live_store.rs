@@ -1,0 +1,435 @@
+//! The live tables of a project store (MONITORING.md): `readings`, `weather`, `daily`, `alarms`
+//! and `minehaz_watch` (how many events `minehaz watch` applied and its clock), and the batch
+//! commit of `watch`: the changed workings and drillholes, the appended fixes, readings, weather
+//! warnings and alarms, the event counter and an audit row, in one transaction.
+
+use super::audit;
+use super::crs::Crs;
+use super::gdal_vector;
+use crate::error::{Location, Problems, Result};
+use crate::model::monitoring::{parse_time, time_text};
+use crate::model::record::{Enumerated, FieldType, Geom, GeomType, Record, Value};
+use crate::model::{Daily, Drillhole, Fix, LayerKind, Reading, ReadingKind, Weather, WeatherLevel, Working};
+use crate::text;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const WATCH_TABLE: &str = "minehaz_watch";
+
+fn rec(index: u64, geom: Option<Geom>, attrs: Vec<(&str, Value)>) -> Record {
+    Record { index, geom, attrs: attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect() }
+}
+
+fn opt_text(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, |s| Value::Text(s.to_string()))
+}
+
+fn opt_real(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, Value::Real)
+}
+
+/// A positioning fix as a `positioning` row (`n` is its 1-based number).
+pub fn fix_record(n: u64, fx: &Fix) -> Record {
+    let z = fx.pos[2];
+    rec(
+        n,
+        Some(Geom::Point { pos: [fx.pos[0], fx.pos[1], if z.is_nan() { 0.0 } else { z }], has_z: true }),
+        vec![
+            ("id", Value::Text(n.to_string())),
+            ("time", Value::Text(fx.time.clone())),
+            ("person_id", Value::Text(fx.person_id.clone())),
+            ("z", if z.is_nan() { Value::Null } else { Value::Real(z) }),
+        ],
+    )
+}
+
+pub fn reading_record(n: u64, r: &Reading) -> Record {
+    rec(
+        n,
+        r.at.map(|pos| Geom::Point { pos, has_z: true }),
+        vec![
+            ("id", Value::Text(n.to_string())),
+            ("time", Value::Text(time_text(&r.time))),
+            ("sensor", Value::Text(r.sensor.clone())),
+            ("kind", Value::Text(r.kind.as_str().to_string())),
+            ("value", Value::Real(r.value)),
+            ("working", opt_text(r.working.as_deref())),
+        ],
+    )
+}
+
+pub fn weather_record(n: u64, w: &Weather) -> Record {
+    rec(
+        n,
+        None,
+        vec![
+            ("id", Value::Text(n.to_string())),
+            ("time", Value::Text(time_text(&w.time))),
+            ("level", Value::Text(w.level.as_str().to_string())),
+            ("text", Value::Text(w.text.clone())),
+        ],
+    )
+}
+
+pub fn daily_record(n: u64, d: &Daily) -> Record {
+    let mut attrs = vec![("id", Value::Text(d.date.to_string()))];
+    for c in Daily::COLUMNS {
+        attrs.push((c, opt_real(d.value(c))));
+    }
+    attrs.push(("declared_stop", d.declared_stop.map_or(Value::Null, |s| Value::Int(i64::from(s)))));
+    rec(n, None, attrs)
+}
+
+/// An alarm as written to the `alarms` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmRow {
+    /// The number of the event that raised it.
+    pub event: u64,
+    pub kind: String,
+    pub time: String,
+    pub working: Option<String>,
+    pub at: Option<[f64; 3]>,
+    pub reason: String,
+    pub withdraw: Vec<String>,
+}
+
+fn alarm_record(n: u64, a: &AlarmRow) -> Record {
+    rec(
+        n,
+        a.at.map(|pos| Geom::Point { pos, has_z: true }),
+        vec![
+            ("id", Value::Text(n.to_string())),
+            ("event", Value::Int(a.event as i64)),
+            ("kind", Value::Text(a.kind.clone())),
+            ("time", Value::Text(a.time.clone())),
+            ("working", opt_text(a.working.as_deref())),
+            ("reason", Value::Text(a.reason.clone())),
+            ("withdraw", Value::Text(serde_json::to_string(&a.withdraw).unwrap_or_default())),
+        ],
+    )
+}
+
+type Schema = (&'static str, Option<GeomType>, &'static [(&'static str, FieldType)]);
+
+/// The live tables: name, geometry, fields besides `id`.
+const TABLES: [Schema; 5] = [
+    (
+        "readings",
+        Some(GeomType::PointZ),
+        &[
+            ("time", FieldType::Text),
+            ("sensor", FieldType::Text),
+            ("kind", FieldType::Text),
+            ("value", FieldType::Real),
+            ("working", FieldType::Text),
+        ],
+    ),
+    ("weather", None, &[("time", FieldType::Text), ("level", FieldType::Text), ("text", FieldType::Text)]),
+    (
+        "daily",
+        None,
+        &[
+            ("coal_t", FieldType::Real),
+            ("transport_t", FieldType::Real),
+            ("power_kwh", FieldType::Real),
+            ("gas_m3", FieldType::Real),
+            ("water_m3", FieldType::Real),
+            ("explosives_kg", FieldType::Real),
+            ("declared_stop", FieldType::Int),
+        ],
+    ),
+    (
+        "alarms",
+        Some(GeomType::PointZ),
+        &[
+            ("event", FieldType::Int),
+            ("kind", FieldType::Text),
+            ("time", FieldType::Text),
+            ("working", FieldType::Text),
+            ("reason", FieldType::Text),
+            ("withdraw", FieldType::Text),
+        ],
+    ),
+    (
+        WATCH_TABLE,
+        None,
+        &[("events_applied", FieldType::Int), ("clock", FieldType::Text), ("updated", FieldType::Text)],
+    ),
+];
+
+fn create(ds: &mut gdal::Dataset, t: &Schema, mine: &Crs, records: &[Record], path: &Path) -> Result<()> {
+    let fields: Vec<(String, FieldType)> = t.2.iter().map(|(n, f)| (n.to_string(), *f)).collect();
+    gdal_vector::write_layer(ds, t.0, t.1, t.1.map(|_| mine), &fields, records, path)
+}
+
+/// Write the live tables of a survey into a new store (inside the caller's transaction).
+pub fn write_tables(ds: &mut gdal::Dataset, s: &crate::model::Survey, mine: &Crs, path: &Path) -> Result<()> {
+    let n = |i: usize| i as u64 + 1;
+    let readings: Vec<Record> = s.readings.iter().enumerate().map(|(i, r)| reading_record(n(i), r)).collect();
+    let weather: Vec<Record> = s.weather.iter().enumerate().map(|(i, w)| weather_record(n(i), w)).collect();
+    let daily: Vec<Record> = s.daily.iter().enumerate().map(|(i, d)| daily_record(n(i), d)).collect();
+    let watch: Vec<Record> = s.watch_clock.iter().map(|c| watch_record(0, c, "")).collect();
+    for (t, recs) in TABLES.iter().zip([readings, weather, daily, Vec::new(), watch]) {
+        create(ds, t, mine, &recs, path)?;
+    }
+    Ok(())
+}
+
+/// Create the live tables a store made by an older minehaz lacks (inside a transaction).
+pub fn ensure_tables(ds: &mut gdal::Dataset, mine: &Crs, path: &Path) -> Result<()> {
+    for t in &TABLES {
+        if ds.layer_by_name(t.0).is_err() {
+            create(ds, t, mine, &[], path)?;
+        }
+    }
+    Ok(())
+}
+
+fn watch_record(events: u64, clock: &DateTime<FixedOffset>, updated: &str) -> Record {
+    rec(
+        1,
+        None,
+        vec![
+            ("id", Value::Text("state".into())),
+            ("events_applied", Value::Int(events as i64)),
+            ("clock", Value::Text(time_text(clock))),
+            ("updated", Value::Text(updated.to_string())),
+        ],
+    )
+}
+
+fn text_of(r: &Record, k: &str) -> Option<String> {
+    match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
+        Some(Value::Text(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Int(i)) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+fn real_of(r: &Record, k: &str) -> Option<f64> {
+    match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
+        Some(Value::Real(x)) => Some(*x),
+        Some(Value::Int(i)) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+fn table(ds: &gdal::Dataset, name: &str, path: &Path, ps: &mut Problems) -> Result<Vec<Record>> {
+    if ds.layer_by_name(name).is_err() {
+        return Ok(Vec::new());
+    }
+    Ok(gdal_vector::read_layer(ds, name, path, ps)?.records)
+}
+
+/// The store's watch state: events applied and the clock.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WatchState {
+    pub events_applied: u64,
+    pub clock: Option<DateTime<FixedOffset>>,
+}
+
+/// What the live tables of a store hold.
+#[derive(Debug, Clone, Default)]
+pub struct LiveTables {
+    pub readings: Vec<Reading>,
+    pub weather: Vec<Weather>,
+    pub daily: Vec<Daily>,
+    pub watch: WatchState,
+}
+
+fn bad(path: &Path, layer: &str, r: &Record, field: &str, ps: &mut Problems) {
+    let id = text_of(r, "id").unwrap_or_else(|| format!("#{}", r.index));
+    ps.error(Location::file(path).layer(layer).feature(id).field(field), text!("缺失或无效", "missing or invalid"));
+}
+
+/// Read the live tables (absent tables read as empty).
+pub fn read_tables(ds: &gdal::Dataset, path: &Path, ps: &mut Problems) -> Result<LiveTables> {
+    let mut out = LiveTables::default();
+    for r in table(ds, "readings", path, ps)? {
+        let time = text_of(&r, "time").and_then(|t| parse_time(&t));
+        let kind = text_of(&r, "kind").and_then(|k| ReadingKind::ALL.iter().copied().find(|x| x.as_str() == k));
+        let (sensor, value) = (text_of(&r, "sensor"), real_of(&r, "value"));
+        let at = match r.geom {
+            Some(Geom::Point { pos, .. }) => Some(pos),
+            _ => None,
+        };
+        match (time, kind, sensor, value) {
+            (Some(time), Some(kind), Some(sensor), Some(value)) => {
+                out.readings.push(Reading { time, sensor, kind, value, working: text_of(&r, "working"), at })
+            }
+            (t, k, s, _) => {
+                let f = if t.is_none() {
+                    "time"
+                } else if k.is_none() {
+                    "kind"
+                } else if s.is_none() {
+                    "sensor"
+                } else {
+                    "value"
+                };
+                bad(path, "readings", &r, f, ps);
+            }
+        }
+    }
+    for r in table(ds, "weather", path, ps)? {
+        let time = text_of(&r, "time").and_then(|t| parse_time(&t));
+        let level = text_of(&r, "level").and_then(|k| WeatherLevel::ALL.iter().copied().find(|x| x.as_str() == k));
+        match (time, level) {
+            (Some(time), Some(level)) => {
+                out.weather.push(Weather { time, level, text: text_of(&r, "text").unwrap_or_default() })
+            }
+            (t, _) => bad(path, "weather", &r, if t.is_none() { "time" } else { "level" }, ps),
+        }
+    }
+    for r in table(ds, "daily", path, ps)? {
+        let Some(date) = text_of(&r, "id").and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) else {
+            bad(path, "daily", &r, "id", ps);
+            continue;
+        };
+        let mut d = Daily { date, ..Daily::default() };
+        for c in Daily::COLUMNS {
+            d.set(c, real_of(&r, c));
+        }
+        d.declared_stop = real_of(&r, "declared_stop").map(|v| v != 0.0);
+        out.daily.push(d);
+    }
+    out.daily.sort_by_key(|d| d.date);
+    if let Some(r) = table(ds, WATCH_TABLE, path, ps)?.into_iter().next() {
+        out.watch = WatchState {
+            events_applied: real_of(&r, "events_applied").map_or(0, |v| v as u64),
+            clock: text_of(&r, "clock").and_then(|t| parse_time(&t)),
+        };
+    }
+    Ok(out)
+}
+
+/// One batch of `watch`'s applied events.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// The events applied when the batch closes (the counter the store then records).
+    pub events_applied: u64,
+    /// The first event of the batch.
+    pub first_event: u64,
+    pub clock: Option<DateTime<FixedOffset>>,
+    /// The workings and drillholes as they now stand, by id.
+    pub workings: BTreeMap<String, Working>,
+    pub drillholes: BTreeMap<String, Drillhole>,
+    pub fixes: Vec<Fix>,
+    pub readings: Vec<Reading>,
+    pub weather: Vec<Weather>,
+    pub alarms: Vec<AlarmRow>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.events_applied == self.first_event
+    }
+}
+
+/// The writer of `watch`: the store open for update, the row counters of its appended tables.
+pub struct LiveStore {
+    ds: gdal::Dataset,
+    path: std::path::PathBuf,
+    counts: BTreeMap<&'static str, u64>,
+}
+
+fn q(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+impl LiveStore {
+    /// Open a store for `watch` (creating the live tables an older store lacks).
+    pub fn open(path: &Path) -> Result<Self> {
+        let mut ds = super::store::open_update(path)?;
+        let mine = super::store::mine_crs(&ds, path)?;
+        let e = |err: gdal::errors::GdalError| {
+            crate::Error::at(Location::file(path), text!("写入失败: {}", "writing failed: {}", err))
+        };
+        {
+            let mut tx = ds.start_transaction().map_err(e)?;
+            ensure_tables(&mut tx, &mine, path)?;
+            tx.commit().map_err(e)?;
+        }
+        let mut counts = BTreeMap::new();
+        for t in ["positioning", "readings", "weather", "alarms"] {
+            counts.insert(t, count(&ds, t, path)?);
+        }
+        Ok(Self { ds, path: path.to_path_buf(), counts })
+    }
+
+    /// Write a batch in one transaction with its audit row.
+    pub fn commit(&mut self, b: &Batch, who: &str, when: &str) -> Result<()> {
+        let path = self.path.clone();
+        let e = |err: gdal::errors::GdalError| {
+            crate::Error::at(Location::file(&path), text!("写入失败: {}", "writing failed: {}", err))
+        };
+        let sql = |ds: &gdal::Dataset, s: String| {
+            ds.execute_sql(s, None, gdal::vector::sql::Dialect::SQLITE).map(|_| ()).map_err(e)
+        };
+        let tx = self.ds.start_transaction().map_err(e)?;
+        for (layer, ids, recs) in [
+            (
+                Working::NAME,
+                b.workings.keys().collect::<Vec<_>>(),
+                b.workings.values().map(LayerKind::write).collect::<Vec<_>>(),
+            ),
+            (Drillhole::NAME, b.drillholes.keys().collect(), b.drillholes.values().map(LayerKind::write).collect()),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            for chunk in ids.chunks(500) {
+                let list = chunk.iter().map(|s| q(s)).collect::<Vec<_>>().join(",");
+                sql(&tx, format!("DELETE FROM {layer} WHERE id IN ({list})"))?;
+            }
+            gdal_vector::append_records(&tx, layer, &recs, &path)?;
+        }
+        let mut next = |t: &'static str, k: usize| {
+            let c = self.counts.entry(t).or_default();
+            let first = *c + 1;
+            *c += k as u64;
+            first
+        };
+        let f0 = next("positioning", b.fixes.len());
+        let fixes: Vec<Record> = b.fixes.iter().enumerate().map(|(i, f)| fix_record(f0 + i as u64, f)).collect();
+        let r0 = next("readings", b.readings.len());
+        let readings: Vec<Record> =
+            b.readings.iter().enumerate().map(|(i, r)| reading_record(r0 + i as u64, r)).collect();
+        let w0 = next("weather", b.weather.len());
+        let weather: Vec<Record> =
+            b.weather.iter().enumerate().map(|(i, w)| weather_record(w0 + i as u64, w)).collect();
+        let a0 = next("alarms", b.alarms.len());
+        let alarms: Vec<Record> = b.alarms.iter().enumerate().map(|(i, a)| alarm_record(a0 + i as u64, a)).collect();
+        for (t, recs) in [("positioning", fixes), ("readings", readings), ("weather", weather), ("alarms", alarms)] {
+            if !recs.is_empty() {
+                gdal_vector::append_records(&tx, t, &recs, &path)?;
+            }
+        }
+        sql(&tx, format!("DELETE FROM {WATCH_TABLE}"))?;
+        if let Some(c) = &b.clock {
+            gdal_vector::append_records(&tx, WATCH_TABLE, &[watch_record(b.events_applied, c, when)], &path)?;
+        }
+        let detail = serde_json::json!({
+            "events": [b.first_event, b.events_applied],
+            "workings": b.workings.len(),
+            "drillholes": b.drillholes.len(),
+            "fixes": b.fixes.len(),
+            "readings": b.readings.len(),
+            "weather": b.weather.len(),
+            "alarms": b.alarms.len(),
+        })
+        .to_string();
+        audit::append(&tx, &path, when, who, "watch", "events", &detail)?;
+        tx.commit().map_err(e)?;
+        Ok(())
+    }
+}
+
+fn count(ds: &gdal::Dataset, table: &str, path: &Path) -> Result<u64> {
+    use gdal::vector::LayerAccess;
+    let l = ds.layer_by_name(table).map_err(|e| {
+        crate::Error::at(Location::file(path).layer(table), text!("图层不存在: {}", "no such layer: {}", e))
+    })?;
+    Ok(l.feature_count())
+}

@@ -1,0 +1,363 @@
+//! Cross-comparison of the daily data (数据比对, MONITORING.md): production while declared
+//! stopped, transport beyond output (瞒产), energy beyond output, and output beyond the licensed
+//! capacity (超能力、超强度).
+//!
+//! Basis: 《国务院办公厅关于进一步加强矿山安全生产工作的意见》(2024) and the hard measures:
+//! inspectors compare production, transport, gas, water, power and explosives data with the
+//! monitoring systems to find concealed faces and over-capacity mining; 《煤矿重大事故隐患判定标准》
+//! 第三条 (超能力、超强度或者超定员组织生产) and 第十五条 (隐蔽工作面).
+//!
+//! Readings of the contract (it leaves these open):
+//! - a *run* is a set of consecutive calendar days each of which qualifies; days after the as-of
+//!   date are not considered;
+//! - "the median power of the previous 30 days with declared_stop = 0" is the median over the 30
+//!   most recent earlier days with `declared_stop = 0` and a power value (fewer when the series
+//!   is shorter; none → the power test does not apply that day);
+//! - a 7-day window is seven consecutive calendar days, each with both coal_t and transport_t
+//!   reported; windows that overlap (ends ≤ 6 days apart) merge into one finding whose measured
+//!   value is the largest excess ratio (transport − coal) / coal (null when coal is 0);
+//! - a producing day has coal_t > 0; the energy median is over the 90 most recent earlier
+//!   producing days with power reported;
+//! - `licence.over_intensity` looks at every calendar month up to the as-of date, its feature
+//!   the month's first and last day.
+//! - positioning fixes count on the calendar day of their own time (its offset).
+
+use super::{Ctx, Finding, Severity};
+use crate::i18n::Text;
+use crate::model::Daily;
+use crate::text;
+use chrono::{Datelike, Duration, NaiveDate};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The rules of this family (all need `monitoring/daily.csv`).
+pub const RULES: [&str; 5] = [
+    "hidden.production_while_stopped",
+    "hidden.output_mismatch",
+    "hidden.energy_mismatch",
+    "licence.over_capacity",
+    "licence.over_intensity",
+];
+
+fn basis_hidden() -> Text {
+    Text::new(
+        "硬措施：利用安全监控、人员定位、用电监测系统，比对产量、运输、瓦斯、水量、电量、火工品数据，\
+         查处隐蔽工作面和超能力生产；《煤矿重大事故隐患判定标准》第十五条",
+        "Hard measures (2024): compare production, transport, gas, water, power and explosives data with \
+         the monitoring systems to find concealed faces; Criteria for Major Accident Hazards, art. 15",
+    )
+}
+
+fn basis_capacity() -> Text {
+    Text::new(
+        "《煤矿重大事故隐患判定标准》第三条：超能力、超强度组织生产（年产量超过核定能力，月产量超过核定能力的 1/12 的 110%）",
+        "Criteria for Major Accident Hazards, art. 3: production beyond the approved capacity (year) \
+         or intensity (a month beyond 110 % of a twelfth)",
+    )
+}
+
+fn span(a: NaiveDate, b: NaiveDate) -> String {
+    format!("{a}..{b}")
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+}
+
+/// Distinct persons with a fix on each declared-stopped day (the only days the count is used).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StopDayPeople {
+    days: HashMap<NaiveDate, HashSet<String>>,
+}
+
+impl StopDayPeople {
+    pub fn new(daily: &[Daily], fixes: &[crate::model::Fix]) -> Self {
+        let mut s = Self {
+            days: daily.iter().filter(|d| d.declared_stop == Some(true)).map(|d| (d.date, HashSet::new())).collect(),
+        };
+        for f in fixes {
+            s.add(&f.time, &f.person_id);
+        }
+        s
+    }
+
+    /// Count a fix; true when it added a person to a stopped day.
+    pub fn add(&mut self, time: &str, person: &str) -> bool {
+        if self.days.is_empty() {
+            return false;
+        }
+        let Some(date) = time.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else {
+            return false;
+        };
+        match self.days.get_mut(&date) {
+            Some(set) if !set.contains(person) => set.insert(person.to_string()),
+            _ => false,
+        }
+    }
+
+    pub fn count(&self, date: NaiveDate) -> usize {
+        self.days.get(&date).map_or(0, HashSet::len)
+    }
+}
+
+/// Every finding of the family (empty without daily data).
+pub fn findings(ctx: &Ctx<'_>, people: &StopDayPeople) -> Vec<Finding> {
+    let days: Vec<&Daily> = ctx.survey.daily.iter().filter(|d| d.date <= ctx.as_of).collect();
+    if days.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    production_while_stopped(ctx, &days, people, &mut out);
+    output_mismatch(ctx, &days, &mut out);
+    energy_mismatch(ctx, &days, &mut out);
+    capacity(ctx, &days, &mut out);
+    out
+}
+
+/// Group consecutive calendar days (sorted input) into runs.
+fn runs<T>(items: Vec<(NaiveDate, T)>) -> Vec<Vec<(NaiveDate, T)>> {
+    let mut out: Vec<Vec<(NaiveDate, T)>> = Vec::new();
+    for it in items {
+        match out.last_mut() {
+            Some(run) if run.last().is_some_and(|(d, _)| *d + Duration::days(1) == it.0) => run.push(it),
+            _ => out.push(vec![it]),
+        }
+    }
+    out
+}
+
+fn production_while_stopped(ctx: &Ctx<'_>, days: &[&Daily], people: &StopDayPeople, out: &mut Vec<Finding>) {
+    let ratio = ctx.params.get("stopped_power_ratio");
+    let min_people = ctx.params.get("hidden_min_people");
+    let mut baseline: Vec<f64> = Vec::new(); // powers of earlier producing-declared days, in order
+    let mut hits: Vec<(NaiveDate, (Option<f64>, Vec<&'static str>))> = Vec::new();
+    for d in days {
+        if d.declared_stop == Some(true) {
+            let mut why = Vec::new();
+            if d.explosives_kg.is_some_and(|v| v > 0.0) {
+                why.push("explosives");
+            }
+            if d.transport_t.is_some_and(|v| v > 0.0) {
+                why.push("transport");
+            }
+            let start = baseline.len().saturating_sub(30);
+            let med = median(&mut baseline[start..].to_vec()).filter(|m| *m > 0.0);
+            let pr = match (d.power_kwh, med) {
+                (Some(p), Some(m)) => Some(p / m),
+                _ => None,
+            };
+            if pr.is_some_and(|r| r > ratio) {
+                why.push("power");
+            }
+            if people.count(d.date) as f64 >= min_people {
+                why.push("positioning");
+            }
+            if !why.is_empty() {
+                hits.push((d.date, (pr, why)));
+            }
+        } else if d.declared_stop == Some(false) {
+            if let Some(p) = d.power_kwh {
+                baseline.push(p);
+            }
+        }
+    }
+    for run in runs(hits) {
+        let (a, b) = (run[0].0, run[run.len() - 1].0);
+        let measured =
+            run.iter().filter_map(|(_, (r, _))| *r).fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+        let mut why: Vec<&str> = run.iter().flat_map(|(_, (_, w))| w.iter().copied()).collect();
+        why.sort_unstable();
+        why.dedup();
+        let zh: Vec<&str> = why
+            .iter()
+            .map(|w| match *w {
+                "explosives" => "领用火工品",
+                "transport" => "有运输量",
+                "power" => "用电量超常",
+                _ => "井下有人员定位",
+            })
+            .collect();
+        out.push(Finding::new(
+            "hidden.production_while_stopped",
+            Severity::Major,
+            false,
+            None,
+            Some(span(a, b)),
+            None,
+            measured,
+            Some(ratio),
+            Text {
+                zh: format!("{a} 至 {b} 申报停产 {} 天，但{}", run.len(), zh.join("、")),
+                en: format!("{a} to {b}: declared stopped for {} days, yet {}", run.len(), why.join(", ")),
+            },
+            basis_hidden(),
+        ));
+    }
+}
+
+fn output_mismatch(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
+    let ratio = ctx.params.get("output_mismatch_ratio");
+    let by_date: BTreeMap<NaiveDate, &Daily> = days.iter().map(|d| (d.date, *d)).collect();
+    // Flagged windows: (end date, excess ratio or None when coal is 0).
+    let mut flagged: Vec<(NaiveDate, Option<f64>)> = Vec::new();
+    for &end in by_date.keys() {
+        let (mut coal, mut transport) = (0.0, 0.0);
+        let complete = (0..7).all(|k| {
+            let d = by_date.get(&(end - Duration::days(k)));
+            match d.and_then(|d| Some((d.coal_t?, d.transport_t?))) {
+                Some((c, t)) => {
+                    coal += c;
+                    transport += t;
+                    true
+                }
+                None => false,
+            }
+        });
+        if complete && transport > coal * (1.0 + ratio) {
+            flagged.push((end, (coal > 0.0).then(|| (transport - coal) / coal)));
+        }
+    }
+    let mut groups: Vec<Vec<(NaiveDate, Option<f64>)>> = Vec::new();
+    for w in flagged {
+        match groups.last_mut() {
+            Some(g) if g.last().is_some_and(|(e, _)| w.0 - *e <= Duration::days(6)) => g.push(w),
+            _ => groups.push(vec![w]),
+        }
+    }
+    for g in groups {
+        let (a, b) = (g[0].0 - Duration::days(6), g[g.len() - 1].0);
+        let measured = g.iter().filter_map(|(_, r)| *r).fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+        out.push(Finding::new(
+            "hidden.output_mismatch",
+            Severity::Major,
+            false,
+            None,
+            Some(span(a, b)),
+            None,
+            measured,
+            Some(ratio),
+            text!(
+                "{} 至 {}：7 日运输量超过产量 {:.0}% 以上（瞒报产量？）",
+                "{} to {}: 7-day transport exceeds output by more than {:.0} % (output under-declared?)",
+                a,
+                b,
+                ratio * 100.0
+            ),
+            basis_hidden(),
+        ));
+    }
+}
+
+fn energy_mismatch(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
+    let factor = ctx.params.get("energy_mismatch_factor");
+    let min_days = ctx.params.get("energy_mismatch_days");
+    let mut history: Vec<f64> = Vec::new(); // kWh/t of earlier producing days
+    let mut hits: Vec<(NaiveDate, f64)> = Vec::new();
+    for d in days {
+        let Some(c) = d.coal_t.filter(|c| *c > 0.0) else { continue };
+        let Some(p) = d.power_kwh else { continue };
+        let e = p / c;
+        let start = history.len().saturating_sub(90);
+        if let Some(m) = median(&mut history[start..].to_vec()).filter(|m| *m > 0.0) {
+            if e > factor * m {
+                hits.push((d.date, e / m));
+            }
+        }
+        history.push(e);
+    }
+    for run in runs(hits) {
+        if (run.len() as f64) < min_days {
+            continue;
+        }
+        let (a, b) = (run[0].0, run[run.len() - 1].0);
+        let measured = run.iter().map(|(_, r)| *r).fold(f64::MIN, f64::max);
+        out.push(Finding::new(
+            "hidden.energy_mismatch",
+            Severity::Warning,
+            false,
+            None,
+            Some(span(a, b)),
+            None,
+            Some(measured),
+            Some(factor),
+            text!(
+                "{} 至 {} 连续 {} 个生产日吨煤电耗超过前 90 个生产日中位数的 {} 倍（有未申报的产出？）",
+                "{} to {}: {} consecutive producing days with power per tonne above {} × the median of the previous 90 producing days (undeclared output?)",
+                a,
+                b,
+                run.len(),
+                factor
+            ),
+            basis_hidden(),
+        ));
+    }
+}
+
+fn month_end(y: i32, m: u32) -> NaiveDate {
+    let first_next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+    first_next.map_or(NaiveDate::MAX, |d| d - Duration::days(1))
+}
+
+fn capacity(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
+    let Some(cap) = ctx.survey.meta.licence.capacity_mt_per_year else { return };
+    let cap_t = cap * 1e6;
+    let from = ctx.as_of - Duration::days(364);
+    let year: f64 = days.iter().filter(|d| d.date >= from).filter_map(|d| d.coal_t).sum();
+    if year > cap_t {
+        out.push(Finding::new(
+            "licence.over_capacity",
+            Severity::Major,
+            false,
+            None,
+            Some(span(from, ctx.as_of)),
+            None,
+            Some(year),
+            Some(cap_t),
+            text!(
+                "截至 {} 的 365 天产量 {:.0} t，超过核定能力 {} Mt/a",
+                "coal over the 365 days to {}: {:.0} t, beyond the approved capacity of {} Mt/a",
+                ctx.as_of,
+                year,
+                cap
+            ),
+            basis_capacity(),
+        ));
+    }
+    let ratio = ctx.params.get("month_over_ratio");
+    let month_limit = cap_t / 12.0 * (1.0 + ratio);
+    let mut months: BTreeMap<(i32, u32), f64> = BTreeMap::new();
+    for d in days {
+        if let Some(c) = d.coal_t {
+            *months.entry((d.date.year(), d.date.month())).or_default() += c;
+        }
+    }
+    for ((y, m), t) in months {
+        if t > month_limit {
+            let first = NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN);
+            out.push(Finding::new(
+                "licence.over_intensity",
+                Severity::Warning,
+                false,
+                None,
+                Some(span(first, month_end(y, m))),
+                None,
+                Some(t),
+                Some(month_limit),
+                text!(
+                    "{}-{:02} 月产量 {:.0} t，超过核定能力的 1/12 × {}（{:.0} t）",
+                    "{}-{:02}: monthly output {:.0} t beyond a twelfth of the capacity × {} ({:.0} t)",
+                    y,
+                    m,
+                    t,
+                    1.0 + ratio,
+                    month_limit
+                ),
+                basis_capacity(),
+            ));
+        }
+    }
+}
