@@ -113,17 +113,6 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     };
     let survey = super::open(store)?;
     super::print_warnings(&survey.warnings);
-    let as_of = state.clock.map_or_else(|| chrono::Local::now().date_naive(), |c| c.date_naive());
-    let assessment = super::step("评估矿井", "assessing the mine", || Assessment::new(survey, as_of))?;
-    let commit_every = Duration::from_millis(assessment.params().get("watch_commit_ms").max(1.0) as u64);
-    let mut live = Live::new(assessment, state.events_applied, a.as_of_clock);
-    eprintln!(
-        "{} {} — {} {}",
-        tr("监视", "watching"),
-        store.display(),
-        tr("已应用事件", "events applied"),
-        state.events_applied
-    );
 
     // SAFETY: installing a handler that only stores to an atomic, before the threads start.
     unsafe {
@@ -149,6 +138,33 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         }
     }
 
+    // The as-of date of the starting assessment: the store's watch clock, else the date of the
+    // first event (so that its answer is about the event, not about the as-of date moving).
+    let mut first: Option<Input> = None;
+    let as_of = match (state.clock, a.as_of_clock) {
+        (_, true) => chrono::Local::now().date_naive(),
+        (Some(c), false) => c.date_naive(),
+        (None, false) => {
+            let msg = rx.recv().unwrap_or(Input::End);
+            let date = match &msg {
+                Input::Lines(lines, _) => lines.iter().find_map(|l| event_date(l)),
+                _ => None,
+            };
+            first = Some(msg);
+            date.unwrap_or_else(|| chrono::Local::now().date_naive())
+        }
+    };
+    let assessment = super::step("评估矿井", "assessing the mine", || Assessment::new(survey, as_of))?;
+    let commit_every = Duration::from_millis(assessment.params().get("watch_commit_ms").max(1.0) as u64);
+    let mut live = Live::new(assessment, state.events_applied, a.as_of_clock);
+    eprintln!(
+        "{} {} — {} {}",
+        tr("监视", "watching"),
+        store.display(),
+        tr("已应用事件", "events applied"),
+        state.events_applied
+    );
+
     // The store writer.
     let (btx, brx) = mpsc::channel::<Batch>();
     let (who, failed) = (super::author(a.author.clone()), std::sync::Arc::new(std::sync::Mutex::new(None)));
@@ -173,7 +189,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         if failed.lock().map(|f| f.is_some()).unwrap_or(true) {
             break;
         }
-        let msg = rx.recv_timeout(commit_every.min(Duration::from_millis(100)));
+        let msg = match first.take() {
+            Some(m) => Ok(m),
+            None => rx.recv_timeout(commit_every.min(Duration::from_millis(100))),
+        };
         match msg {
             Ok(Input::Lines(lines, reply)) => {
                 let mut answers = Vec::with_capacity(lines.len());
@@ -240,6 +259,12 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         live.assessment().finding_count()
     );
     Ok(0)
+}
+
+/// The date of an event line's time, if it has a valid one.
+fn event_date(line: &str) -> Option<chrono::NaiveDate> {
+    let v: serde_json::Value = serde_json::from_str(line).ok()?;
+    minehaz_core::model::monitoring::parse_time(v.get("time")?.as_str()?).map(|t| t.date_naive())
 }
 
 /// The first event of the open batch.

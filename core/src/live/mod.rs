@@ -211,57 +211,58 @@ fn parse(line: &str) -> Result<Event> {
             format!("invalid time \"{time_text}\" (expected ISO 8601 with offset)"),
         )
     })?;
-    let change =
-        match ty.as_str() {
-            "face" => {
-                let working = string(o, "working")?;
-                let to = field(o, "to")?;
-                let to = match to.as_array().map(Vec::as_slice) {
-                    Some([a, b]) if a.is_array() && b.is_array() => FaceTo::Segment([point(a, "to")?, point(b, "to")?]),
-                    _ => FaceTo::Point(point(to, "to")?),
-                };
-                Change::Face { working, to }
-            }
-            "working" => Change::Working(feature::<Working>(o)?),
-            "status" => {
-                Change::Status { working: string(o, "working")?, status: enumerated::<WorkingStatus>(o, "status")? }
-            }
-            "drillhole" => Change::Drillhole(feature::<Drillhole>(o)?),
-            "fix" => {
-                let person_id = string(o, "person_id")?;
-                let (x, y) = (number(field(o, "x")?, "x")?, number(field(o, "y")?, "y")?);
-                let z = match o.get("z") {
-                    None | Some(J::Null) => f64::NAN,
-                    Some(z) => number(z, "z")?,
-                };
-                Change::Fixes(vec![Fix { time: time_text.clone(), person_id, pos: [x, y, z] }])
-            }
-            "reading" => {
-                let sensor = string(o, "sensor")?;
-                let kind = enumerated::<ReadingKind>(o, "kind")?;
-                let value = number(field(o, "value")?, "value")?;
-                let working = match o.get("working") {
-                    None | Some(J::Null) => None,
-                    Some(_) => Some(string(o, "working")?),
-                };
-                let at = match o.get("at") {
-                    None | Some(J::Null) => None,
-                    Some(p) => Some(point(p, "at")?),
-                };
-                Change::Readings(vec![Reading { time, sensor, kind, value, working, at }])
-            }
-            "weather" => {
-                let level = enumerated::<WeatherLevel>(o, "level")?;
-                let text = o.get("text").and_then(J::as_str).unwrap_or_default().to_string();
-                Change::Weather(vec![Weather { time, level, text }])
-            }
-            other => return Err(err(
+    let change = match ty.as_str() {
+        "face" => {
+            let working = string(o, "working")?;
+            let to = field(o, "to")?;
+            let to = match to.as_array().map(Vec::as_slice) {
+                Some([a, b]) if a.is_array() && b.is_array() => FaceTo::Segment([point(a, "to")?, point(b, "to")?]),
+                _ => FaceTo::Point(point(to, "to")?),
+            };
+            Change::Face { working, to }
+        }
+        "working" => Change::Working(feature::<Working>(o)?),
+        "status" => {
+            Change::Status { working: string(o, "working")?, status: enumerated::<WorkingStatus>(o, "status")? }
+        }
+        "drillhole" => Change::Drillhole(feature::<Drillhole>(o)?),
+        "fix" => {
+            let person_id = string(o, "person_id")?;
+            let (x, y) = (number(field(o, "x")?, "x")?, number(field(o, "y")?, "y")?);
+            let z = match o.get("z") {
+                None | Some(J::Null) => f64::NAN,
+                Some(z) => number(z, "z")?,
+            };
+            Change::Fixes(vec![Fix { time: time_text.clone(), person_id, pos: [x, y, z] }])
+        }
+        "reading" => {
+            let sensor = string(o, "sensor")?;
+            let kind = enumerated::<ReadingKind>(o, "kind")?;
+            let value = number(field(o, "value")?, "value")?;
+            let working = match o.get("working") {
+                None | Some(J::Null) => None,
+                Some(_) => Some(string(o, "working")?),
+            };
+            let at = match o.get("at") {
+                None | Some(J::Null) => None,
+                Some(p) => Some(point(p, "at")?),
+            };
+            Change::Readings(vec![Reading { time, sensor, kind, value, working, at }])
+        }
+        "weather" => {
+            let level = enumerated::<WeatherLevel>(o, "level")?;
+            let text = o.get("text").and_then(J::as_str).unwrap_or_default().to_string();
+            Change::Weather(vec![Weather { time, level, text }])
+        }
+        other => {
+            return Err(err(
                 format!("未知事件类型 \"{other}\"（可用: face, working, status, drillhole, fix, reading, weather）"),
                 format!(
                     "unknown event type \"{other}\" (known: face, working, status, drillhole, fix, reading, weather)"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     Ok(Event { time, time_text, change })
 }
 
@@ -543,3 +544,6 @@ pub fn flood_threat(s: &Survey) -> bool {
     s.meta.classification.flood_threat == Some(true)
         || s.layers.water_bodies.iter().any(|b| matches!(b.kind, Some(K::Surface | K::River | K::Reservoir)))
 }
+
+#[cfg(test)]
+mod tests;

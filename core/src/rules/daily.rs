@@ -361,3 +361,180 @@ fn capacity(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Fix, Survey};
+    use crate::rules::pillars::testkit::params;
+    use crate::rules::{Assessment, Params};
+    use approx::assert_abs_diff_eq;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn day(d: NaiveDate, coal: f64, transport: f64, power: f64, stop: bool) -> Daily {
+        Daily {
+            date: d,
+            coal_t: Some(coal),
+            transport_t: Some(transport),
+            power_kwh: Some(power),
+            gas_m3: None,
+            water_m3: None,
+            explosives_kg: Some(0.0),
+            declared_stop: Some(stop),
+        }
+    }
+
+    fn run(s: &Survey, p: &Params, as_of: &str) -> Vec<Finding> {
+        let a = Assessment::with_params(s.clone(), p.clone(), Vec::new(), date(as_of));
+        let mut v: Vec<Finding> = a.findings().filter(|f| RULES.contains(&f.rule)).cloned().collect();
+        v.sort_by(|a, b| (a.rule, &a.feature).cmp(&(b.rule, &b.feature)));
+        v
+    }
+
+    fn features(f: &[Finding], rule: &str) -> Vec<String> {
+        f.iter().filter(|f| f.rule == rule).filter_map(|f| f.feature.clone()).collect()
+    }
+
+    /// 30 producing days at 10 000 kWh (median 10 000), then six declared-stopped days.
+    fn stopped_mine() -> Survey {
+        let mut s = Survey::default();
+        let d0 = date("2026-03-01");
+        for k in 0..30 {
+            s.daily.push(day(d0 + Duration::days(k), 1000.0, 1000.0, 10_000.0, false));
+        }
+        // 03-31 power ratio 0.3 (≤ 0.4: nothing); 04-01 0.5; 04-02 explosives; 04-03 0.7;
+        // 04-04 quiet; 04-05 transport.
+        let stops = [
+            (3000.0, 0.0, 0.0),
+            (5000.0, 0.0, 0.0),
+            (2000.0, 20.0, 0.0),
+            (7000.0, 0.0, 0.0),
+            (1000.0, 0.0, 0.0),
+            (1000.0, 0.0, 50.0),
+        ];
+        for (k, (p, e, t)) in stops.iter().enumerate() {
+            let mut d = day(date("2026-03-31") + Duration::days(k as i64), 0.0, *t, *p, true);
+            d.explosives_kg = Some(*e);
+            s.daily.push(d);
+        }
+        s
+    }
+
+    #[test]
+    fn production_while_stopped_runs_and_their_largest_power_ratio() {
+        let mut s = stopped_mine();
+        let f = run(&s, &Params::default(), "2026-04-30");
+        assert_eq!(
+            features(&f, "hidden.production_while_stopped"),
+            ["2026-04-01..2026-04-03", "2026-04-05..2026-04-05"]
+        );
+        assert_abs_diff_eq!(f[0].measured.expect("ratio"), 0.7, epsilon = 1e-12);
+        assert_abs_diff_eq!(f[1].measured.expect("ratio"), 0.1, epsilon = 1e-12);
+        assert_eq!(f[0].limit, Some(0.4));
+        // Three persons underground on the quiet 04-04 join the two runs into one.
+        for p in ["A", "B", "C"] {
+            s.positioning.push(Fix { time: "2026-04-04T10:00:00+08:00".into(), person_id: p.into(), pos: [0.0; 3] });
+        }
+        let f = run(&s, &Params::default(), "2026-04-30");
+        assert_eq!(features(&f, "hidden.production_while_stopped"), ["2026-04-01..2026-04-05"]);
+        // Two persons are not enough (hidden_min_people = 3).
+        s.positioning.pop();
+        let f = run(&s, &Params::default(), "2026-04-30");
+        assert_eq!(features(&f, "hidden.production_while_stopped").len(), 2);
+        // Days after the as-of date are not looked at.
+        let f = run(&s, &Params::default(), "2026-04-02");
+        assert_eq!(features(&f, "hidden.production_while_stopped"), ["2026-04-01..2026-04-02"]);
+        assert_abs_diff_eq!(f[0].measured.expect("ratio"), 0.5, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn output_mismatch_merges_overlapping_windows() {
+        let mut s = Survey::default();
+        let d0 = date("2026-01-01");
+        for k in 0..10 {
+            let t = if (4..7).contains(&k) { 150.0 } else { 100.0 };
+            s.daily.push(day(d0 + Duration::days(k), 100.0, t, 1000.0, false));
+        }
+        // Every complete window (ends 01-07 … 01-10) holds the three 150 t days: 850 / 700.
+        let f = run(&s, &Params::default(), "2026-01-31");
+        assert_eq!(features(&f, "hidden.output_mismatch"), ["2026-01-01..2026-01-10"]);
+        assert_abs_diff_eq!(f[0].measured.expect("excess"), 150.0 / 700.0, epsilon = 1e-12);
+        assert_eq!(f[0].severity, Severity::Major);
+        // 100 t more in a week is 14.3 % < 15 %: no finding.
+        for d in &mut s.daily {
+            d.transport_t = Some(100.0);
+        }
+        s.daily[4].transport_t = Some(200.0);
+        assert!(features(&run(&s, &Params::default(), "2026-01-31"), "hidden.output_mismatch").is_empty());
+        // … but it is with the ratio tightened to 0.1.
+        let tight = params(&[("output_mismatch_ratio", 0.1)]);
+        assert_eq!(features(&run(&s, &tight, "2026-01-31"), "hidden.output_mismatch"), ["2026-01-01..2026-01-10"]);
+    }
+
+    #[test]
+    fn energy_mismatch_needs_five_consecutive_days() {
+        let mut s = Survey::default();
+        let d0 = date("2026-02-01");
+        for k in 0..20 {
+            s.daily.push(day(d0 + Duration::days(k), 100.0, 100.0, 1000.0, false));
+        }
+        for k in 20..25 {
+            s.daily.push(day(d0 + Duration::days(k), 100.0, 100.0, 1600.0, false));
+        }
+        let f = run(&s, &Params::default(), "2026-03-31");
+        assert_eq!(features(&f, "hidden.energy_mismatch"), ["2026-02-21..2026-02-25"]);
+        assert_abs_diff_eq!(f[0].measured.expect("ratio"), 1.6, epsilon = 1e-12);
+        assert_eq!(f[0].severity, Severity::Warning);
+        // Four days are not a run of five.
+        s.daily[24].power_kwh = Some(1000.0);
+        assert!(features(&run(&s, &Params::default(), "2026-03-31"), "hidden.energy_mismatch").is_empty());
+        // Exactly 1.5 × the median is not beyond it.
+        for d in &mut s.daily[20..25] {
+            d.power_kwh = Some(1500.0);
+        }
+        assert!(features(&run(&s, &Params::default(), "2026-03-31"), "hidden.energy_mismatch").is_empty());
+    }
+
+    #[test]
+    fn capacity_over_the_year_and_the_months() {
+        let mut s = Survey::default();
+        s.meta.licence.capacity_mt_per_year = Some(0.01); // 10 000 t/a; a month 916.7 t
+        let d0 = date("2025-01-01");
+        for k in 0..365 {
+            s.daily.push(day(d0 + Duration::days(k), 30.0, 30.0, 300.0, false));
+        }
+        let f = run(&s, &Params::default(), "2025-12-31");
+        let year = f.iter().find(|f| f.rule == "licence.over_capacity").expect("over capacity");
+        assert_abs_diff_eq!(year.measured.expect("t"), 10_950.0, epsilon = 1e-9);
+        assert_eq!(year.limit, Some(10_000.0));
+        assert_eq!(year.feature.as_deref(), Some("2025-01-01..2025-12-31"));
+        // 31-day months carry 930 t > 916.7 t; 30-day months 900 t, February 840 t.
+        let months = features(&f, "licence.over_intensity");
+        assert_eq!(months.len(), 7, "{months:?}");
+        assert_eq!(months[0], "2025-01-01..2025-01-31");
+        assert!(months.contains(&"2025-12-01..2025-12-31".to_string()));
+        assert!(!months.iter().any(|m| m.starts_with("2025-02") || m.starts_with("2025-04")));
+        // Half a year later the 365-day window holds only half the output.
+        let f = run(&s, &Params::default(), "2026-06-30");
+        assert!(f.iter().all(|f| f.rule != "licence.over_capacity"));
+    }
+
+    #[test]
+    fn not_evaluated_without_daily_data_or_capacity() {
+        let mut s = Survey::default();
+        let ne = |s: &Survey| {
+            crate::rules::assessment::not_evaluated(s, date("2026-01-01")).iter().map(|n| n.rule).collect::<Vec<_>>()
+        };
+        for r in RULES {
+            assert!(ne(&s).contains(&r), "{r}");
+        }
+        s.daily.push(day(date("2025-12-31"), 1.0, 1.0, 1.0, false));
+        let n = ne(&s);
+        assert!(n.contains(&"licence.over_capacity") && !n.contains(&"hidden.output_mismatch"));
+        s.meta.licence.capacity_mt_per_year = Some(1.0);
+        assert!(!ne(&s).iter().any(|r| RULES.contains(r)));
+    }
+}

@@ -1052,6 +1052,7 @@ pub(crate) fn coal_mine() -> Result<(Survey, String)> {
         grids: vec![grid],
         point_clouds: vec![],
         positioning: fixes,
+        daily: coal_daily(),
         ..Survey::default()
     };
 
@@ -1129,6 +1130,21 @@ pub(crate) fn coal_mine() -> Result<(Survey, String)> {
         pl("hidden.undeclared_activity", "", Some("cluster-1"), false,
             format!("人员定位: {} 人 {} 天在村庄保护煤柱下聚集, 距任何申报工作面 > {:.0} m (隐蔽工作面)", HIDDEN_PEOPLE.len(), HIDDEN_DAYS.len(), m.hidden_gap()),
             format!("positioning: {} persons on {} days clustered under the village, > {:.0} m from every declared working (concealed face)", HIDDEN_PEOPLE.len(), HIDDEN_DAYS.len(), m.hidden_gap())),
+        pl("hidden.production_while_stopped", "", Some("2026-04-12..2026-04-13"), false,
+            "申报停产 04-10 至 04-14, 但 04-12 领用火工品 120 kg, 04-13 用电量为停产前 30 天中位数的 0.6 倍 (> 0.4)".into(),
+            "declared stopped 04-10..04-14, yet 120 kg of explosives on 04-12 and 0.6 × the median power on 04-13 (> 0.4)".into()),
+        pl("hidden.output_mismatch", "", Some("2026-02-28..2026-03-10"), false,
+            "03-02 至 03-08 运输量为产量的 1.25 倍: 7 日窗口超出 15% 的窗口合并为 02-28 至 03-10 (瞒报产量)".into(),
+            "transport 1.25 × output on 03-02..03-08: the 7-day windows beyond 15 % merge into 02-28..03-10 (under-declared output)".into()),
+        pl("hidden.energy_mismatch", "", Some("2026-06-20..2026-06-26"), false,
+            "06-20 至 06-26 连续 7 个生产日吨煤电耗为中位数的 1.67 倍 (> 1.5)".into(),
+            "7 consecutive producing days 06-20..06-26 at 1.67 × the median power per tonne (> 1.5)".into()),
+        pl("licence.over_capacity", "", Some("2025-11-30..2026-11-29"), false,
+            "截至检查日 365 天产量约 1.25 Mt, 超过核定能力 1.2 Mt/a (超能力)".into(),
+            "about 1.25 Mt in the 365 days to the as-of date, beyond the approved 1.2 Mt/a".into()),
+        pl("licence.over_intensity", "", Some("2025-12-01..2025-12-31"), false,
+            "2025 年 12 月产量约 11.8 万 t, 超过核定能力 1/12 的 110% (11 万 t, 超强度)".into(),
+            "December 2025: about 118 000 t, beyond 110 % of a twelfth of the capacity (110 000 t)".into()),
     ];
     let expected_keys: BTreeSet<Key> = planted
         .iter()
@@ -1164,6 +1180,96 @@ pub(crate) fn coal_mine() -> Result<(Survey, String)> {
     ];
     let readme = coal_readme(&survey, &planted, &negatives);
     Ok((survey, readme))
+}
+
+/// `monitoring/daily.csv`: 365 days to the as-of date 2026-11-29 at about 3 450 t a day
+/// (transport = output, 30 kWh/t ± 5 %), with the planted cases of the README: a declared stop
+/// 04-10..04-14 with explosives on 04-12 and 0.6 × the power on 04-13; transport 1.25 × output
+/// on 03-02..03-08; 1.67 × the power per tonne on 06-20..06-26; December 2025 at 3 800 t a day.
+fn coal_daily() -> Vec<Daily> {
+    use chrono::{Datelike, Duration, NaiveDate};
+    let mut rng = Rng::new(0xDA11_7001);
+    let d0 = NaiveDate::from_ymd_opt(2025, 11, 30).expect("date");
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let between = |d: NaiveDate, a: &str, b: &str| d >= day(a) && d <= day(b);
+    let round = |v: f64| (v * 10.0).round() / 10.0;
+    (0..365)
+        .map(|k| {
+            let date = d0 + Duration::days(k);
+            let base = if date.year() == 2025 && date.month() == 12 { 3800.0 } else { 3450.0 };
+            let coal = round(base * rng.range(0.98, 1.02));
+            let kwh_t =
+                30.0 * rng.range(0.95, 1.05) * if between(date, "2026-06-20", "2026-06-26") { 1.67 } else { 1.0 };
+            let transport = if between(date, "2026-03-02", "2026-03-08") { round(coal * 1.25) } else { coal };
+            let gas = round(coal * rng.range(7.8, 8.6));
+            let water = round(320.0 * 24.0 * rng.range(0.95, 1.05));
+            if between(date, "2026-04-10", "2026-04-14") {
+                let power = if date == day("2026-04-13") { 0.6 } else { 0.25 } * 3450.0 * 30.0;
+                return Daily {
+                    date,
+                    coal_t: Some(0.0),
+                    transport_t: Some(0.0),
+                    power_kwh: Some(round(power)),
+                    gas_m3: Some(round(gas * 0.3)),
+                    water_m3: Some(water),
+                    explosives_kg: Some(if date == day("2026-04-12") { 120.0 } else { 0.0 }),
+                    declared_stop: Some(true),
+                };
+            }
+            Daily {
+                date,
+                coal_t: Some(coal),
+                transport_t: Some(transport),
+                power_kwh: Some(round(coal * kwh_t)),
+                gas_m3: Some(gas),
+                water_m3: Some(water),
+                explosives_kg: Some(round(coal * 0.25)),
+                declared_stop: Some(false),
+            }
+        })
+        .collect()
+}
+
+/// `events.ndjson`: a morning of the live mine on the as-of day, for `minehaz watch` (its
+/// README section tells what each event does).
+pub(crate) fn coal_events() -> String {
+    let t = |hm: &str| format!("2026-11-29T{hm}:00+08:00");
+    let fix = |hm: &str, p: &str, x: f64, y: f64, z: f64| serde_json::json!({"type": "fix", "time": t(hm), "person_id": p, "x": x, "y": y, "z": z});
+    let face =
+        |hm: &str, w: &str, to: [f64; 3]| serde_json::json!({"type": "face", "time": t(hm), "working": w, "to": to});
+    let reading = |hm: &str, sensor: &str, kind: &str, value: f64, w: &str| serde_json::json!({"type": "reading", "time": t(hm), "sensor": sensor, "kind": kind, "value": value, "working": w});
+    let crew = |hm: &str| {
+        vec![
+            fix(hm, "P0101", 484258.0, 4049805.0, 1020.8),
+            fix(hm, "P0102", 482965.0, 4050640.0, 929.6),
+            fix(hm, "P0103", 482970.0, 4050560.0, 929.6),
+            fix(hm, "P0104", 484990.0, 4050275.0, 893.7),
+        ]
+    };
+    let mut ev = crew("08:50");
+    ev.extend([
+        face("09:00", "W37", [484240.0, 4049800.0, 1020.9]),
+        reading("09:30", "WI-W37", "water_inflow", 12.0, "W37"),
+        face("10:00", "W37", [484225.0, 4049800.0, 1021.0]),
+        reading("10:15", "WI-W37", "water_inflow", 14.0, "W37"),
+        serde_json::json!({"type": "drillhole", "time": t("10:30"), "feature": {"type": "Feature",
+            "properties": {"id": "D21", "heading_id": "W37", "purpose": "water_exploration", "drilled_at": "2026-11-29", "water_found": 0},
+            "geometry": {"type": "LineString", "coordinates": [[484225.0, 4049800.0, 1021.5], [484130.0, 4049800.0, 1021.5]]}}}),
+    ]);
+    ev.extend(crew("11:35"));
+    ev.extend([
+        reading("11:30", "CH4-W16-T1", "ch4", 0.42, "W16"),
+        reading("11:35", "WI-W37", "water_inflow", 13.0, "W37"),
+        reading("11:40", "CH4-W16-T1", "ch4", 1.62, "W16"),
+        serde_json::json!({"type": "weather", "time": t("12:00"), "level": "orange", "text": "黎城县气象台暴雨橙色预警"}),
+        fix("12:10", "P0101", 484226.0, 4049800.0, 1021.0),
+        reading("12:20", "WI-W37", "water_inflow", 35.0, "W37"),
+        fix("12:50", "P0101", 484225.0, 4049801.0, 1021.0),
+        fix("12:52", "P0104", 484990.0, 4050275.0, 893.7),
+        face("13:00", "W37", [484195.0, 4049800.0, 1021.2]),
+        serde_json::json!({"type": "status", "time": t("13:05"), "working": "W37", "status": "existing"}),
+    ]);
+    ev.iter().map(|e| format!("{e}\n")).collect()
 }
 
 /// Fault pillar width by the RULES.md formula (K = 4, M = 3, Kp = 0.2), at least 20 m.
@@ -1782,6 +1888,8 @@ fn core_keys(survey: &Survey, slack: f64) -> Result<BTreeSet<Key>> {
         .iter()
         .filter(|(n, _, _)| n.ends_with("_m") && DISTANCES.iter().any(|d| n.contains(d)))
         .map(|(n, v, s)| (n.to_string(), v + if *s == Stricter::Higher { slack } else { -slack }))
+        // Small tolerances and spacings (a few metres) cannot move by 5 m: they keep their default.
+        .filter(|(_, v)| *v > 0.0)
         .collect();
     let mut ps = minehaz_core::error::Problems::default();
     let (params, _) = Params::with_overrides(&overrides, &minehaz_core::Location::default(), &mut ps);
@@ -1866,6 +1974,9 @@ dipping gently to the north-east; the surface is loess hills at 1158–1242 m.
 - `geophysics/tem_rho_950.tif` + `.toml`: 瞬变电磁视电阻率切片, 标高 950 m, {gw_} × {gh_} 格 × 25 m, Float32,
   {lo:.1}–{hi:.1} Ω·m; 积水老空区 G02、G05、G11 上方为低阻异常 (< 20 Ω·m, `anomaly_below = 20`)。
 - `monitoring/positioning.csv`: {nf} 条人员定位记录, {np_} 人, 2026-05-11 至 05-15 (时间带 +08:00 时区)。
+- `monitoring/daily.csv`: 2025-11-30 至 2026-11-29 的每日产量、运输、电量、瓦斯、水量、火工品与停产申报 (MONITORING.md 数据比对),
+  含下表中的 5 个预设案例。Daily production and monitoring data for the 365 days to 2026-11-29, with the 5 planted cases below.
+- `events.ndjson`: `minehaz watch` 的事件流 (2026-11-29 上午), 见下文 \"实时监视\"。An event stream for `minehaz watch`, see \"Live\" below.
 
 ## 预设的规则案例 / Planted rule cases
 
@@ -1934,6 +2045,24 @@ the rules, also with every distance threshold moved by ±5 m.
     let _ = write!(
         t,
         "
+## 实时监视 / Live (`minehaz watch`, MONITORING.md)
+
+```sh
+minehaz import sample-surveys/coal-mine --out mine.gpkg
+minehaz watch mine.gpkg --events sample-surveys/coal-mine/events.ndjson --no-follow --format text
+```
+
+`events.ndjson` 的 23 个事件 (2026-11-29, +08:00) 依次: 4 人定位 (P0101 在 W37 迎头, P0102/P0103 在 W16 迎头附近, P0104 在 W19);
+W37 转向西推进两次, 第二次迎头距积水老空区 G11 25 m, 进入探水线 → 新增 `water.exploration_required`、消除 `water.warning_zone`
+(事件 #6); 超前钻孔 D21 沿轴线超前 95 m → 掩护成立, 消除 (#8); 11:40 W16 甲烷 1.62% → `gas.ch4_over_limit` 与 `gas` 报警,
+撤出 P0102、P0103 (#15); 12:00 暴雨橙色预警, 矿井有河流与地表水体 → `weather` 报警, 撤出全部在场 4 人 (#16); 12:20 W37 涌水
+35 m³/h, 为前 24 小时中位数 13 m³/h 的 2.7 倍 → `water_inrush` 报警, 撤出 P0101 (#18); 13:00 W37 进入 G11 →
+`water.inside_water_body` 与 `water_finding` 报警 (#21)。重启同一命令不会重复应用已提交的事件。
+
+The 23 events walk through: a heading (W37) entering the exploration line of goaf G11 (#6) and being covered by the advance
+hole D21 (#8); a methane spike at W16 with two people nearby (#15); an orange rain warning in a mine with a river (#16);
+an inflow at W37 2.7 × its 24-hour median (#18); W37 breaking into G11 (#21). Restarting the same command applies nothing twice.
+
 ## 重新生成 / Regenerate
 
 ```sh

@@ -23,8 +23,8 @@ use minehaz_core::io::package::write_package;
 use minehaz_core::io::pointcloud::{write_cloud, CloudPoint};
 use minehaz_core::model::meta::{Classification, LicenceTerms, Mine, MineKind};
 use minehaz_core::model::{
-    Anomaly, AnomalyMethod, BurstLevel, BurstZone, CollapseColumn, DrillPurpose, Drillhole, Fault, FireZone, Fix,
-    GasZone, Geochem, GeochemKind, Goaf, Grid, GridMeta, Hazard, Interpretation, Layers, Licence, SlopeDesign,
+    Anomaly, AnomalyMethod, BurstLevel, BurstZone, CollapseColumn, Daily, DrillPurpose, Drillhole, Fault, FireZone,
+    Fix, GasZone, Geochem, GeochemKind, Goaf, Grid, GridMeta, Hazard, Interpretation, Layers, Licence, SlopeDesign,
     SlopeReading, Survey, SurveyMeta, WaterBody, WaterBodyKind, Working, WorkingKind, WorkingStatus, ZRange, Zone,
     ZoneClass,
 };
@@ -101,6 +101,7 @@ fn main() -> Result<()> {
         replace_dir(&dir)?;
         write_package(&survey, &dir).with_context(|| format!("writing {}", dir.display()))?;
         std::fs::write(dir.join("README.md"), readme)?;
+        std::fs::write(dir.join("events.ndjson"), coal::coal_events())?;
         println!("{}: {}", dir.display(), summary(&survey));
     }
     if pit {
