@@ -530,7 +530,7 @@ mod tests {
         s.open(&folder).expect("open the sample");
         let l = s.loaded.as_ref().expect("loaded");
         assert!(!l.is_store());
-        assert_eq!(l.report.findings.iter().filter(|f| f.severity == Severity::Major).count(), 16);
+        assert_eq!(l.report.findings.iter().filter(|f| f.severity == Severity::Major).count(), 19);
         for p in [[482900.0, 4050590.0], [483030.0, 4050590.0], [483030.0, 4050710.0]] {
             s.add_vertex(p, 1.0);
         }

@@ -98,11 +98,11 @@ fn panels_list_the_layers_findings_and_levels_and_the_scene_is_drawn() {
     let app = h.state();
     let l = app.state.loaded.as_ref().expect("the sample opened");
     assert_eq!(app.state.layers.len(), l.scene.layers.len());
-    // Findings by severity: 16 major and 5 warnings as of 2026-11-29, each listed.
-    h.get_by_label("重大问题 (16)");
-    h.get_by_label("警告 (5)");
+    // Findings by severity: 19 major and 7 warnings as of 2026-11-29, each listed.
+    h.get_by_label("重大问题 (19)");
+    h.get_by_label("警告 (7)");
     let count = |s| l.report.findings.iter().filter(|f| f.severity == s).count();
-    assert_eq!((count(Severity::Major), count(Severity::Warning)), (16, 5));
+    assert_eq!((count(Severity::Major), count(Severity::Warning)), (19, 7));
     for f in &l.report.findings {
         h.get_by_label(&finding_title(f));
     }
@@ -227,7 +227,7 @@ fn marking_editing_and_deleting_a_zone_are_audited_and_change_the_findings() {
         (majors, zm1)
     };
     assert!(zm1.contains(&"zone.no_mining W16".to_string()), "{zm1:?}");
-    assert_eq!(majors, 16 + zm1.len(), "{zm1:?}");
+    assert_eq!(majors, 19 + zm1.len(), "{zm1:?}");
     h.get_by_label(&format!("重大问题 ({majors})"));
 
     // Edit: deferred and untreated → the deferred-zone rule instead.
@@ -261,7 +261,7 @@ fn marking_editing_and_deleting_a_zone_are_audited_and_change_the_findings() {
     let actions: Vec<String> = audit::entries(&ds, &gpkg).expect("rows").into_iter().map(|e| e.action).collect();
     assert_eq!(actions, ["import", "zone.add", "zone.update", "zone.delete"]);
     assert!(w16_findings(&h).is_empty());
-    h.get_by_label("重大问题 (16)");
+    h.get_by_label("重大问题 (19)");
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn the_path_box_opens_a_survey_and_reports_a_bad_path() {
     click(&mut h, "打开");
     let l = h.state().state.loaded.as_ref().expect("opened");
     assert_eq!(l.survey().meta.mine.id, "SX-0001");
-    h.get_by_label("重大问题 (16)");
+    h.get_by_label("重大问题 (19)");
     assert!(h.state().view.renders >= 1);
 }
 
