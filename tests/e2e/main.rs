@@ -13,3 +13,4 @@ mod render;
 mod samples;
 mod slope;
 mod view;
+mod watch;
