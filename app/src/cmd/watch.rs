@@ -145,7 +145,13 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         (_, true) => chrono::Local::now().date_naive(),
         (Some(c), false) => c.date_naive(),
         (None, false) => {
-            let msg = rx.recv().unwrap_or(Input::End);
+            let msg = loop {
+                match rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(m) => break m,
+                    Err(mpsc::RecvTimeoutError::Timeout) if !STOP.load(Ordering::SeqCst) => {}
+                    Err(_) => break Input::End,
+                }
+            };
             let date = match &msg {
                 Input::Lines(lines, _) => lines.iter().find_map(|l| event_date(l)),
                 _ => None,
@@ -170,7 +176,11 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let (who, failed) = (super::author(a.author.clone()), std::sync::Arc::new(std::sync::Mutex::new(None)));
     let failed_w = failed.clone();
     let writer_thread = std::thread::spawn(move || {
-        for b in brx {
+        while let Ok(mut b) = brx.recv() {
+            // Batches that queued while the last one was written go in the same transaction.
+            while let Ok(next) = brx.try_recv() {
+                b.merge(next);
+            }
             if let Err(e) = writer.commit(&b, &who, &super::now()) {
                 *failed_w.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
                 return;
@@ -202,7 +212,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
                         alarm_banner(&ans);
                     }
                     let line = match a.format {
-                        WatchFormat::Json => ans.to_json().to_string(),
+                        WatchFormat::Json => ans.to_line(),
                         WatchFormat::Text => text_line(&ans),
                     };
                     answers.push(line);
@@ -216,10 +226,11 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
                         let _ = r.send(answers);
                     }
                     None => {
-                        for l in answers {
-                            writeln!(out, "{l}")?;
+                        // A closed stdout ends the watch, after the last batch is committed.
+                        let written = answers.iter().try_for_each(|l| writeln!(out, "{l}")).and_then(|_| out.flush());
+                        if written.is_err() {
+                            break;
                         }
-                        out.flush()?;
                     }
                 }
             }
@@ -244,7 +255,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     }
     drop(btx);
     let _ = writer_thread.join();
-    out.flush()?;
+    let _ = out.flush();
     if let Some(e) = failed.lock().ok().and_then(|mut f| f.take()) {
         return Err(e.into());
     }
@@ -302,6 +313,7 @@ fn follow_file(path: &Path, skip: u64, follow: bool, tx: &mpsc::Sender<Input>) {
     let mut seen = 0u64;
     let mut pending: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; 1 << 16];
+    let mut last_data = Instant::now();
     loop {
         if STOP.load(Ordering::SeqCst) {
             return;
@@ -319,16 +331,20 @@ fn follow_file(path: &Path, skip: u64, follow: bool, tx: &mpsc::Sender<Input>) {
                 let _ = tx.send(Input::End);
                 return;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            // Poll every millisecond while lines are coming, every 20 ms after a quiet second.
+            let idle = last_data.elapsed() > Duration::from_secs(1);
+            std::thread::sleep(Duration::from_millis(if idle { 20 } else { 1 }));
             // A file replaced or truncated under us: start again from its beginning.
             if let (Ok(pos), Ok(meta)) = (f.stream_position(), std::fs::metadata(path)) {
                 if meta.len() < pos {
                     let _ = f.rewind();
                     pending.clear();
+                    seen = 0;
                 }
             }
             continue;
         }
+        last_data = Instant::now();
         pending.extend_from_slice(&buf[..n]);
         let mut lines = Vec::new();
         let mut start = 0;
@@ -352,15 +368,24 @@ fn follow_file(path: &Path, skip: u64, follow: bool, tx: &mpsc::Sender<Input>) {
 
 fn read_stdin(tx: &mpsc::Sender<Input>) {
     let stdin = std::io::stdin();
-    let mut lock = stdin.lock();
-    let mut line = String::new();
+    let mut lock = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+    let mut line = Vec::new();
+    let mut lines = Vec::new();
     loop {
         line.clear();
-        match lock.read_line(&mut line) {
+        match lock.read_until(b'\n', &mut line) {
             Ok(0) => break,
             Ok(_) => {
-                let l = line.trim();
-                if !l.is_empty() && tx.send(Input::Lines(vec![l.to_string()], None)).is_err() {
+                // Bytes that are not UTF-8 become U+FFFD: the line is answered with an error.
+                let l = String::from_utf8_lossy(&line).trim().to_string();
+                if !l.is_empty() {
+                    lines.push(l);
+                }
+                // Lines already buffered go together (one flush of answers for them).
+                if (lock.buffer().is_empty() || lines.len() >= 4096)
+                    && !lines.is_empty()
+                    && tx.send(Input::Lines(std::mem::take(&mut lines), None)).is_err()
+                {
                     return;
                 }
             }
@@ -390,12 +415,12 @@ fn serve(server: tiny_http::Server, max: Option<u64>, tx: &mpsc::Sender<Input>) 
             let _ = req.respond(tiny_http::Response::from_string("POST /events\n").with_status_code(404));
             continue;
         }
-        let mut body = String::new();
-        if req.as_reader().read_to_string(&mut body).is_err() {
-            let _ =
-                req.respond(tiny_http::Response::from_string("the body must be UTF-8 NDJSON\n").with_status_code(400));
+        let mut bytes = Vec::new();
+        if req.as_reader().read_to_end(&mut bytes).is_err() {
+            let _ = req.respond(tiny_http::Response::from_string("the body could not be read\n").with_status_code(400));
             continue;
         }
+        let body = String::from_utf8_lossy(&bytes);
         let lines: Vec<String> = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
         let (rtx, rrx) = mpsc::channel();
         if tx.send(Input::Lines(lines, Some(rtx))).is_err() {

@@ -100,6 +100,23 @@ pub fn entries(ds: &Dataset, path: &Path) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
+/// The last row's seq and hash (one row read, whatever the length of the log).
+fn last(ds: &Dataset, path: &Path) -> Result<Option<(i64, String)>> {
+    let rs = ds
+        .execute_sql(
+            format!("SELECT CAST(seq AS TEXT) AS seq_text, hash FROM {TABLE} ORDER BY seq DESC LIMIT 1"),
+            None,
+            gdal::vector::sql::Dialect::SQLITE,
+        )
+        .map_err(sql_err(path))?;
+    let Some(mut rs) = rs else { return Ok(None) };
+    let row = rs.features().next().map(|f| {
+        let s = |i: usize| f.field_as_string(i).ok().flatten().unwrap_or_default();
+        (s(0).parse().unwrap_or(-1), s(1))
+    });
+    Ok(row)
+}
+
 fn set_head(ds: &Dataset, path: &Path, seq: i64, hash: &str) -> Result<()> {
     let e = sql_err(path);
     for (k, v) in [("audit_head_seq", seq.to_string()), ("audit_head_hash", hash.to_string())] {
@@ -129,8 +146,7 @@ pub fn append(
     target: &str,
     detail: &str,
 ) -> Result<Entry> {
-    let last = entries(ds, path)?.pop();
-    let (seq, prev) = last.map_or((1, GENESIS.to_string()), |l| (l.seq + 1, l.hash));
+    let (seq, prev) = last(ds, path)?.map_or((1, GENESIS.to_string()), |(seq, hash)| (seq + 1, hash));
     let hash = digest(&prev, seq, at, who, action, target, detail);
     ds.execute_sql(
         format!(

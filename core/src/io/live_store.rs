@@ -169,7 +169,7 @@ pub fn write_tables(ds: &mut gdal::Dataset, s: &crate::model::Survey, mine: &Crs
     let readings: Vec<Record> = s.readings.iter().enumerate().map(|(i, r)| reading_record(n(i), r)).collect();
     let weather: Vec<Record> = s.weather.iter().enumerate().map(|(i, w)| weather_record(n(i), w)).collect();
     let daily: Vec<Record> = s.daily.iter().enumerate().map(|(i, d)| daily_record(n(i), d)).collect();
-    let watch: Vec<Record> = s.watch_clock.iter().map(|c| watch_record(0, c, "")).collect();
+    let watch: Vec<Record> = s.watch_clock.iter().map(|c| watch_record(0, Some(c), "")).collect();
     for (t, recs) in TABLES.iter().zip([readings, weather, daily, Vec::new(), watch]) {
         create(ds, t, mine, &recs, path)?;
     }
@@ -186,14 +186,14 @@ pub fn ensure_tables(ds: &mut gdal::Dataset, mine: &Crs, path: &Path) -> Result<
     Ok(())
 }
 
-fn watch_record(events: u64, clock: &DateTime<FixedOffset>, updated: &str) -> Record {
+fn watch_record(events: u64, clock: Option<&DateTime<FixedOffset>>, updated: &str) -> Record {
     rec(
         1,
         None,
         vec![
             ("id", Value::Text("state".into())),
             ("events_applied", Value::Int(events as i64)),
-            ("clock", Value::Text(time_text(clock))),
+            ("clock", clock.map_or(Value::Null, |c| Value::Text(time_text(c)))),
             ("updated", Value::Text(updated.to_string())),
         ],
     )
@@ -325,6 +325,18 @@ impl Batch {
     pub fn is_empty(&self) -> bool {
         self.events_applied == self.first_event
     }
+
+    /// Take in the batch that followed this one.
+    pub fn merge(&mut self, next: Batch) {
+        self.events_applied = next.events_applied;
+        self.clock = next.clock.or(self.clock);
+        self.workings.extend(next.workings);
+        self.drillholes.extend(next.drillholes);
+        self.fixes.extend(next.fixes);
+        self.readings.extend(next.readings);
+        self.weather.extend(next.weather);
+        self.alarms.extend(next.alarms);
+    }
 }
 
 /// The writer of `watch`: the store open for update, the row counters of its appended tables.
@@ -341,6 +353,9 @@ fn q(s: &str) -> String {
 impl LiveStore {
     /// Open a store for `watch` (creating the live tables an older store lacks).
     pub fn open(path: &Path) -> Result<Self> {
+        // A page cache that holds the appended tables' B-trees and R-trees (SQLite's default
+        // 2 MB makes every insert into a large positioning table read pages back).
+        let _ = gdal::config::set_config_option("OGR_SQLITE_CACHE", "256");
         let mut ds = super::store::open_update(path)?;
         let mine = super::store::mine_crs(&ds, path)?;
         let e = |err: gdal::errors::GdalError| {
@@ -407,9 +422,12 @@ impl LiveStore {
             }
         }
         sql(&tx, format!("DELETE FROM {WATCH_TABLE}"))?;
-        if let Some(c) = &b.clock {
-            gdal_vector::append_records(&tx, WATCH_TABLE, &[watch_record(b.events_applied, c, when)], &path)?;
-        }
+        gdal_vector::append_records(
+            &tx,
+            WATCH_TABLE,
+            &[watch_record(b.events_applied, b.clock.as_ref(), when)],
+            &path,
+        )?;
         let detail = serde_json::json!({
             "events": [b.first_event, b.events_applied],
             "workings": b.workings.len(),

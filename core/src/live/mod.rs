@@ -75,6 +75,20 @@ pub struct Applied {
 }
 
 impl Answer {
+    /// The answer line as text (NDJSON, MONITORING.md); an event that changed nothing is written
+    /// without building a JSON tree.
+    pub fn to_line(&self) -> String {
+        match &self.outcome {
+            Ok(a) if a.delta.is_empty() && a.levels.is_none() && a.alarms.is_empty() => {
+                format!(
+                    "{{\"event\":{},\"new\":[],\"cleared\":[],\"levels\":null,\"alarms\":[],\"changed\":[]}}",
+                    self.event
+                )
+            }
+            _ => self.to_json().to_string(),
+        }
+    }
+
     /// The answer line (NDJSON, MONITORING.md).
     pub fn to_json(&self) -> J {
         match &self.outcome {
@@ -199,7 +213,39 @@ fn feature<K: LayerKind>(o: &serde_json::Map<String, J>) -> Result<K> {
     k.ok_or_else(|| err(format!("{} 要素不可用", K::NAME), format!("the {} feature is unusable", K::NAME)))
 }
 
+/// The common `fix` event, read without a JSON tree; anything else (or a malformed fix) takes
+/// the general path, which also words the errors.
+#[derive(serde::Deserialize)]
+struct FastFix<'a> {
+    #[serde(rename = "type")]
+    ty: &'a str,
+    time: &'a str,
+    person_id: &'a str,
+    x: f64,
+    y: f64,
+    z: Option<f64>,
+}
+
+fn fast_fix(line: &str) -> Option<Event> {
+    let f = serde_json::from_str::<FastFix<'_>>(line).ok()?;
+    let ok = f.ty == "fix"
+        && !f.person_id.trim().is_empty()
+        && f.x.is_finite()
+        && f.y.is_finite()
+        && f.z.is_none_or(f64::is_finite);
+    let time = parse_time(f.time).filter(|_| ok)?;
+    let fix = Fix {
+        time: f.time.to_string(),
+        person_id: f.person_id.trim().to_string(),
+        pos: [f.x, f.y, f.z.unwrap_or(f64::NAN)],
+    };
+    Some(Event { time, time_text: f.time.to_string(), change: Change::Fixes(vec![fix]) })
+}
+
 fn parse(line: &str) -> Result<Event> {
+    if let Some(e) = fast_fix(line) {
+        return Ok(e);
+    }
     let v: J =
         serde_json::from_str(line).map_err(|e| err(format!("不是有效的 JSON: {e}"), format!("not valid JSON: {e}")))?;
     let o = v.as_object().ok_or_else(|| err("事件应为 JSON 对象".into(), "an event must be a JSON object".into()))?;
@@ -320,14 +366,25 @@ impl Live {
         let event = self.next_event;
         self.next_event += 1;
         self.batch.events_applied = self.next_event;
+        let line = line.trim_start_matches('\u{feff}');
         let outcome = self.apply_event(line, event).map_err(|e| e.to_string());
         Answer { event, outcome }
     }
 
     fn apply_event(&mut self, line: &str, event: u64) -> Result<Applied> {
         let ev = parse(line)?;
-        let clock = if self.wall_clock { chrono::Local::now().fixed_offset() } else { ev.time };
-        let levels_before = levels_json(self.a.levels());
+        let clock = if self.wall_clock { chrono::Local::now().fixed_offset().max(ev.time) } else { ev.time };
+        // Levels derive from the survey's classification and layers; only a working or a
+        // drillhole could ever move them.
+        let structural = matches!(ev.change, Change::Working(_) | Change::Drillhole(_));
+        let levels_before = structural.then(|| levels_json(self.a.levels()));
+        // Was the event's working active before (a planned working turned active makes its
+        // `water.inside_water_body` major: an alarm, though the finding's key stays)?
+        let was_active = match &ev.change {
+            Change::Status { working, .. } => self.working(Some(working)).map(|w| w.status == WorkingStatus::Active),
+            Change::Working(w) => self.working(Some(&w.id)).map(|w| w.status == WorkingStatus::Active),
+            _ => None,
+        };
         // Inputs of the alarms that must be read before the change.
         let pre = match &ev.change {
             Change::Readings(rs) => rs.first().map(|r| self.inrush_baseline(r)),
@@ -356,7 +413,7 @@ impl Live {
             }
             _ => {}
         }
-        alarms.extend(self.finding_alarms(&delta, &ev));
+        alarms.extend(self.finding_alarms(&delta, &ev, was_active == Some(false)));
         for al in &alarms {
             self.batch.alarms.push(AlarmRow {
                 event,
@@ -368,8 +425,10 @@ impl Live {
                 withdraw: al.withdraw.clone(),
             });
         }
-        let after = levels_json(self.a.levels());
-        let levels = (after != levels_before).then_some(after);
+        let levels = levels_before.and_then(|b| {
+            let after = levels_json(self.a.levels());
+            (after != b).then_some(after)
+        });
         Ok(Applied { delta, levels, alarms })
     }
 
@@ -505,9 +564,11 @@ impl Live {
         })
     }
 
-    fn finding_alarms(&self, d: &Delta, ev: &Event) -> Vec<Alarm> {
+    fn finding_alarms(&self, d: &Delta, ev: &Event, promoted: bool) -> Vec<Alarm> {
+        let changed = d.changed.iter().filter(|_| promoted);
         d.new
             .iter()
+            .chain(changed)
             .filter(|f| f.rule == "water.inside_water_body" && f.severity == Severity::Major)
             .filter_map(|f| {
                 let w = self.working(f.working.as_deref()).filter(|w| w.status == WorkingStatus::Active)?;

@@ -121,8 +121,10 @@ pub struct Assessment {
     face_index: Index,
     n_active: usize,
     activity: Activity,
-    /// Whole-mine findings but the positioning clusters': few, re-derived on every change.
+    /// Whole-mine findings but the positioning clusters': few, re-derived on every change
+    /// that can touch them.
     globals: Vec<Finding>,
+    globals_as_of: NaiveDate,
     /// The positioning clusters' findings, as of `hidden_generation` of the activity.
     hidden: Vec<Finding>,
     hidden_generation: u64,
@@ -288,6 +290,7 @@ impl Assessment {
             n_active,
             activity,
             globals: Vec::new(),
+            globals_as_of: as_of,
             hidden: Vec::new(),
             hidden_generation: 0,
             live: BTreeMap::new(),
@@ -446,9 +449,19 @@ impl Assessment {
 
     /// Re-derive the whole-mine findings; the clusters' only when the activity changed.
     fn refresh_globals(&mut self, diff: &mut Diff) {
-        let old = std::mem::take(&mut self.globals);
-        self.globals = self.compute_globals();
-        diff.replace(&old, &self.globals);
+        self.refresh_globals_if(true, diff);
+    }
+
+    /// As [`Assessment::refresh_globals`]; the whole-mine findings are re-derived only when
+    /// `changed` (the change could touch them) or the as-of date moved, or readings exist
+    /// (their windows slide with the clock).
+    fn refresh_globals_if(&mut self, changed: bool, diff: &mut Diff) {
+        if changed || self.globals_as_of != self.as_of || !self.sensors.by_id.is_empty() {
+            self.globals_as_of = self.as_of;
+            let old = std::mem::take(&mut self.globals);
+            self.globals = self.compute_globals();
+            diff.replace(&old, &self.globals);
+        }
         if self.daily_as_of != self.as_of {
             self.daily_as_of = self.as_of;
             self.refresh_daily(diff);
@@ -510,6 +523,9 @@ impl Assessment {
     /// Unknown working or zone ids are input errors.
     pub fn apply(&mut self, change: Change) -> Result<Delta> {
         let mut diff = Diff::default();
+        // Fixes, weather and the clock touch no whole-mine finding but through the as-of date
+        // and the readings' windows (see `refresh_globals_if`).
+        let globals = !matches!(change, Change::Fixes(_) | Change::Weather(_) | Change::Tick);
         match change {
             Change::Working(w) => {
                 check_line(&w.id, &w.line)?;
@@ -591,7 +607,7 @@ impl Assessment {
             Change::Weather(w) => self.survey.weather.extend(w),
             Change::Tick => {}
         }
-        self.refresh_globals(&mut diff);
+        self.refresh_globals_if(globals, &mut diff);
         Ok(diff.finish(&mut self.live))
     }
 

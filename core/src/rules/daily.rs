@@ -145,14 +145,17 @@ fn production_while_stopped(ctx: &Ctx<'_>, days: &[&Daily], people: &StopDayPeop
                 why.push("transport");
             }
             let start = baseline.len().saturating_sub(30);
-            let med = median(&mut baseline[start..].to_vec()).filter(|m| *m > 0.0);
+            let med = median(&mut baseline[start..].to_vec());
+            // power_kwh > ratio × median, as written (a median of 0 makes any power count).
+            if let (Some(p), Some(m)) = (d.power_kwh, med) {
+                if p > ratio * m {
+                    why.push("power");
+                }
+            }
             let pr = match (d.power_kwh, med) {
-                (Some(p), Some(m)) => Some(p / m),
+                (Some(p), Some(m)) if m > 0.0 => Some(p / m),
                 _ => None,
             };
-            if pr.is_some_and(|r| r > ratio) {
-                why.push("power");
-            }
             if people.count(d.date) as f64 >= min_people {
                 why.push("positioning");
             }
@@ -217,7 +220,9 @@ fn output_mismatch(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
                 None => false,
             }
         });
-        if complete && transport > coal * (1.0 + ratio) {
+        // "exceeds by more than the ratio", written so that exactly the ratio is not beyond it
+        // in floating point (115 t on 100 t at 0.15).
+        if complete && transport - coal > ratio * coal {
             flagged.push((end, (coal > 0.0).then(|| (transport - coal) / coal)));
         }
     }
@@ -256,20 +261,33 @@ fn energy_mismatch(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
     let factor = ctx.params.get("energy_mismatch_factor");
     let min_days = ctx.params.get("energy_mismatch_days");
     let mut history: Vec<f64> = Vec::new(); // kWh/t of earlier producing days
-    let mut hits: Vec<(NaiveDate, f64)> = Vec::new();
+                                            // (index in the sequence of producing days, date, ratio): consecutive producing days are
+                                            // consecutive indices (a non-producing day between them does not break the run).
+    let mut hits: Vec<(usize, NaiveDate, f64)> = Vec::new();
+    let mut k = 0usize;
     for d in days {
         let Some(c) = d.coal_t.filter(|c| *c > 0.0) else { continue };
         let Some(p) = d.power_kwh else { continue };
+        k += 1;
         let e = p / c;
         let start = history.len().saturating_sub(90);
         if let Some(m) = median(&mut history[start..].to_vec()).filter(|m| *m > 0.0) {
             if e > factor * m {
-                hits.push((d.date, e / m));
+                hits.push((k, d.date, e / m));
             }
         }
         history.push(e);
     }
-    for run in runs(hits) {
+    let mut grouped: Vec<Vec<(NaiveDate, f64)>> = Vec::new();
+    let mut last_k = usize::MAX;
+    for (k, d, r) in hits {
+        match grouped.last_mut() {
+            Some(g) if last_k + 1 == k => g.push((d, r)),
+            _ => grouped.push(vec![(d, r)]),
+        }
+        last_k = k;
+    }
+    for run in grouped {
         if (run.len() as f64) < min_days {
             continue;
         }

@@ -199,9 +199,9 @@ impl Declared {
     }
 
     /// Replace the segments of working `id` by those of `w` (None, or not declared: removed).
-    /// Returns the segments removed or added; those the old and new lines share stay as they
-    /// are (a face advance changes one segment, not the whole working).
-    fn set(&mut self, id: &str, w: Option<&Working>) -> Vec<[f64; 4]> {
+    /// Returns the segments removed and those added; those the old and new lines share stay as
+    /// they are (a face advance changes one segment, not the whole working).
+    fn set(&mut self, id: &str, w: Option<&Working>) -> (Vec<[f64; 4]>, Vec<[f64; 4]>) {
         let key = |s: &[f64; 4]| s.map(|v| (v + 0.0).to_bits());
         let mut old: HashMap<[u64; 4], Vec<usize>> = HashMap::new();
         for s in self.by_working.remove(id).unwrap_or_default() {
@@ -209,7 +209,7 @@ impl Declared {
                 old.entry(key(seg)).or_default().push(s);
             }
         }
-        let mut changed = Vec::new();
+        let mut removed = Vec::new();
         let mut ids = Vec::new();
         let mut added = Vec::new();
         if let Some(w) = w.filter(|w| explains_fixes(w)) {
@@ -223,12 +223,12 @@ impl Declared {
         }
         for s in old.into_values().flatten() {
             if let Some(seg) = self.segs[s].take() {
-                changed.push(seg);
+                removed.push(seg);
             }
             self.index.set(s, None);
             self.free.push(s);
         }
-        for seg in added {
+        for &seg in &added {
             let s = match self.free.pop() {
                 Some(s) => s,
                 None => {
@@ -239,12 +239,11 @@ impl Declared {
             self.segs[s] = Some(seg);
             self.index.set(s, Some(seg_box4(&seg)));
             ids.push(s);
-            changed.push(seg);
         }
         if let Some(w) = w.filter(|w| explains_fixes(w)) {
             self.by_working.insert(w.id.clone(), ids);
         }
-        changed
+        (removed, added)
     }
 
     /// A declared segment within `tol` (≤) of the point, if any.
@@ -381,7 +380,7 @@ fn as_far(i: usize, f: &Fix) -> Option<Far> {
     if !(f.pos[0].is_finite() && f.pos[1].is_finite()) {
         return None;
     }
-    let t = DateTime::parse_from_rfc3339(&f.time).ok()?;
+    let t = crate::model::monitoring::parse_time(&f.time)?;
     Some((i, [f.pos[0], f.pos[1]], f.pos[2], t))
 }
 
@@ -575,11 +574,33 @@ impl Activity {
     /// Working `id` was inserted, changed or removed (`w` is its new state): fixes within the
     /// tolerance of its old or new line may change between near and far.
     pub fn working_changed(&mut self, id: &str, w: Option<&Working>, fixes: &[Fix]) {
-        let changed = self.declared.set(id, w);
-        if changed.is_empty() || fixes.is_empty() {
+        let (removed, added) = self.declared.set(id, w);
+        if fixes.is_empty() {
             return;
         }
         let tol = self.tol;
+        // An added segment can only turn far fixes near: those are probed through the far
+        // fixes' own cells (a face advance touches a handful of fixes, not every fix along
+        // the working).
+        let mut candidates: HashSet<u32> = HashSet::new();
+        for s in &added {
+            let b = expand(&seg_box4(s), tol);
+            let (c0, c1) = (self.cell([b[0], b[1]]), self.cell([b[2], b[3]]));
+            for x in c0.0..=c1.0 {
+                for y in c0.1..=c1.1 {
+                    if let Some(v) = self.cells.get(&(x, y)) {
+                        candidates.extend(
+                            v.iter().filter(|&&m| self.far[m as usize].alive).map(|&m| self.far[m as usize].fix as u32),
+                        );
+                    }
+                }
+            }
+        }
+        if removed.is_empty() {
+            self.reclassify(candidates, fixes);
+            return;
+        }
+        let changed = removed;
         let (side, grid) = self.fix_grid.get_or_insert_with(|| {
             // Cells of about one fix each at least (never finer than the tolerance): a strict
             // tolerance does not multiply the cells a changed segment probes.
@@ -599,7 +620,6 @@ impl Activity {
             (side, g)
         });
         let side = *side;
-        let mut candidates: HashSet<u32> = HashSet::new();
         for s in &changed {
             let b = expand(&seg_box4(s), tol);
             let (x0, y0) = ((b[0] / side).floor() as i64, (b[1] / side).floor() as i64);
@@ -622,6 +642,13 @@ impl Activity {
                 }
             }
         }
+        self.reclassify(candidates, fixes);
+    }
+
+    /// Re-test fixes `candidates` against the declared workings: those that turned near leave
+    /// their clusters (rebuilt from what remains), those that turned far join.
+    fn reclassify(&mut self, candidates: HashSet<u32>, fixes: &[Fix]) {
+        let tol = self.tol;
         let mut candidates: Vec<u32> = candidates.into_iter().collect();
         candidates.sort_unstable();
         let mut dirty: BTreeSet<u32> = BTreeSet::new();
@@ -646,6 +673,9 @@ impl Activity {
             }
         }
         // Rebuild the clusters that lost fixes from their remaining fixes.
+        if !dirty.is_empty() {
+            self.stale = true;
+        }
         let mut members = Vec::new();
         for root in dirty {
             if let Some(c) = self.clusters.remove(&root) {
@@ -662,7 +692,6 @@ impl Activity {
         for &m in &members {
             self.link(m);
         }
-        self.stale = true;
         for (fix, p, t) in added {
             self.insert_far(fix, &fixes[fix], p, t);
         }

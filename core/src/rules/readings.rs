@@ -42,9 +42,10 @@ impl Series {
         self.at.insert(i, r.at);
     }
 
-    /// The positions of the readings with time in (from, to].
+    /// The positions of the readings with time in [from, to] (a reading exactly
+    /// `presence_window_min` or `flatline_h` old is still within it, as a fix is for presence).
     pub fn window(&self, from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> std::ops::Range<usize> {
-        let a = self.times.partition_point(|t| *t <= from);
+        let a = self.times.partition_point(|t| *t < from);
         let b = self.times.partition_point(|t| *t <= to);
         a..b.max(a)
     }

@@ -17,6 +17,7 @@
 
 pub mod mine;
 pub mod pit;
+pub mod watch;
 
 use minehaz_core::rules::Assessment;
 use std::path::{Path, PathBuf};
@@ -46,6 +47,15 @@ pub struct Args {
     /// 露天边坡：生成 --points 个点的露天矿点云，计时解码（与 laspy + lazrs 对比）、DEM、check 与 slope / open-pit slopes: decode beside laspy + lazrs, DEM, check and slope on a generated pit
     #[arg(long)]
     pub slopes: bool,
+    /// 实时监视：在生成的矿井上计时 face 事件延迟（p50/p99）、fix 事件吞吐量与内存 / the live mine: face-event latency (p50/p99), fix-event throughput and memory on the generated mine
+    #[arg(long)]
+    pub watch: bool,
+    /// --watch 的 fix 事件数 / fix events of --watch
+    #[arg(long, default_value_t = 1_000_000)]
+    pub fixes: u64,
+    /// --watch 的 face 事件数 / face events of --watch
+    #[arg(long, default_value_t = 2000)]
+    pub faces: usize,
     /// --slopes 的点数 / points of the --slopes pit
     #[arg(long, default_value_t = 10_000_000)]
     pub points: u64,
@@ -380,6 +390,19 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     }
     if a.slopes {
         pit::bench(&a.dir, a.points, a.repeat, a.no_peer)?;
+        return Ok(0);
+    }
+    if a.watch {
+        let exe = std::env::current_exe()?;
+        for s in scales {
+            let status = Command::new(&exe)
+                .args(["bench", "--generate-only", "--scale", &s.to_string(), "--dir"])
+                .arg(&a.dir)
+                .status()?;
+            anyhow::ensure!(status.success(), "generating the ×{s} mine failed: {status}");
+            let dir = a.dir.join(format!("mine-x{s}"));
+            watch::bench(&exe, &dir, &a.dir.join(format!("watch-x{s}.gpkg")), a.faces, a.fixes)?;
+        }
         return Ok(0);
     }
     if a.generate_only {
