@@ -130,11 +130,14 @@ fn runs<T>(items: Vec<(NaiveDate, T)>) -> Vec<Vec<(NaiveDate, T)>> {
     out
 }
 
+/// A stopped day that qualifies: its power ratio (when known) and why.
+type StopHit = (Option<f64>, Vec<&'static str>);
+
 fn production_while_stopped(ctx: &Ctx<'_>, days: &[&Daily], people: &StopDayPeople, out: &mut Vec<Finding>) {
     let ratio = ctx.params.get("stopped_power_ratio");
     let min_people = ctx.params.get("hidden_min_people");
     let mut baseline: Vec<f64> = Vec::new(); // powers of earlier producing-declared days, in order
-    let mut hits: Vec<(NaiveDate, (Option<f64>, Vec<&'static str>))> = Vec::new();
+    let mut hits: Vec<(NaiveDate, StopHit)> = Vec::new();
     for d in days {
         if d.declared_stop == Some(true) {
             let mut why = Vec::new();
