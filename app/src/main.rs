@@ -152,6 +152,9 @@ enum Command {
         /// 窗口尺寸 / window size WxH
         #[arg(long, default_value = "1600x1000", hide = true)]
         size: String,
+        /// 跟随 minehaz watch 正在写入的工程文件：问题随事件更新，报警横幅列出撤人名单 / follow a store that minehaz watch writes: findings move with the events, alarms in a banner with who must leave
+        #[arg(long)]
+        follow: bool,
     },
     /// 生成 shell 补全脚本 / Print a shell completion script
     Completions {
@@ -237,8 +240,8 @@ fn main() -> ExitCode {
         Command::Render(args) => cmd::render::run(&args),
         Command::Export(args) => cmd::export::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),
-        Command::View { survey, as_of, view, section, screenshot, bench_frames, size } => {
-            cmd::view::run(&cmd::view::Args { survey, as_of, view, section, screenshot, bench_frames, size })
+        Command::View { survey, as_of, view, section, screenshot, bench_frames, size, follow } => {
+            cmd::view::run(&cmd::view::Args { survey, as_of, view, section, screenshot, bench_frames, size, follow })
         }
         Command::Completions { shell } => {
             clap_complete::generate(

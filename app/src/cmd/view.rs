@@ -16,6 +16,7 @@ pub struct Args {
     pub screenshot: Option<PathBuf>,
     pub bench_frames: usize,
     pub size: String,
+    pub follow: bool,
 }
 
 fn bad(field: &str, t: minehaz_core::i18n::Text) -> anyhow::Error {
@@ -43,6 +44,7 @@ fn options(a: &Args) -> anyhow::Result<Options> {
         section,
         screenshot: a.screenshot.clone(),
         bench_frames: a.bench_frames,
+        follow: a.follow,
     })
 }
 

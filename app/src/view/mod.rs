@@ -47,6 +47,8 @@ pub struct Options {
     pub screenshot: Option<PathBuf>,
     /// Orbit this many frames, print the mean frame time, then close.
     pub bench_frames: usize,
+    /// Follow a store that `minehaz watch` is writing (`--follow`).
+    pub follow: bool,
 }
 
 /// The window title, in the process language.
@@ -112,6 +114,9 @@ impl ViewerApp {
                 }
                 if options.mode == Mode::Section && state.cam.section.is_none() {
                     state.cam.mode = Mode::ThreeD;
+                }
+                if options.follow {
+                    state.start_follow();
                 }
             }
         }
@@ -241,6 +246,15 @@ impl eframe::App for ViewerApp {
         egui::Panel::top("top").show(ui, |ui| {
             panels::top_bar_ui(ui, &mut self.state);
         });
+        if self.state.follow.is_some() {
+            self.state.poll_follow(false);
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
+        }
+        if !self.state.alarms.is_empty() {
+            egui::Panel::top("alarms").show(ui, |ui| {
+                panels::alarms_ui(ui, &mut self.state);
+            });
+        }
         let render = self.render_info();
         egui::Panel::bottom("status").show(ui, |ui| {
             panels::status_bar_ui(ui, &self.state, self.cursor, &render);

@@ -130,6 +130,21 @@ pub struct AppState {
     pub message: Option<Message>,
     /// The drilling design shown in the design panel ("plan this heading").
     pub design: Option<minehaz_core::plan::Plan>,
+    /// `view STORE --follow`: the store is read again when a running `minehaz watch` has
+    /// committed events to it.
+    pub follow: Option<Follow>,
+    /// Alarms committed by `watch` since the viewer followed the store (the banner), oldest first.
+    pub alarms: Vec<minehaz_core::io::live_store::AlarmRow>,
+}
+
+/// What the follow mode has seen of the store.
+#[derive(Debug, Clone, Default)]
+pub struct Follow {
+    /// Events applied when the store was last read.
+    pub seen: u64,
+    /// The last alarm row shown.
+    pub alarm_seen: u64,
+    pub checked: Option<std::time::Instant>,
 }
 
 impl AppState {
@@ -155,7 +170,64 @@ impl AppState {
             measure: Vec::new(),
             message: None,
             design: None,
+            follow: None,
+            alarms: Vec::new(),
         }
+    }
+
+    /// Follow the loaded store: from now on [`AppState::poll_follow`] re-reads it when `watch`
+    /// commits events. The alarms already in the store are not shown again.
+    pub fn start_follow(&mut self) {
+        let Some(path) = self.loaded.as_ref().map(|l| l.path.clone()).filter(|p| is_store(p)) else {
+            self.info("跟随模式需要 .gpkg 工程文件", "following needs a .gpkg store");
+            return;
+        };
+        use minehaz_core::io::live_store;
+        let seen = live_store::watch_state(&path).map(|w| w.events_applied).unwrap_or(0);
+        let alarm_seen = live_store::alarms_after(&path, 0).ok().and_then(|v| v.last().map(|(n, _)| *n)).unwrap_or(0);
+        self.follow = Some(Follow { seen, alarm_seen, checked: Some(std::time::Instant::now()) });
+    }
+
+    /// In follow mode, at most once a second (or now with `force`): when the store's watch
+    /// counter moved, read the store again (the view kept; the as-of date follows the watch
+    /// clock) and take the new alarms into the banner. True when something changed.
+    pub fn poll_follow(&mut self, force: bool) -> bool {
+        use minehaz_core::io::live_store;
+        let Some(f) = &self.follow else { return false };
+        if !force && f.checked.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(1)) {
+            return false;
+        }
+        let Some(path) = self.loaded.as_ref().map(|l| l.path.clone()) else { return false };
+        let (seen, alarm_seen) = (f.seen, f.alarm_seen);
+        let now = std::time::Instant::now();
+        let state = match live_store::watch_state(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error(&e.into());
+                return false;
+            }
+        };
+        if let Some(f) = &mut self.follow {
+            f.checked = Some(now);
+        }
+        if state.events_applied == seen {
+            return false;
+        }
+        if let Some(c) = state.clock {
+            self.as_of = c.date_naive();
+        }
+        if let Err(e) = self.load(&path, true) {
+            self.error(&e);
+            return false;
+        }
+        let new = live_store::alarms_after(&path, alarm_seen).unwrap_or_default();
+        let last = new.last().map_or(alarm_seen, |(n, _)| *n);
+        self.alarms.extend(new.into_iter().map(|(_, a)| a));
+        if let Some(f) = &mut self.follow {
+            f.seen = state.events_applied;
+            f.alarm_seen = last;
+        }
+        true
     }
 
     /// Design the advance drilling of one heading (PLANNING.md) from the loaded assessment and

@@ -35,6 +35,7 @@ fn harness_with(path: Option<&Path>, mode: Mode) -> Harness<'static, ViewerApp> 
         section: None,
         screenshot: None,
         bench_frames: 0,
+        follow: false,
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1600.0, 1200.0))
@@ -439,4 +440,46 @@ fn the_slopes_panel_shows_sectors_a_profile_chart_and_the_prisms() {
         assert!(h.query_by_label_contains(p).is_some(), "{p}");
     }
     dump(&mut h, "slopes");
+}
+
+/// `view STORE --follow`: events committed by `watch` show up — findings re-read, the alarms in
+/// a banner naming who must leave.
+#[test]
+fn the_follow_mode_rereads_the_store_and_shows_the_alarms() {
+    use minehaz_core::io::live_store::LiveStore;
+    use minehaz_core::live::Live;
+    let dir = tempfile::tempdir().expect("tmp");
+    let survey = minehaz_core::io::open(&coal_mine()).expect("sample");
+    let gpkg = dir.path().join("coal-mine.gpkg");
+    store::write_store(&survey, &gpkg, "tester", "2026-11-29T08:00:00+08:00", false).expect("store");
+    let mut h = harness(&gpkg, Mode::Plan);
+    h.state_mut().state.start_follow();
+    assert!(!h.state_mut().state.poll_follow(true), "nothing applied yet");
+    let has = |h: &mut Harness<'_, ViewerApp>, rule: &str, w: &str| {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        l.report.findings.iter().any(|f| f.rule == rule && f.working.as_deref() == Some(w))
+    };
+    assert!(!has(&mut h, "water.inside_water_body", "W37"));
+    // What `minehaz watch` does with the sample's events: apply them, commit the batch.
+    let events = std::fs::read_to_string(coal_mine().join("events.ndjson")).expect("events");
+    let a =
+        minehaz_core::rules::Assessment::new(minehaz_core::io::open(&gpkg).expect("open"), as_of()).expect("assess");
+    let mut live = Live::new(a, 0, false);
+    for l in events.lines() {
+        assert!(live.apply_line(l).outcome.is_ok(), "{l}");
+    }
+    LiveStore::open(&gpkg)
+        .expect("writer")
+        .commit(&live.take_batch(), "tester", "2026-11-29T13:10:00+08:00")
+        .expect("commit");
+    assert!(h.state_mut().state.poll_follow(true), "the store moved");
+    h.run();
+    assert!(has(&mut h, "water.inside_water_body", "W37"), "W37 broke into G11");
+    assert_eq!(h.state().state.alarms.len(), 4);
+    h.get_by_label("报警 进入水体 2026-11-29T13:00:00+08:00 W37  立即撤人: P0101");
+    h.get_by_label("报警 气象 2026-11-29T12:00:00+08:00   立即撤人: P0101, P0102, P0103, P0104");
+    h.get_by_label("知道了").click();
+    h.run();
+    assert!(h.state().state.alarms.is_empty());
+    assert!(!h.state_mut().state.poll_follow(true), "read once");
 }

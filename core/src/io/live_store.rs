@@ -6,6 +6,7 @@
 use super::audit;
 use super::crs::Crs;
 use super::gdal_vector;
+use super::store::{real_of, table, text_of};
 use crate::error::{Location, Problems, Result};
 use crate::model::monitoring::{parse_time, time_text};
 use crate::model::record::{Enumerated, FieldType, Geom, GeomType, Record, Value};
@@ -197,29 +198,6 @@ fn watch_record(events: u64, clock: Option<&DateTime<FixedOffset>>, updated: &st
             ("updated", Value::Text(updated.to_string())),
         ],
     )
-}
-
-fn text_of(r: &Record, k: &str) -> Option<String> {
-    match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
-        Some(Value::Text(s)) if !s.is_empty() => Some(s.clone()),
-        Some(Value::Int(i)) => Some(i.to_string()),
-        _ => None,
-    }
-}
-
-fn real_of(r: &Record, k: &str) -> Option<f64> {
-    match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
-        Some(Value::Real(x)) => Some(*x),
-        Some(Value::Int(i)) => Some(*i as f64),
-        _ => None,
-    }
-}
-
-fn table(ds: &gdal::Dataset, name: &str, path: &Path, ps: &mut Problems) -> Result<Vec<Record>> {
-    if ds.layer_by_name(name).is_err() {
-        return Ok(Vec::new());
-    }
-    Ok(gdal_vector::read_layer(ds, name, path, ps)?.records)
 }
 
 /// The store's watch state: events applied and the clock.
@@ -450,4 +428,51 @@ fn count(ds: &gdal::Dataset, table: &str, path: &Path) -> Result<u64> {
         crate::Error::at(Location::file(path).layer(table), text!("图层不存在: {}", "no such layer: {}", e))
     })?;
     Ok(l.feature_count())
+}
+
+/// The watch state of a store (only its `minehaz_watch` table is read): for a viewer that
+/// follows a running `watch`.
+pub fn watch_state(path: &Path) -> Result<WatchState> {
+    let ds = gdal_vector::open_vector(path)?;
+    let mut ps = Problems::default();
+    let r = table(&ds, WATCH_TABLE, path, &mut ps)?.into_iter().next();
+    Ok(r.map_or_else(WatchState::default, |r| WatchState {
+        events_applied: real_of(&r, "events_applied").map_or(0, |v| v as u64),
+        clock: text_of(&r, "clock").and_then(|t| parse_time(&t)),
+    }))
+}
+
+/// The alarms of a store with a row number above `after`, oldest first, with their numbers.
+pub fn alarms_after(path: &Path, after: u64) -> Result<Vec<(u64, AlarmRow)>> {
+    let ds = gdal_vector::open_vector(path)?;
+    if ds.layer_by_name("alarms").is_err() {
+        return Ok(Vec::new());
+    }
+    let mut ps = Problems::default();
+    let where_ = format!("CAST(id AS INTEGER) > {after}");
+    let recs = gdal_vector::read_layer_where(&ds, "alarms", Some(&where_), path, &mut ps)?.records;
+    let mut out: Vec<(u64, AlarmRow)> = recs
+        .into_iter()
+        .filter_map(|r| {
+            let n: u64 = text_of(&r, "id")?.parse().ok()?;
+            let at = match r.geom {
+                Some(Geom::Point { pos, .. }) => Some(pos),
+                _ => None,
+            };
+            Some((
+                n,
+                AlarmRow {
+                    event: real_of(&r, "event").map_or(0, |v| v as u64),
+                    kind: text_of(&r, "kind")?,
+                    time: text_of(&r, "time").unwrap_or_default(),
+                    working: text_of(&r, "working").filter(|w| !w.is_empty()),
+                    at,
+                    reason: text_of(&r, "reason").unwrap_or_default(),
+                    withdraw: serde_json::from_str(&text_of(&r, "withdraw").unwrap_or_default()).unwrap_or_default(),
+                },
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(n, _)| *n);
+    Ok(out)
 }

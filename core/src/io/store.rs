@@ -435,14 +435,14 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
     audit::create(ds, path)
 }
 
-fn table(ds: &gdal::Dataset, name: &str, path: &Path, ps: &mut Problems) -> Result<Vec<Record>> {
+pub(crate) fn table(ds: &gdal::Dataset, name: &str, path: &Path, ps: &mut Problems) -> Result<Vec<Record>> {
     if ds.layer_by_name(name).is_err() {
         return Ok(Vec::new());
     }
     Ok(gdal_vector::read_layer(ds, name, path, ps)?.records)
 }
 
-fn text_of(r: &Record, k: &str) -> Option<String> {
+pub(crate) fn text_of(r: &Record, k: &str) -> Option<String> {
     match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
         Some(Value::Text(s)) => Some(s.clone()),
         Some(Value::Int(i)) => Some(i.to_string()),
@@ -450,7 +450,7 @@ fn text_of(r: &Record, k: &str) -> Option<String> {
     }
 }
 
-fn real_of(r: &Record, k: &str) -> Option<f64> {
+pub(crate) fn real_of(r: &Record, k: &str) -> Option<f64> {
     match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
         Some(Value::Real(x)) => Some(*x),
         Some(Value::Int(i)) => Some(*i as f64),

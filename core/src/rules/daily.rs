@@ -59,7 +59,8 @@ fn span(a: NaiveDate, b: NaiveDate) -> String {
     format!("{a}..{b}")
 }
 
-fn median(v: &mut [f64]) -> Option<f64> {
+/// The median (mean of the middle two for an even count); None when empty.
+pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }

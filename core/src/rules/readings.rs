@@ -54,13 +54,7 @@ impl Series {
     pub fn median_before(&self, from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> Option<f64> {
         let a = self.times.partition_point(|t| *t < from);
         let b = self.times.partition_point(|t| *t < to);
-        let mut v = self.values.get(a..b.max(a))?.to_vec();
-        if v.is_empty() {
-            return None;
-        }
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+        super::daily::median(&mut self.values.get(a..b.max(a))?.to_vec())
     }
 }
 

@@ -67,6 +67,42 @@ fn severity_title(s: Severity) -> &'static str {
 
 /// Top bar: title, the path box with 打开/Open, the language switch; then views and tools.
 /// Returns true when the language changed.
+/// The alarm banner of the follow mode: the latest alarms with who must leave (撤人名单).
+pub fn alarms_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    let red = egui::Color32::from_rgb(200, 20, 20);
+    egui::Frame::new().fill(egui::Color32::from_rgb(255, 235, 235)).inner_margin(6.0).show(ui, |ui| {
+        for a in state.alarms.iter().rev().take(3) {
+            let kind = match a.kind.as_str() {
+                "gas" => tr("瓦斯", "gas"),
+                "water_inrush" => tr("突水", "water inrush"),
+                "weather" => tr("气象", "weather"),
+                "water_finding" => tr("进入水体", "inside a water body"),
+                k => k,
+            };
+            let who = if a.withdraw.is_empty() {
+                tr("（无在场人员）", "(nobody present)").to_string()
+            } else {
+                a.withdraw.join(", ")
+            };
+            ui.label(
+                RichText::new(format!(
+                    "{} {kind} {} {}  {}: {who}",
+                    tr("报警", "ALARM"),
+                    a.time,
+                    a.working.as_deref().unwrap_or_default(),
+                    tr("立即撤人", "withdraw now")
+                ))
+                .color(red)
+                .strong(),
+            );
+            ui.label(RichText::new(&a.reason).color(red));
+        }
+        if ui.button(tr("知道了", "Acknowledge")).clicked() {
+            state.alarms.clear();
+        }
+    });
+}
+
 pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState) -> bool {
     let mut lang_changed = false;
     ui.horizontal(|ui| {
