@@ -24,7 +24,25 @@ pub struct SourceLayer {
 }
 
 /// Open a vector dataset read-only; an error names the file.
+///
+/// A GeoPackage with a hot rollback journal beside it (a writer such as `minehaz watch` was
+/// killed inside a transaction) is first opened for update once, which makes SQLite roll the
+/// unfinished transaction back: a read-only connection cannot, and would refuse the file.
 pub fn open_vector(path: &Path) -> Result<Dataset> {
+    let journal = path.with_extension(format!(
+        "{}-journal",
+        path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default()
+    ));
+    if std::fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {
+        let _ = Dataset::open_ex(
+            path,
+            DatasetOptions {
+                open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_UPDATE,
+                ..Default::default()
+            },
+        )
+        .map(|ds| ds.layer_count());
+    }
     Dataset::open_ex(
         path,
         DatasetOptions {
