@@ -55,6 +55,19 @@ fn basis_capacity() -> Text {
     )
 }
 
+/// A finding of the family: no working, no place; the feature names the days.
+fn run_finding(
+    rule: &'static str,
+    severity: Severity,
+    feature: Option<String>,
+    measured: Option<f64>,
+    limit: Option<f64>,
+    message: Text,
+    basis: Text,
+) -> Finding {
+    Finding::new(rule, severity, false, None, feature, None, measured, limit, message, basis)
+}
+
 fn span(a: NaiveDate, b: NaiveDate) -> String {
     format!("{a}..{b}")
 }
@@ -188,13 +201,10 @@ fn production_while_stopped(ctx: &Ctx<'_>, days: &[&Daily], people: &StopDayPeop
                 _ => "井下有人员定位",
             })
             .collect();
-        out.push(Finding::new(
+        out.push(run_finding(
             "hidden.production_while_stopped",
             Severity::Major,
-            false,
-            None,
             Some(span(a, b)),
-            None,
             measured,
             Some(ratio),
             Text {
@@ -240,13 +250,10 @@ fn output_mismatch(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
     for g in groups {
         let (a, b) = (g[0].0 - Duration::days(6), g[g.len() - 1].0);
         let measured = g.iter().filter_map(|(_, r)| *r).fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
-        out.push(Finding::new(
+        out.push(run_finding(
             "hidden.output_mismatch",
             Severity::Major,
-            false,
-            None,
             Some(span(a, b)),
-            None,
             measured,
             Some(ratio),
             text!(
@@ -297,13 +304,10 @@ fn energy_mismatch(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
         }
         let (a, b) = (run[0].0, run[run.len() - 1].0);
         let measured = run.iter().map(|(_, r)| *r).fold(f64::MIN, f64::max);
-        out.push(Finding::new(
+        out.push(run_finding(
             "hidden.energy_mismatch",
             Severity::Warning,
-            false,
-            None,
             Some(span(a, b)),
-            None,
             Some(measured),
             Some(factor),
             text!(
@@ -330,13 +334,10 @@ fn capacity(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
     let from = ctx.as_of - Duration::days(364);
     let year: f64 = days.iter().filter(|d| d.date >= from).filter_map(|d| d.coal_t).sum();
     if year > cap_t {
-        out.push(Finding::new(
+        out.push(run_finding(
             "licence.over_capacity",
             Severity::Major,
-            false,
-            None,
             Some(span(from, ctx.as_of)),
-            None,
             Some(year),
             Some(cap_t),
             text!(
@@ -360,13 +361,10 @@ fn capacity(ctx: &Ctx<'_>, days: &[&Daily], out: &mut Vec<Finding>) {
     for ((y, m), t) in months {
         if t > month_limit {
             let first = NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN);
-            out.push(Finding::new(
+            out.push(run_finding(
                 "licence.over_intensity",
                 Severity::Warning,
-                false,
-                None,
                 Some(span(first, month_end(y, m))),
-                None,
                 Some(t),
                 Some(month_limit),
                 text!(
