@@ -249,3 +249,24 @@ fn incremental_equals_fresh_over_a_random_stream() {
     }
     assert!(gas_seen > 0, "the stream exercises the gas rules");
 }
+
+/// The clock alone (fix events) moves the readings' windows: a methane finding clears once its
+/// reading is older than the window, though no reading came since.
+#[test]
+fn fixes_alone_age_a_methane_reading_out_of_its_window() {
+    let mut l = live(mine());
+    let a = reading(&mut l, "10:00", "CH4-1", "ch4", 1.2, Some("W1"));
+    assert_eq!(a.delta.new.len(), 1);
+    fix(&mut l, "10:20", "P1", 0.0, 0.0, Some(0.0));
+    fix(&mut l, "10:30", "P1", 0.0, 0.0, Some(0.0)); // exactly 30 min: still within
+    assert!(l.assessment().findings().any(|f| f.rule == "gas.ch4_over_limit"));
+    let e =
+        json!({"type": "fix", "time": "2026-05-20T10:30:01+08:00", "person_id": "P1", "x": 0.0, "y": 0.0, "z": 0.0});
+    let a = ok(&mut l, &e.to_string());
+    assert_eq!(rules(&a.delta.cleared), [("gas.ch4_over_limit", Some("CH4-1".to_string()))]);
+    // A weather warning (no reading either) after the spike of another sensor does the same.
+    reading(&mut l, "11:00", "CH4-2", "ch4", 1.1, Some("W1"));
+    let w = json!({"type": "weather", "time": "2026-05-20T11:45:00+08:00", "level": "blue", "text": ""});
+    let a = ok(&mut l, &w.to_string());
+    assert_eq!(rules(&a.delta.cleared), [("gas.ch4_over_limit", Some("CH4-2".to_string()))]);
+}

@@ -125,6 +125,8 @@ pub struct Assessment {
     /// that can touch them.
     globals: Vec<Finding>,
     globals_as_of: NaiveDate,
+    /// The globals hold until now reaches this (the readings' windows; see `refresh_globals_if`).
+    gas_until: Option<DateTime<FixedOffset>>,
     /// The positioning clusters' findings, as of `hidden_generation` of the activity.
     hidden: Vec<Finding>,
     hidden_generation: u64,
@@ -291,6 +293,7 @@ impl Assessment {
             activity,
             globals: Vec::new(),
             globals_as_of: as_of,
+            gas_until: None,
             hidden: Vec::new(),
             hidden_generation: 0,
             live: BTreeMap::new(),
@@ -308,6 +311,7 @@ impl Assessment {
         };
         a.daily = daily::findings(&a.ctx(), &a.stop_people);
         a.globals = a.compute_globals();
+        a.gas_until = readings::valid_until(&a.sensors, a.now, &a.params);
         a.hidden = a.activity.findings().to_vec();
         a.hidden_generation = a.activity.generation();
         let mut live = BTreeMap::new();
@@ -453,11 +457,16 @@ impl Assessment {
     }
 
     /// As [`Assessment::refresh_globals`]; the whole-mine findings are re-derived only when
-    /// `changed` (the change could touch them) or the as-of date moved, or readings exist
-    /// (their windows slide with the clock).
+    /// `changed` (the change could touch them), the as-of date moved, or the clock reached the
+    /// instant the readings' windows change ([`readings::valid_until`]).
     fn refresh_globals_if(&mut self, changed: bool, diff: &mut Diff) {
-        if changed || self.globals_as_of != self.as_of || !self.sensors.by_id.is_empty() {
+        let windows_moved = match (self.gas_until, self.now) {
+            (Some(u), Some(n)) => n >= u,
+            _ => false,
+        };
+        if changed || self.globals_as_of != self.as_of || windows_moved {
             self.globals_as_of = self.as_of;
+            self.gas_until = readings::valid_until(&self.sensors, self.now, &self.params);
             let old = std::mem::take(&mut self.globals);
             self.globals = self.compute_globals();
             diff.replace(&old, &self.globals);

@@ -87,6 +87,35 @@ impl Sensors {
     }
 }
 
+/// Until when the findings at `now` stay as they are while only the clock moves: the first
+/// instant a reading leaves one of the windows or a later reading enters one (None: never).
+/// The caller re-derives them once now reaches it.
+pub fn valid_until(
+    sensors: &Sensors,
+    now: Option<DateTime<FixedOffset>>,
+    params: &Params,
+) -> Option<DateTime<FixedOffset>> {
+    let now = now?;
+    let spans = [
+        Duration::milliseconds((params.get("presence_window_min") * 60_000.0).round() as i64),
+        Duration::milliseconds((params.get("flatline_h") * 3_600_000.0).round() as i64),
+    ];
+    let mut until: Option<DateTime<FixedOffset>> = None;
+    let mut take = |t: DateTime<FixedOffset>| until = Some(until.map_or(t, |u| u.min(t)));
+    for s in sensors.by_id.values().filter(|s| s.kind == Some(ReadingKind::Ch4)) {
+        for w in spans {
+            let r = s.window(now - w, now);
+            if let Some(t) = s.times.get(r.start).filter(|_| !r.is_empty()) {
+                take(*t + w);
+            }
+        }
+        if let Some(t) = s.times.get(s.times.partition_point(|t| *t <= now)) {
+            take(*t);
+        }
+    }
+    until
+}
+
 fn basis_limit() -> Text {
     Text::new(
         "《煤矿安全规程》第一百七十二条：采掘工作面风流中甲烷浓度达到 1.0% 时停止打眼，达到 1.5% 时停止工作、切断电源、撤出人员；\
