@@ -367,7 +367,7 @@ impl Live {
         self.next_event += 1;
         self.batch.events_applied = self.next_event;
         let line = line.trim_start_matches('\u{feff}');
-        let outcome = self.apply_event(line, event).map_err(|e| e.to_string());
+        let outcome = self.apply_event(line, event).map_err(|e| error_text(&e));
         Answer { event, outcome }
     }
 
@@ -596,6 +596,27 @@ impl Live {
             })
             .collect()
     }
+}
+
+/// An answer's error: where (layer, feature, field when known) and what, without the
+/// "error:" prefix of the command line's messages (the key already says it).
+fn error_text(e: &crate::Error) -> String {
+    let ps = e.problems();
+    if ps.is_empty() {
+        return e.to_string();
+    }
+    ps.iter()
+        .map(|p| {
+            let loc = p.at.to_string();
+            let t = p.text.get(lang());
+            if loc.is_empty() {
+                t.to_string()
+            } else {
+                format!("{loc}: {t}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Does surface water threaten the mine (a surface water body, river or reservoir, or
