@@ -166,6 +166,18 @@ enum Command {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
+    /// 签名密钥：生成、登记 / Signing keys: make, register (LEDGER.md)
+    Key {
+        #[command(subcommand)]
+        action: cmd::key::KeyCmd,
+    },
+    /// 重大事故隐患台账：登记、五落实、整改、验收销号、列表 / The major-hazard ledger: open, assign, rectify, accept, list (LEDGER.md)
+    Ledger {
+        #[command(subcommand)]
+        action: cmd::ledger::LedgerCmd,
+    },
+    /// 普查报告（HTML 或 PDF）：矿井与许可、普查覆盖、致灾因素、防治等级、检查发现、隐患台账、图件 / The survey report (HTML or PDF): mine and licence, coverage, hazard factors, levels, findings, ledger, maps
+    Report(cmd::report::Args),
     /// 审计记录 / Audit log
     Audit {
         #[command(subcommand)]
@@ -175,7 +187,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// 校验哈希链：发现被修改或删除的记录 / Verify the hash chain: detect edited or deleted rows
+    /// 校验：审计哈希链、各表内容封存（发现绕过 minehaz 的数据修改）、隐患台账的签名与重放 / Verify the audit chain, every table's content seal (data edited outside minehaz) and the ledger's signatures and replay
     Verify {
         /// 工程文件 / project store (.gpkg)
         file: PathBuf,
@@ -253,6 +265,9 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Man { out } => man_pages(&out),
+        Command::Key { action } => cmd::key::run(action),
+        Command::Report(args) => cmd::report::run(&args),
+        Command::Ledger { action } => cmd::ledger::run(action),
         Command::Audit { action: AuditCmd::Verify { file } } => cmd::audit::verify(&file),
         Command::Audit { action: AuditCmd::Log { file } } => cmd::audit::log(&file),
     };

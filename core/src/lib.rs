@@ -17,6 +17,7 @@ pub mod geometry;
 pub mod i18n;
 pub mod index;
 pub mod io;
+pub mod ledger;
 pub mod live;
 pub mod model;
 pub mod plan;

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod common;
 mod hardening;
+mod ledger;
 mod plan;
 mod real_data;
 mod render;

@@ -5,7 +5,13 @@
 //! `prev_hash` the hash of row n-1 (64 zeros for the first). The head (last seq and hash) is
 //! also kept in `minehaz_meta`, so deleting the last rows is caught too. [`verify`] recomputes
 //! the chain: an edited, deleted or reordered row breaks it.
+//!
+//! A row also carries `content`: the digests of the tables its write changed
+//! ([`super::seal`]), hashed with the row (when not empty, so rows written before seals
+//! existed still verify). [`verify`] recomputes every sealed table and compares it with the
+//! last row that sealed it: data edited outside minehaz breaks the verification too.
 
+use super::seal::{self, Seal};
 use crate::error::{Location, Result};
 use crate::text;
 use gdal::vector::LayerAccess;
@@ -26,13 +32,30 @@ pub struct Entry {
     pub action: String,
     pub target: String,
     pub detail: String,
+    /// The seals of the tables this write changed (JSON; empty for rows before seals).
+    pub content: String,
     pub prev_hash: String,
     pub hash: String,
 }
 
-fn digest(prev: &str, seq: i64, at: &str, who: &str, action: &str, target: &str, detail: &str) -> String {
+/// What an audited write did: when, who, what, to what, and a detail.
+#[derive(Debug, Clone, Copy)]
+pub struct Act<'a> {
+    pub at: &'a str,
+    pub who: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub detail: &'a str,
+}
+
+fn digest(prev: &str, seq: i64, a: &Act<'_>, content: &str) -> String {
     let mut h = Sha256::new();
-    for part in [prev, &seq.to_string(), at, who, action, target, detail] {
+    let seq = seq.to_string();
+    let mut parts = vec![prev, &seq, a.at, a.who, a.action, a.target, a.detail];
+    if !content.is_empty() {
+        parts.push(content);
+    }
+    for part in parts {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
@@ -56,7 +79,7 @@ fn q(s: &str) -> String {
 pub fn create(ds: &Dataset, path: &Path) -> Result<()> {
     let e = sql_err(path);
     ds.execute_sql(
-        format!("CREATE TABLE {TABLE} (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"),
+        format!("CREATE TABLE {TABLE} (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, content TEXT NOT NULL DEFAULT '')"),
         None,
         gdal::vector::sql::Dialect::SQLITE,
     )
@@ -70,12 +93,18 @@ pub fn create(ds: &Dataset, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Does the audit table have the `content` column (stores written before seals lack it)?
+fn has_content(ds: &Dataset) -> bool {
+    ds.execute_sql(format!("SELECT content FROM {TABLE} LIMIT 0"), None, gdal::vector::sql::Dialect::SQLITE).is_ok()
+}
+
 /// Read every row, in seq order.
 pub fn entries(ds: &Dataset, path: &Path) -> Result<Vec<Entry>> {
     let e = sql_err(path);
+    let content = if has_content(ds) { "content" } else { "''" };
     let rs = ds
         .execute_sql(
-            format!("SELECT CAST(seq AS TEXT) AS seq_text, at, who, action, target, detail, prev_hash, hash FROM {TABLE} ORDER BY seq"),
+            format!("SELECT CAST(seq AS TEXT) AS seq_text, at, who, action, target, detail, prev_hash, hash, {content} AS content FROM {TABLE} ORDER BY seq"),
             None,
             gdal::vector::sql::Dialect::SQLITE,
         )
@@ -94,6 +123,7 @@ pub fn entries(ds: &Dataset, path: &Path) -> Result<Vec<Entry>> {
                 detail: s(5),
                 prev_hash: s(6),
                 hash: s(7),
+                content: s(8),
             });
         }
     }
@@ -136,41 +166,46 @@ fn set_head(ds: &Dataset, path: &Path, seq: i64, hash: &str) -> Result<()> {
     Ok(())
 }
 
-/// Append a row (inside the caller's transaction). Returns it.
-pub fn append(
-    ds: &Dataset,
-    path: &Path,
-    at: &str,
-    who: &str,
-    action: &str,
-    target: &str,
-    detail: &str,
-) -> Result<Entry> {
+/// Append a row with the seals of the tables the write changed (inside the caller's
+/// transaction), and record the seals. Returns the row.
+pub fn append(ds: &Dataset, path: &Path, a: &Act<'_>, seal: &Seal) -> Result<Entry> {
+    if !has_content(ds) {
+        ds.execute_sql(
+            format!("ALTER TABLE {TABLE} ADD COLUMN content TEXT NOT NULL DEFAULT ''"),
+            None,
+            gdal::vector::sql::Dialect::SQLITE,
+        )
+        .map_err(sql_err(path))?;
+    }
     let (seq, prev) = last(ds, path)?.map_or((1, GENESIS.to_string()), |(seq, hash)| (seq + 1, hash));
-    let hash = digest(&prev, seq, at, who, action, target, detail);
+    let content = if seal.is_empty() { String::new() } else { seal.content() };
+    let hash = digest(&prev, seq, a, &content);
     ds.execute_sql(
         format!(
-            "INSERT INTO {TABLE} (seq, at, who, action, target, detail, prev_hash, hash) VALUES ({seq}, {}, {}, {}, {}, {}, {}, {})",
-            q(at),
-            q(who),
-            q(action),
-            q(target),
-            q(detail),
+            "INSERT INTO {TABLE} (seq, at, who, action, target, detail, prev_hash, hash, content) VALUES ({seq}, {}, {}, {}, {}, {}, {}, {}, {})",
+            q(a.at),
+            q(a.who),
+            q(a.action),
+            q(a.target),
+            q(a.detail),
             q(&prev),
-            q(&hash)
+            q(&hash),
+            q(&content)
         ),
         None,
         gdal::vector::sql::Dialect::SQLITE,
     )
     .map_err(sql_err(path))?;
     set_head(ds, path, seq, &hash)?;
+    seal.record(ds, path, seq)?;
     Ok(Entry {
         seq,
-        at: at.into(),
-        who: who.into(),
-        action: action.into(),
-        target: target.into(),
-        detail: detail.into(),
+        at: a.at.into(),
+        who: a.who.into(),
+        action: a.action.into(),
+        target: a.target.into(),
+        detail: a.detail.into(),
+        content,
         prev_hash: prev,
         hash,
     })
@@ -182,11 +217,18 @@ pub struct Verification {
     pub rows: usize,
     /// Every break found: (seq, what).
     pub breaks: Vec<(i64, crate::i18n::Text)>,
+    /// The tables whose content was recomputed and compared with their seal.
+    pub sealed_tables: usize,
+    /// Tables no audited write sealed (made by an older minehaz, or added outside it): edits
+    /// to them cannot be detected.
+    pub unsealed: Vec<String>,
+    /// Data edits found: (table, what).
+    pub edits: Edits,
 }
 
 impl Verification {
     pub fn ok(&self) -> bool {
-        self.breaks.is_empty()
+        self.breaks.is_empty() && self.edits.is_empty()
     }
 }
 
@@ -223,7 +265,8 @@ pub fn verify(path: &Path) -> Result<Verification> {
                 ),
             ));
         }
-        if digest(&r.prev_hash, r.seq, &r.at, &r.who, &r.action, &r.target, &r.detail) != r.hash {
+        let act = Act { at: &r.at, who: &r.who, action: &r.action, target: &r.target, detail: &r.detail };
+        if digest(&r.prev_hash, r.seq, &act, &r.content) != r.hash {
             breaks.push((
                 r.seq,
                 text!("记录内容与其哈希不符（记录被修改）", "row content does not match its hash (the row was edited)"),
@@ -254,5 +297,85 @@ pub fn verify(path: &Path) -> Result<Verification> {
             ),
         ));
     }
-    Ok(Verification { rows: rows.len(), breaks })
+    let (sealed_tables, unsealed, edits) = verify_content(&ds, path, &rows)?;
+    Ok(Verification { rows: rows.len(), breaks, sealed_tables, unsealed, edits })
+}
+
+/// Data edits found: (table, what).
+type Edits = Vec<(String, crate::i18n::Text)>;
+
+/// Recompute every sealed table and compare it with the last audit row that sealed it and
+/// with `minehaz_seals`. Tables are read in parallel, each thread with its own connection.
+fn verify_content(
+    ds: &Dataset,
+    path: &Path,
+    rows: &[Entry],
+) -> Result<(usize, Vec<String>, Edits)> {
+    use rayon::prelude::*;
+    let mut last: std::collections::BTreeMap<String, (i64, seal::Digest)> = Default::default();
+    for r in rows.iter().filter(|r| !r.content.is_empty()) {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&r.content) {
+            for (t, d) in m {
+                if let Some(d) = d.as_str().and_then(seal::Digest::parse) {
+                    last.insert(t, (r.seq, d));
+                }
+            }
+        }
+    }
+    let recorded = seal::recorded(ds, path)?;
+    let present = seal::sealable(ds, path)?;
+    let mut edits = Vec::new();
+    let unsealed: Vec<String> = present.iter().filter(|t| !last.contains_key(*t)).cloned().collect();
+    for (t, (seq, d)) in &last {
+        if recorded.get(t) != Some(d) {
+            edits.push((
+                t.clone(),
+                text!(
+                    "封存表 {} 中该表的摘要与审计记录 #{} 不符（封存表被修改）",
+                    "its digest in {} differs from audit row #{} (the seals table was edited)",
+                    seal::TABLE,
+                    seq
+                ),
+            ));
+        }
+        if !present.contains(t) {
+            edits.push((
+                t.clone(),
+                text!("该表已被删除（审计记录 #{} 封存过它）", "the table was deleted (audit row #{} sealed it)", seq),
+            ));
+        }
+    }
+    let check: Vec<(&String, &(i64, seal::Digest))> = last.iter().filter(|(t, _)| present.contains(*t)).collect();
+    let results: Vec<Result<Option<(String, crate::i18n::Text)>>> = check
+        .par_iter()
+        .map(|(t, (seq, want))| {
+            let ds = super::gdal_vector::open_vector(path)?;
+            let got = seal::rows(&ds, path, t, None)?;
+            Ok((got != *want).then(|| {
+                let what = if got.rows != want.rows {
+                    text!(
+                        "内容与审计记录 #{} 封存的不符：{} 行，封存时 {} 行（在 minehaz 之外增删了要素）",
+                        "content differs from what audit row #{} sealed: {} rows, {} when sealed (features added or deleted outside minehaz)",
+                        seq,
+                        got.rows,
+                        want.rows
+                    )
+                } else {
+                    text!(
+                        "内容与审计记录 #{} 封存的不符（在 minehaz 之外修改了要素的几何或属性）",
+                        "content differs from what audit row #{} sealed (a feature's geometry or attributes edited outside minehaz)",
+                        seq
+                    )
+                };
+                ((*t).clone(), what)
+            }))
+        })
+        .collect();
+    for r in results {
+        if let Some(x) = r? {
+            edits.push(x);
+        }
+    }
+    edits.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((check.len(), unsealed, edits))
 }

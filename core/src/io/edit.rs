@@ -66,7 +66,10 @@ fn edit(
     {
         let tx = ds.start_transaction().map_err(e)?;
         f(&tx)?;
-        entry = audit::append(&tx, store, when, who, action, &format!("zones/{id}"), detail)?;
+        let mut seal = super::seal::Seal::default();
+        seal.full(&tx, store, "zones")?;
+        let target = format!("zones/{id}");
+        entry = audit::append(&tx, store, &audit::Act { at: when, who, action, target: &target, detail }, &seal)?;
         tx.commit().map_err(e)?;
     }
     ds.close().map_err(e)?;

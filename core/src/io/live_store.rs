@@ -361,6 +361,8 @@ impl LiveStore {
             ds.execute_sql(s, None, gdal::vector::sql::Dialect::SQLITE).map(|_| ()).map_err(e)
         };
         let tx = self.ds.start_transaction().map_err(e)?;
+        // The tables' seals follow the commit: rows removed out, rows added in.
+        let mut seal = super::seal::Seal::default();
         for (layer, ids, recs) in [
             (
                 Working::NAME,
@@ -372,11 +374,17 @@ impl LiveStore {
             if ids.is_empty() {
                 continue;
             }
+            seal.base(&tx, &path, layer)?;
+            let mut removed = super::seal::Digest::default();
             for chunk in ids.chunks(500) {
                 let list = chunk.iter().map(|s| q(s)).collect::<Vec<_>>().join(",");
+                removed.add(&super::seal::rows(&tx, &path, layer, Some(&format!("id IN ({list})")))?);
                 sql(&tx, format!("DELETE FROM {layer} WHERE id IN ({list})"))?;
             }
+            let before = super::seal::max_fid(&tx, &path, layer)?;
             gdal_vector::append_records(&tx, layer, &recs, &path)?;
+            let added = super::seal::rows(&tx, &path, layer, Some(&format!("fid > {before}")))?;
+            seal.change(layer, &removed, &added)?;
         }
         let mut next = |t: &'static str, k: usize| {
             let c = self.counts.entry(t).or_default();
@@ -396,7 +404,11 @@ impl LiveStore {
         let alarms: Vec<Record> = b.alarms.iter().enumerate().map(|(i, a)| alarm_record(a0 + i as u64, a)).collect();
         for (t, recs) in [("positioning", fixes), ("readings", readings), ("weather", weather), ("alarms", alarms)] {
             if !recs.is_empty() {
+                seal.base(&tx, &path, t)?;
+                let before = super::seal::max_fid(&tx, &path, t)?;
                 gdal_vector::append_records(&tx, t, &recs, &path)?;
+                let added = super::seal::rows(&tx, &path, t, Some(&format!("fid > {before}")))?;
+                seal.change(t, &super::seal::Digest::default(), &added)?;
             }
         }
         sql(&tx, format!("DELETE FROM {WATCH_TABLE}"))?;
@@ -416,7 +428,13 @@ impl LiveStore {
             "alarms": b.alarms.len(),
         })
         .to_string();
-        audit::append(&tx, &path, when, who, "watch", "events", &detail)?;
+        seal.full(&tx, &path, WATCH_TABLE)?;
+        audit::append(
+            &tx,
+            &path,
+            &audit::Act { at: when, who, action: "watch", target: "events", detail: &detail },
+            &seal,
+        )?;
         tx.commit().map_err(e)?;
         Ok(())
     }

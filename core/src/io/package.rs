@@ -346,6 +346,7 @@ fn read_package_rest(dir: &Path, meta: SurveyMeta, mine: Crs) -> Result<(Survey,
         weather,
         daily,
         watch_clock: None,
+        ledger: None,
         warnings: Vec::new(),
         layer_files,
     };

@@ -175,7 +175,11 @@ fn write_into(survey: &Survey, path: &Path, final_path: &Path, who: &str, when: 
         write_layers(&mut tx, &survey.layers, &mine, path)?;
         write_tables(&mut tx, survey, &mine, path, final_path)?;
         super::styles::write_styles(&mut tx, path, when)?;
-        entry = audit::append(&tx, path, when, who, "import", &survey.meta.mine.id, &import_detail(survey))?;
+        let mut seal = super::seal::Seal::default();
+        seal.all(&tx, path)?;
+        let detail = import_detail(survey);
+        let act = audit::Act { at: when, who, action: "import", target: &survey.meta.mine.id, detail: &detail };
+        entry = audit::append(&tx, path, &act, &seal)?;
         tx.commit().map_err(&e)?;
     }
     ds.close().map_err(&e)?;
@@ -671,6 +675,7 @@ pub fn read_store(path: &Path) -> Result<Survey> {
         weather: live.weather,
         daily: live.daily,
         watch_clock: live.watch.clock,
+        ledger: super::ledger_store::load(&ds, path)?,
         warnings: Vec::new(),
         layer_files,
     };
@@ -707,7 +712,14 @@ pub fn append_features(
     {
         let tx = ds.start_transaction().map_err(&e)?;
         gdal_vector::append_records(&tx, layer, records, path)?;
-        entry = audit::append(&tx, path, when, who, "import-layer", layer, detail)?;
+        let mut seal = super::seal::Seal::default();
+        seal.full(&tx, path, layer)?;
+        entry = audit::append(
+            &tx,
+            path,
+            &audit::Act { at: when, who, action: "import-layer", target: layer, detail },
+            &seal,
+        )?;
         tx.commit().map_err(&e)?;
     }
     ds.close().map_err(&e)?;
@@ -820,7 +832,12 @@ pub fn replace_plan(
             }
             gdal_vector::append_records(&tx, &l.name, &l.records, path)?;
         }
-        entry = audit::append(&tx, path, when, who, "plan", "planned_drillholes", detail)?;
+        let mut seal = super::seal::Seal::default();
+        for l in layers {
+            seal.full(&tx, path, &l.name)?;
+        }
+        let act = audit::Act { at: when, who, action: "plan", target: "planned_drillholes", detail };
+        entry = audit::append(&tx, path, &act, &seal)?;
         tx.commit().map_err(&e)?;
     }
     ds.close().map_err(&e)?;

@@ -137,6 +137,9 @@ pub struct Survey {
     pub daily: Vec<Daily>,
     /// The time of the latest event `minehaz watch` applied to the store (its clock), if any.
     pub watch_clock: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The major-hazard ledger of a project store (LEDGER.md), replayed; None when the store
+    /// has none (a survey folder never has one).
+    pub ledger: Option<crate::ledger::Ledger>,
     /// Warnings met while reading (errors abort the read).
     pub warnings: Vec<Problem>,
     /// The file each vector layer was read from (for problem locations).

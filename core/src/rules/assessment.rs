@@ -443,6 +443,9 @@ impl Assessment {
         if !self.survey.layers.slope_design.is_empty() || !self.survey.slope_points.is_empty() {
             g.extend(slope::monitoring(&ctx, slope::as_of_instant(&self.survey, self.as_of)));
         }
+        if let Some(l) = &self.survey.ledger {
+            g.extend(super::ledger::findings(&ctx, l));
+        }
         if !self.sensors.by_id.is_empty() {
             let (ws, ids) = (&self.survey.layers.workings, &self.ids);
             g.extend(readings::findings(&self.sensors, self.now, &self.params, |id| ids.get(id).map(|&i| &ws[i])));

@@ -21,6 +21,7 @@ pub mod finding;
 pub mod fire;
 pub mod gas;
 pub mod hidden;
+pub mod ledger;
 pub mod levels;
 pub mod licence;
 pub mod params;

@@ -85,6 +85,8 @@ pub const PARAMETERS: &[(&str, f64, Stricter)] = &[
     ("energy_mismatch_days", 5.0, Stricter::Lower),
     ("energy_mismatch_factor", 1.5, Stricter::Lower),
     ("month_over_ratio", 0.1, Stricter::Lower),
+    ("ledger_assign_days", 3.0, Stricter::Lower),
+    ("ledger_close_window_days", 92.0, Stricter::Higher),
 ];
 
 /// The parameters in force for one mine.

@@ -1,0 +1,217 @@
+//! Keys of the people who sign the ledger (LEDGER.md "People and keys").
+//!
+//! A key file holds one person's key pair as JSON: `format`, `algorithm`, `name`, `role`,
+//! `public_key` and `secret_key` (hex). It is written with mode 0600. Ed25519 is the algorithm
+//! implemented; the [`Signer`] trait and the `algorithm` recorded with every registered key
+//! leave room for SM2 (GB/T 32918) beside it.
+
+use crate::error::{Location, Result};
+use crate::text;
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use std::path::Path;
+
+pub const FORMAT: &str = "minehaz-key/1";
+pub const ED25519: &str = "ed25519";
+/// The roles LEDGER.md names.
+pub const ROLES: [&str; 4] = ["inspector", "engineer", "principal", "regulator"];
+
+/// Something that signs with a person's secret key.
+pub trait Signer {
+    /// `ed25519` (later also `sm2`).
+    fn algorithm(&self) -> &'static str;
+    /// The public key, hex.
+    fn public_key(&self) -> String;
+    /// The signature of `msg`, hex.
+    fn sign(&self, msg: &[u8]) -> String;
+}
+
+/// A person's key as read from a key file.
+#[derive(Debug, Clone)]
+pub struct KeyFile {
+    pub name: String,
+    pub role: String,
+    signer: Ed25519,
+}
+
+#[derive(Clone)]
+struct Ed25519(SigningKey);
+
+impl std::fmt::Debug for Ed25519 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ed25519({})", hex(self.0.verifying_key().as_bytes()))
+    }
+}
+
+impl Signer for Ed25519 {
+    fn algorithm(&self) -> &'static str {
+        ED25519
+    }
+    fn public_key(&self) -> String {
+        hex(self.0.verifying_key().as_bytes())
+    }
+    fn sign(&self, msg: &[u8]) -> String {
+        hex(&self.0.sign(msg).to_bytes())
+    }
+}
+
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
+}
+
+/// Does `signature` (hex) verify `msg` under `public_key` (hex) with `algorithm`?
+pub fn verify(algorithm: &str, public_key: &str, msg: &[u8], signature: &str) -> bool {
+    if algorithm != ED25519 {
+        return false;
+    }
+    let (Some(pk), Some(sig)) = (unhex(public_key), unhex(signature)) else { return false };
+    let (Ok(pk), Ok(sig)) = (<[u8; 32]>::try_from(pk.as_slice()), <[u8; 64]>::try_from(sig.as_slice())) else {
+        return false;
+    };
+    let Ok(vk) = VerifyingKey::from_bytes(&pk) else { return false };
+    vk.verify(msg, &Signature::from_bytes(&sig)).is_ok()
+}
+
+impl KeyFile {
+    /// A new key pair from the OS random source.
+    pub fn generate(name: &str, role: &str) -> Result<Self> {
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret)
+            .map_err(|e| crate::Error::Internal(format!("cannot read the system random source: {e}")))?;
+        Ok(Self { name: name.into(), role: role.into(), signer: Ed25519(SigningKey::from_bytes(&secret)) })
+    }
+
+    pub fn signer(&self) -> &dyn Signer {
+        &self.signer
+    }
+
+    pub fn to_json(&self) -> String {
+        let v = serde_json::json!({
+            "format": FORMAT,
+            "algorithm": self.signer.algorithm(),
+            "name": self.name,
+            "role": self.role,
+            "public_key": self.signer.public_key(),
+            "secret_key": hex(self.signer.0.as_bytes()),
+        });
+        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    }
+
+    /// Write the key file, readable by its owner only (0600); an existing file is not replaced.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        use std::io::Write;
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let at = Location::file(path);
+        let mut f = o.open(path).map_err(|e| {
+            crate::Error::at(
+                at.clone(),
+                text!("无法创建密钥文件（已存在？）: {}", "cannot create the key file (exists?): {}", e),
+            )
+        })?;
+        f.write_all(self.to_json().as_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(|e| crate::Error::at(at, text!("写入密钥文件失败: {}", "writing the key file failed: {}", e)))
+    }
+
+    /// Read a key file; it must hold a secret key that matches its public key.
+    pub fn read(path: &Path) -> Result<Self> {
+        let at = Location::file(path);
+        let s = std::fs::read_to_string(path).map_err(|e| {
+            crate::Error::at(at.clone(), text!("无法读取密钥文件: {}", "cannot read the key file: {}", e))
+        })?;
+        let v: serde_json::Value = serde_json::from_str(&s).map_err(|e| {
+            crate::Error::at(at.clone(), text!("不是 minehaz 密钥文件: {}", "not a minehaz key file: {}", e))
+        })?;
+        let field = |k: &str| -> Result<String> {
+            v.get(k).and_then(|x| x.as_str()).map(str::to_string).filter(|x| !x.is_empty()).ok_or_else(|| {
+                crate::Error::at(at.clone().field(k), text!("密钥文件缺少该项", "the key file lacks this entry"))
+            })
+        };
+        if field("format")? != FORMAT {
+            return Err(crate::Error::at(
+                at.field("format"),
+                text!("不支持的密钥文件格式（应为 {}）", "unsupported key file format (expected {})", FORMAT),
+            ));
+        }
+        let alg = field("algorithm")?;
+        if alg != ED25519 {
+            return Err(crate::Error::at(
+                at.field("algorithm"),
+                text!(
+                    "不支持的签名算法 \"{}\"（支持 ed25519）",
+                    "unsupported signature algorithm \"{}\" (ed25519 is)",
+                    alg
+                ),
+            ));
+        }
+        let secret = unhex(&field("secret_key")?)
+            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+            .ok_or_else(|| crate::Error::at(at.clone().field("secret_key"), text!("私钥无效", "invalid secret key")))?;
+        let key = Self { name: field("name")?, role: field("role")?, signer: Ed25519(SigningKey::from_bytes(&secret)) };
+        if key.signer.public_key() != field("public_key")? {
+            return Err(crate::Error::at(
+                at.field("public_key"),
+                text!(
+                    "公钥与私钥不匹配（密钥文件被修改）",
+                    "the public key does not match the secret key (file edited)"
+                ),
+            ));
+        }
+        Ok(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_verifies_only_for_its_message_and_key() {
+        let a = KeyFile::generate("张三", "inspector").expect("key");
+        let b = KeyFile::generate("李四", "engineer").expect("key");
+        let sig = a.signer().sign(b"hash");
+        assert!(verify(ED25519, &a.signer().public_key(), b"hash", &sig));
+        assert!(!verify(ED25519, &a.signer().public_key(), b"hasH", &sig));
+        assert!(!verify(ED25519, &b.signer().public_key(), b"hash", &sig));
+        assert!(!verify("sm2", &a.signer().public_key(), b"hash", &sig));
+        assert!(!verify(ED25519, "zz", b"hash", &sig));
+    }
+
+    #[test]
+    fn a_key_file_round_trips_is_private_and_is_not_overwritten() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("k.key");
+        let a = KeyFile::generate("张三", "inspector").expect("key");
+        a.write(&p).expect("write");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let b = KeyFile::read(&p).expect("read");
+        assert_eq!((b.name.as_str(), b.role.as_str()), ("张三", "inspector"));
+        assert_eq!(b.signer().public_key(), a.signer().public_key());
+        assert!(a.write(&p).is_err(), "an existing key file must not be replaced");
+        // A key file whose public key was swapped is refused.
+        let other = KeyFile::generate("x", "inspector").expect("key");
+        let s =
+            std::fs::read_to_string(&p).expect("read").replace(&a.signer().public_key(), &other.signer().public_key());
+        let q = dir.path().join("bad.key");
+        std::fs::write(&q, s).expect("write");
+        let e = KeyFile::read(&q).expect_err("refused");
+        assert!(e.to_string().contains("public_key"), "{e}");
+    }
+}
