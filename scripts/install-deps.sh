@@ -3,7 +3,9 @@
 # with headers, clang for the PROJ bindings, gdal-bin (ogrinfo) for checks, Mesa's software
 # Vulkan for headless rendering. A no-op when they are installed.
 set -euo pipefail
-pkgs=(libgdal-dev libproj-dev libclang-dev pkg-config gdal-bin mesa-vulkan-drivers libvulkan1)
+# chromium prints `minehaz report --out report.pdf`; poppler-utils (pdftoppm, pdftotext, pdffonts)
+# checks those PDFs in the tests.
+pkgs=(libgdal-dev libproj-dev libclang-dev pkg-config gdal-bin mesa-vulkan-drivers libvulkan1 chromium poppler-utils)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -11,6 +11,7 @@ mod ledger;
 mod plan;
 mod real_data;
 mod render;
+mod report;
 mod samples;
 mod slope;
 mod view;

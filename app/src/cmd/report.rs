@@ -64,6 +64,18 @@ struct Map {
     png: Vec<u8>,
 }
 
+/// The finding the section goes through: a located, non-planned major finding, the families
+/// that kill most first (water inrush, gas, no-mining zones, fire, burst, then the rest).
+fn worst(report: &Report) -> Option<&rules::Finding> {
+    const ORDER: [&str; 7] = ["water.", "gas.", "zone.", "fire.", "burst.", "licence.", "pillar."];
+    let rank = |f: &rules::Finding| ORDER.iter().position(|p| f.rule.starts_with(p)).unwrap_or(ORDER.len());
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Major && !f.planned && f.at.is_some())
+        .min_by_key(|f| rank(f))
+}
+
 /// The plan, the 3D view and a section through the worst finding, rendered by minehaz.
 fn maps(a: &rules::Assessment, report: &Report, as_of: chrono::NaiveDate) -> anyhow::Result<Vec<Map>> {
     let scene = scene::prepare_assessed(a, report, &SceneOptions { layers: Vec::new(), max_points: 400_000 });
@@ -71,7 +83,7 @@ fn maps(a: &rules::Assessment, report: &Report, as_of: chrono::NaiveDate) -> any
     let gpu = Gpu::new()?;
     let gs = gpu.upload(&scene);
     let (w, h) = (1500u32, 1000u32);
-    let worst = report.findings.iter().find(|f| f.severity == Severity::Major && !f.planned && f.at.is_some());
+    let worst = worst(report);
     let mut views = vec![
         (ViewKind::Plan, tr("平面图（含检查发现）", "Plan with findings").to_string()),
         (ViewKind::ThreeD { azimuth_deg: 210.0, elevation_deg: 35.0 }, tr("三维视图", "3D view").to_string()),
@@ -154,7 +166,7 @@ tr {{ page-break-inside: avoid; }}
 .lvl, .top {{ font-weight: bold; }}
 .small {{ font-size: 8.5pt; color: #444; }}
 figure {{ margin: 2mm 0 5mm; page-break-inside: avoid; }}
-figure img {{ width: 100%; border: 1px solid #999; }}
+figure img {{ display: block; margin: 0 auto; max-width: 100%; max-height: 112mm; border: 1px solid #999; }}
 figcaption {{ text-align: center; font-size: 9pt; }}
 .maps {{ page-break-before: always; }}
 </style></head><body>"#,

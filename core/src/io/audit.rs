@@ -306,11 +306,7 @@ type Edits = Vec<(String, crate::i18n::Text)>;
 
 /// Recompute every sealed table and compare it with the last audit row that sealed it and
 /// with `minehaz_seals`. Tables are read in parallel, each thread with its own connection.
-fn verify_content(
-    ds: &Dataset,
-    path: &Path,
-    rows: &[Entry],
-) -> Result<(usize, Vec<String>, Edits)> {
+fn verify_content(ds: &Dataset, path: &Path, rows: &[Entry]) -> Result<(usize, Vec<String>, Edits)> {
     use rayon::prelude::*;
     let mut last: std::collections::BTreeMap<String, (i64, seal::Digest)> = Default::default();
     for r in rows.iter().filter(|r| !r.content.is_empty()) {
