@@ -5,15 +5,26 @@ use minehaz_core::io::{audit, ledger_store};
 use std::path::Path;
 
 pub fn verify(path: &Path) -> anyhow::Result<u8> {
-    // The file itself first: a hash chain in a damaged database proves nothing.
-    if let Some(damage) = minehaz_core::io::store::integrity(path, false)? {
+    // The file's integrity, the tables' seals and the ledger's signatures, side by side (each
+    // on its own connection); the integrity is judged first: a hash chain in a damaged
+    // database proves nothing.
+    let (damage, v, ledger) = std::thread::scope(|sc| {
+        let d = sc.spawn(|| minehaz_core::io::store::integrity(path, false));
+        let l = sc.spawn(|| -> minehaz_core::Result<(Vec<minehaz_core::ledger::Break>, usize)> {
+            let ds = minehaz_core::io::gdal_vector::open_vector(path)?;
+            let events = ledger_store::event_count(&ds);
+            Ok((ledger_store::verify(&ds, path)?, events))
+        });
+        let v = audit::verify(path);
+        (d.join(), v, l.join())
+    });
+    let panicked = || anyhow::anyhow!("a verification thread panicked");
+    if let Some(damage) = damage.map_err(|_| panicked())?? {
         println!("{}: {damage}", tr("工程文件已损坏（SQLite 完整性检查）", "STORE DAMAGED (SQLite integrity check)"));
         return Ok(1);
     }
-    let v = audit::verify(path)?;
-    let ds = minehaz_core::io::gdal_vector::open_vector(path)?;
-    let ledger = ledger_store::verify(&ds, path)?;
-    let events = ledger_store::read_tables(&ds, path)?.map_or(0, |t| t.events.len());
+    let v = v?;
+    let (ledger, events) = ledger.map_err(|_| panicked())??;
     let mut bad = false;
     if v.breaks.is_empty() {
         println!("{}: {} {}", tr("审计链完整", "audit chain intact"), v.rows, tr("条记录", "rows"));

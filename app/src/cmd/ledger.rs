@@ -117,18 +117,12 @@ fn required(v: Option<String>, flag: &str, store: &Path, hazard: &str) -> anyhow
 }
 
 /// Sign the actions and write them; a refusal of any writes none.
-fn commit(store: &Path, mut l: Ledger, acts: Vec<(String, Action)>, key: &KeyFile) -> anyhow::Result<u8> {
-    let now = super::now();
-    let mut events = Vec::new();
-    for (hz, a) in &acts {
-        let e = l.sign(hz, a, key, &now).map_err(|why| refused(store, hz, a.name(), why))?;
-        events.push(e);
-    }
-    if events.is_empty() {
+fn commit(store: &Path, l: Ledger, acts: Vec<(String, Action)>, key: &KeyFile) -> anyhow::Result<u8> {
+    let (events, entry, l) = ledger_store::sign_and_write(store, l, &acts, key, &super::now())?;
+    let Some(entry) = entry else {
         println!("{}", tr("没有需要登记的新隐患", "nothing new to open"));
         return Ok(0);
-    }
-    let entry = ledger_store::append_events(store, &events, &l, &now)?;
+    };
     for e in &events {
         let h = l.hazard(&e.hazard_id);
         println!(

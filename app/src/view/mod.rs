@@ -13,6 +13,7 @@
 //! Chinese first: the bundled CJK font is the first font of both families, and the 中文 /
 //! English switch sets the process language that core's messages use too.
 
+pub mod ledger;
 pub mod marking;
 pub mod measure;
 pub mod orbit;
@@ -269,6 +270,7 @@ impl eframe::App for ViewerApp {
                 panels::attributes_ui(ui, &mut self.state);
                 panels::design_ui(ui, &mut self.state);
                 panels::findings_ui(ui, &mut self.state);
+                panels::ledger_ui(ui, &mut self.state);
                 panels::slopes_ui(ui, &mut self.state);
                 ui.separator();
                 panels::levels_ui(ui, &self.state);

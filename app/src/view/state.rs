@@ -135,6 +135,8 @@ pub struct AppState {
     pub follow: Option<Follow>,
     /// Alarms committed by `watch` since the viewer followed the store (the banner), oldest first.
     pub alarms: Vec<minehaz_core::io::live_store::AlarmRow>,
+    /// The ledger panel: the selected hazard and the action form.
+    pub ledger: super::ledger::LedgerUi,
 }
 
 /// What the follow mode has seen of the store.
@@ -172,6 +174,7 @@ impl AppState {
             design: None,
             follow: None,
             alarms: Vec::new(),
+            ledger: Default::default(),
         }
     }
 
@@ -270,6 +273,11 @@ impl AppState {
             Err(e) => self.error(e),
         }
         r
+    }
+
+    /// Read the store again after a change, keeping the view.
+    pub fn load_keeping_view(&mut self, path: &Path) -> anyhow::Result<()> {
+        self.load(path, true)
     }
 
     fn load(&mut self, path: &Path, keep_view: bool) -> anyhow::Result<()> {

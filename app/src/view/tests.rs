@@ -483,3 +483,83 @@ fn the_follow_mode_rereads_the_store_and_shows_the_alarms() {
     assert!(h.state().state.alarms.is_empty());
     assert!(!h.state_mut().state.poll_follow(true), "read once");
 }
+
+/// The ledger panel: hazards by status, a click selects the hazard's finding on the map, and
+/// the actions are signed with the chosen key file (a refused acceptance writes nothing).
+#[test]
+fn the_ledger_panel_selects_the_finding_and_signs_actions_with_a_key_file() {
+    use minehaz_core::io::ledger_store;
+    use minehaz_core::ledger::{KeyFile, Person, Status};
+    let dir = tempfile::tempdir().expect("tmp");
+    let survey = minehaz_core::io::open(&coal_mine()).expect("sample");
+    let gpkg = dir.path().join("coal-mine.gpkg");
+    store::write_store(&survey, &gpkg, "tester", "2026-11-29T08:00:00+08:00", false).expect("store");
+    let mut keys = Vec::new();
+    for (name, role) in [("张三", "inspector"), ("李四", "engineer"), ("王五", "principal")] {
+        let k = KeyFile::generate(name, role).expect("key");
+        let path = dir.path().join(format!("{role}.key"));
+        k.write(&path).expect("write");
+        let p = Person {
+            name: name.into(),
+            role: role.into(),
+            algorithm: k.signer().algorithm().into(),
+            public_key: k.signer().public_key(),
+            registered_at: "2026-11-29T08:00:00+08:00".into(),
+            registered_by: "tester".into(),
+        };
+        ledger_store::register(&gpkg, &p).expect("register");
+        keys.push((k, path));
+    }
+    let a =
+        minehaz_core::rules::Assessment::new(minehaz_core::io::open(&gpkg).expect("open"), as_of()).expect("assess");
+    let r = a.report();
+    let l = ledger_store::load_path(&gpkg).expect("ledger");
+    let acts = l.sync_actions(
+        r.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Major && !f.planned)
+            .map(|f| (f.rule, f.working.as_deref(), f.feature.as_deref(), f.severity.as_str())),
+        as_of(),
+    );
+    ledger_store::sign_and_write(&gpkg, l, &acts, &keys[0].0, "2026-11-29T09:00:00+08:00").expect("sync");
+
+    let mut h = harness(&gpkg, Mode::Plan);
+    let id = h.state().state.hazards().iter().find(|x| x.rule == "water.exploration_required").expect("hz").id.clone();
+    h.get_by_label("重大事故隐患台账 (19)");
+    click(&mut h, &format!("{id} water.exploration_required W19 → XL2"));
+    {
+        let s = &h.state().state;
+        let f = &s.loaded.as_ref().expect("loaded").report.findings[s.selected_finding.expect("finding selected")];
+        assert_eq!((f.rule, f.working.as_deref()), ("water.exploration_required", Some("W19")));
+    }
+    dump(&mut h, "ledger-selected");
+    // 五落实, signed by 张三.
+    {
+        let l = &mut h.state_mut().state.ledger;
+        l.key_path = keys[0].1.display().to_string();
+        l.responsible = "李四".into();
+        l.measures = "超前探放水".into();
+        l.funds = "120000".into();
+        l.deadline = "2026-12-10".into();
+        l.plan = "W19 探放水预案".into();
+    }
+    h.run();
+    click(&mut h, "签名：五落实");
+    let status = |h: &Harness<'_, ViewerApp>| h.state().state.hazards().iter().find(|x| x.id == id).map(|x| x.status);
+    assert_eq!(status(&h), Some(Status::Assigned), "{:?}", h.state().state.message.as_ref().map(|m| m.text.clone()));
+    h.get_by_label_contains("张三 assign");
+    // Rectified by the responsible person.
+    h.state_mut().state.ledger.key_path = keys[1].1.display().to_string();
+    h.state_mut().state.ledger.note = "已施工钻孔".into();
+    h.run();
+    click(&mut h, "签名：整改完成");
+    assert_eq!(status(&h), Some(Status::Rectified));
+    // Acceptance while the finding is still there: refused, nothing written.
+    h.state_mut().state.ledger.key_path = keys[2].1.display().to_string();
+    h.run();
+    click(&mut h, "签名：验收销号");
+    assert_eq!(status(&h), Some(Status::Rectified));
+    let m = h.state().state.message.clone().expect("message");
+    assert!(m.error && m.text.contains("W19"), "{}", m.text);
+    assert_eq!(ledger_store::load_path(&gpkg).expect("ledger").events.len(), 21);
+}

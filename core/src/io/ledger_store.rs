@@ -159,6 +159,11 @@ pub fn read_tables(ds: &gdal::Dataset, path: &Path) -> Result<Option<Tables>> {
     Ok(Some(Tables { people, events, hazards, head }))
 }
 
+/// The number of ledger events in a store (0 without a ledger).
+pub fn event_count(ds: &gdal::Dataset) -> usize {
+    ds.layer_by_name(EVENTS).map_or(0, |l| l.feature_count() as usize)
+}
+
 /// The ledger of a store, replayed (None when the store has no ledger tables).
 pub fn load(ds: &gdal::Dataset, path: &Path) -> Result<Option<Ledger>> {
     Ok(read_tables(ds, path)?.map(|t| Ledger::replay(t.people, t.events).0))
@@ -280,6 +285,34 @@ pub fn append_events(path: &Path, events: &[Event], ledger: &Ledger, when: &str)
     }
     ds.close().map_err(&e)?;
     Ok(entry)
+}
+
+/// Sign `acts` with `key` on the ledger `l` read from `path` and write them (one transaction).
+/// The key must be the one registered for its name; a refusal of any action (named with its
+/// hazard and action) writes none. Returns the events (none: nothing written), the audit row
+/// and the ledger after them.
+pub fn sign_and_write(
+    path: &Path,
+    mut l: Ledger,
+    acts: &[(String, crate::ledger::Action)],
+    key: &crate::ledger::KeyFile,
+    now: &str,
+) -> Result<(Vec<Event>, Option<audit::Entry>, Ledger)> {
+    let refused = |hz: &str, field: &str, why: crate::i18n::Text| {
+        crate::Error::at(Location::file(path).layer(HAZARDS).feature(hz).field(field), why)
+    };
+    if let Some(why) = l.signer_refusal(key) {
+        return Err(crate::Error::at(Location::file(path).layer(PEOPLE).feature(&key.name).field("--key"), why));
+    }
+    let mut events = Vec::new();
+    for (hz, a) in acts {
+        events.push(l.sign(hz, a, key, now).map_err(|why| refused(hz, a.name(), why))?);
+    }
+    if events.is_empty() {
+        return Ok((events, None, l));
+    }
+    let entry = append_events(path, &events, &l, now)?;
+    Ok((events, Some(entry), l))
 }
 
 /// Verify the ledger of an open store: the replay's breaks, the chain head, and `hazards`

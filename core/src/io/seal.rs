@@ -103,44 +103,63 @@ pub fn rows(ds: &Dataset, path: &Path, table: &str, filter: Option<&str>) -> Res
     if let Some(f) = filter {
         layer.set_attribute_filter(f).map_err(&e)?;
     }
+    // The schema (field names and types) once; each row hashes its digest with its values.
+    let mut schema = Sha256::new();
+    for (name, ty) in &fields {
+        schema.update((name.len() as u32).to_le_bytes());
+        schema.update(name.as_bytes());
+        schema.update(ty.to_le_bytes());
+    }
+    let schema: [u8; 32] = schema.finalize().into();
     let mut d = Digest::default();
     let mut buf: Vec<u8> = Vec::with_capacity(256);
+    let mut wkb: Vec<u8> = Vec::new();
     let mut out = Ok(());
     for f in layer.features() {
         buf.clear();
+        buf.extend_from_slice(&schema);
         buf.extend_from_slice(&f.fid().unwrap_or(u64::MAX).to_le_bytes());
-        for (i, (name, ty)) in fields.iter().enumerate() {
-            buf.extend_from_slice(&(name.len() as u32).to_le_bytes());
-            buf.extend_from_slice(name.as_bytes());
-            let v: Option<Vec<u8>> = match *ty {
-                OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 => {
-                    f.field_as_integer64(i).ok().flatten().map(|x| x.to_le_bytes().to_vec())
+        // SAFETY: a valid feature handle for the life of `f`; the field indices come from the
+        // layer's definition; OGR_F_GetFieldAsString returns a NUL-terminated string owned by
+        // the feature, copied before the next call; the WKB buffer is sized by OGR_G_WkbSize.
+        unsafe {
+            let h = f.c_feature();
+            for (i, (_, ty)) in fields.iter().enumerate() {
+                let i = i as i32;
+                if gdal_sys::OGR_F_IsFieldSetAndNotNull(h, i) == 0 {
+                    buf.push(0);
+                    continue;
                 }
-                OGRFieldType::OFTReal => {
-                    f.field_as_double(i).ok().flatten().map(|x| x.to_bits().to_le_bytes().to_vec())
-                }
-                _ => f.field_as_string(i).ok().flatten().map(String::into_bytes),
-            };
-            match v {
-                None => buf.push(0),
-                Some(v) => {
-                    buf.push(1);
-                    buf.extend_from_slice(&(v.len() as u32).to_le_bytes());
-                    buf.extend_from_slice(&v);
-                }
-            }
-        }
-        // SAFETY: the pointer is only compared with null (a feature without geometry).
-        let geom = f.geometry().filter(|g| !unsafe { g.c_geometry() }.is_null());
-        match geom.map(|g| g.wkb()) {
-            None => buf.push(0),
-            Some(Ok(w)) => {
                 buf.push(1);
-                buf.extend_from_slice(&w);
+                match *ty {
+                    OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 => {
+                        buf.extend_from_slice(&gdal_sys::OGR_F_GetFieldAsInteger64(h, i).to_le_bytes())
+                    }
+                    OGRFieldType::OFTReal => {
+                        buf.extend_from_slice(&gdal_sys::OGR_F_GetFieldAsDouble(h, i).to_bits().to_le_bytes())
+                    }
+                    _ => {
+                        let v = std::ffi::CStr::from_ptr(gdal_sys::OGR_F_GetFieldAsString(h, i)).to_bytes();
+                        buf.extend_from_slice(&(v.len() as u32).to_le_bytes());
+                        buf.extend_from_slice(v);
+                    }
+                }
             }
-            Some(Err(x)) => {
-                out = Err(e(x));
-                break;
+            let g = gdal_sys::OGR_F_GetGeometryRef(h);
+            if g.is_null() {
+                buf.push(0);
+            } else {
+                let n = usize::try_from(gdal_sys::OGR_G_WkbSize(g)).unwrap_or(0);
+                wkb.resize(n, 0);
+                if gdal_sys::OGR_G_ExportToWkb(g, gdal_sys::OGRwkbByteOrder::wkbNDR, wkb.as_mut_ptr()) != 0 {
+                    out = Err(crate::Error::at(
+                        Location::file(path).layer(table),
+                        text!("几何无法导出为 WKB", "a geometry cannot be exported as WKB"),
+                    ));
+                    break;
+                }
+                buf.push(1);
+                buf.extend_from_slice(&wkb);
             }
         }
         d.add_hash(&Sha256::digest(&buf).into());

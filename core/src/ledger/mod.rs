@@ -313,12 +313,24 @@ pub struct Break {
     pub what: Text,
 }
 
+/// What identifies a hazard's finding: (rule, working, feature).
+type FindingKey = (String, Option<String>, Option<String>);
+
 /// People, events, and the hazards they replay to.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub people: Vec<Person>,
     pub events: Vec<Event>,
     pub hazards: Vec<Hazard>,
+    /// The hazard of each finding key, for the hazards opened through [`Ledger::sign`] or the
+    /// replay (a ledger built by hand is searched instead).
+    by_key: std::collections::HashMap<FindingKey, usize>,
+}
+
+impl PartialEq for Ledger {
+    fn eq(&self, o: &Self) -> bool {
+        self.people == o.people && self.events == o.events && self.hazards == o.hazards
+    }
 }
 
 fn blank(s: &str) -> bool {
@@ -331,6 +343,11 @@ pub fn hazard_id(n: usize) -> String {
 }
 
 impl Ledger {
+    /// A ledger of people and hazards without events (hazards built by hand, e.g. in tests).
+    pub fn new(people: Vec<Person>, hazards: Vec<Hazard>) -> Self {
+        Self { people, hazards, ..Self::default() }
+    }
+
     pub fn person(&self, name: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.name == name)
     }
@@ -343,6 +360,10 @@ impl Ledger {
 
     /// The hazard that tracks (rule, working, feature), if any.
     pub fn hazard_of(&self, key: (&str, Option<&str>, Option<&str>)) -> Option<&Hazard> {
+        if self.by_key.len() == self.hazards.len() {
+            let k = (key.0.to_string(), key.1.map(str::to_string), key.2.map(str::to_string));
+            return self.by_key.get(&k).and_then(|&i| self.hazards.get(i));
+        }
         self.hazards.iter().find(|h| h.key() == key)
     }
 
@@ -445,6 +466,9 @@ impl Ledger {
     /// Apply an event that passed [`Ledger::refusal`].
     fn apply(&mut self, hazard: &str, actor: &str, action: &Action) {
         if let Action::Open { rule, working, feature, severity, found_at } = action {
+            if self.by_key.len() == self.hazards.len() {
+                self.by_key.insert((rule.clone(), working.clone(), feature.clone()), self.hazards.len());
+            }
             self.hazards.push(Hazard {
                 id: hazard.to_string(),
                 rule: rule.clone(),
@@ -589,11 +613,27 @@ impl Ledger {
     /// its signature against the actor's registered key, its payload, and that the refusal
     /// rules held. A broken event is reported and not applied.
     pub fn replay(people: Vec<Person>, events: Vec<Event>) -> (Ledger, Vec<Break>) {
-        let mut l = Ledger { people, events: Vec::new(), hazards: Vec::new() };
+        use rayon::prelude::*;
+        // The signatures, checked in parallel batches (the expensive part); the rest in order.
+        let checks: Vec<keys::Check<'_>> = events
+            .par_iter()
+            .map(|e| match people.iter().find(|p| p.name == e.actor) {
+                Some(p) => keys::Check {
+                    algorithm: &p.algorithm,
+                    public_key: &p.public_key,
+                    msg: e.hash_bytes(),
+                    signature: &e.signature,
+                },
+                None => keys::Check { algorithm: "", public_key: "", msg: Vec::new(), signature: "" },
+            })
+            .collect();
+        let signed = keys::verify_all(&checks);
+        drop(checks);
+        let mut l = Ledger { people, ..Ledger::default() };
         let mut breaks = Vec::new();
         let mut prev = GENESIS.to_string();
         let mut expect = 1u64;
-        for e in events {
+        for (e, signed) in events.into_iter().zip(signed) {
             let mut bad = |what: Text| breaks.push(Break { hazard: e.hazard_id.clone(), seq: e.seq, what });
             if e.seq != expect {
                 bad(text!(
@@ -618,7 +658,7 @@ impl Ledger {
                     bad(text!("签名人 \"{}\" 未登记", "the signer \"{}\" is not registered", e.actor));
                     ok = false;
                 }
-                Some(p) if !keys::verify(&p.algorithm, &p.public_key, &e.hash_bytes(), &e.signature) => {
+                Some(_) if !signed => {
                     bad(text!(
                         "签名无效：不是 \"{}\" 登记的密钥所签（伪造或被改动）",
                         "the signature does not verify against the key registered for \"{}\" (forged or altered)",

@@ -209,7 +209,7 @@ mod tests {
             updated: None,
             line: vec![[0.0, 0.0, 0.0], [10.0, 0.0, 0.0]],
         });
-        s.ledger = Some(Ledger { hazards, ..Ledger::default() });
+        s.ledger = Some(Ledger::new(Vec::new(), hazards));
         let a = Assessment::new(s, as_of).expect("assess");
         a.findings().filter(|f| f.rule.starts_with("ledger.")).cloned().collect()
     }

@@ -15,6 +15,7 @@
 //!   checks on the same files, whole process), when `python3` with geopandas is available; the
 //!   ratio is printed beside.
 
+pub mod ledger;
 pub mod mine;
 pub mod pit;
 pub mod watch;
@@ -50,6 +51,12 @@ pub struct Args {
     /// 实时监视：在生成的矿井上计时 face 事件延迟（p50/p99）、fix 事件吞吐量与内存 / the live mine: face-event latency (p50/p99), fix-event throughput and memory on the generated mine
     #[arg(long)]
     pub watch: bool,
+    /// 隐患台账：在生成的矿井上计时 ledger sync 与 audit verify（--events 个签名事件）/ the ledger: ledger sync and audit verify (with --events signed events) on the generated mine
+    #[arg(long)]
+    pub ledger: bool,
+    /// --ledger 的签名事件数 / signed events of --ledger
+    #[arg(long, default_value_t = 100_000)]
+    pub events: usize,
     /// --watch 的 fix 事件数 / fix events of --watch
     #[arg(long, default_value_t = 1_000_000)]
     pub fixes: u64,
@@ -402,6 +409,19 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             anyhow::ensure!(status.success(), "generating the ×{s} mine failed: {status}");
             let dir = a.dir.join(format!("mine-x{s}"));
             watch::bench(&exe, &dir, &a.dir.join(format!("watch-x{s}.gpkg")), a.faces, a.fixes)?;
+        }
+        return Ok(0);
+    }
+    if a.ledger {
+        let exe = std::env::current_exe()?;
+        for s in scales {
+            let status = Command::new(&exe)
+                .args(["bench", "--generate-only", "--scale", &s.to_string(), "--dir"])
+                .arg(&a.dir)
+                .status()?;
+            anyhow::ensure!(status.success(), "generating the ×{s} mine failed: {status}");
+            let dir = a.dir.join(format!("mine-x{s}"));
+            ledger::bench(&exe, &dir, &a.dir.join(format!("ledger-x{s}.gpkg")), a.events, a.repeat)?;
         }
         return Ok(0);
     }
