@@ -452,3 +452,34 @@ fn audit_verify_catches_data_edited_outside_minehaz_in_every_table() {
     let (c, out) = life.verify(&copy);
     assert!(c == 1 && out.contains("seals table was edited"), "{out}");
 }
+
+#[test]
+fn a_passphrase_protected_key_signs_only_with_its_passphrase() {
+    let d = tempfile::tempdir().expect("tmp");
+    let store = d.path().join("coal.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&sample("coal-mine")), "--out", p(&store)])), 0);
+    let key = d.path().join("zs.key");
+    let run = |pass: &str, args: &[&str]| {
+        let mut all = vec!["--lang", "en"];
+        all.extend_from_slice(args);
+        std::process::Command::new(env!("CARGO_BIN_EXE_minehaz"))
+            .args(&all)
+            .env("MINEHAZ_KEY_PASSPHRASE", pass)
+            .output()
+            .expect("run")
+    };
+    let o = run(
+        "矿山安全",
+        &["key", "new", "--name", "张三", "--role", "inspector", "--out", p(&key), "--into", p(&store), "--passphrase"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&key).expect("key");
+    assert!(text.contains("sealed_secret") && !text.contains("secret_key"), "{text}");
+    let sync = ["ledger", "sync", p(&store), "--as-of", "2026-11-29", "--key", p(&key)];
+    let o = run("wrong", &sync);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("wrong passphrase"), "{}", stderr(&o));
+    let o = run("矿山安全", &sync);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("HZ-000001"), "{}", stdout(&o));
+}

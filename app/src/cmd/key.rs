@@ -40,6 +40,9 @@ pub enum KeyCmd {
         /// 登记人（审计记录；默认 $USER）/ who registers (audit log; default $USER)
         #[arg(long)]
         author: Option<String>,
+        /// 用口令保护私钥（输入两次，或取自 MINEHAZ_KEY_PASSPHRASE）/ protect the secret with a passphrase (typed twice, or from MINEHAZ_KEY_PASSPHRASE)
+        #[arg(long)]
+        passphrase: bool,
     },
     /// 把已有密钥的公钥登记到工程文件 / Register an existing key's public key in a store
     Register {
@@ -49,6 +52,64 @@ pub enum KeyCmd {
         #[arg(long)]
         author: Option<String>,
     },
+}
+
+/// The passphrase: $MINEHAZ_KEY_PASSPHRASE, else typed on the terminal without echo (twice
+/// when `confirm`). Without either, an error (exit 2).
+pub fn read_passphrase(confirm: bool) -> anyhow::Result<String> {
+    if let Some(p) = std::env::var_os("MINEHAZ_KEY_PASSPHRASE").filter(|p| !p.is_empty()) {
+        return Ok(p.to_string_lossy().to_string());
+    }
+    let no = || -> anyhow::Error {
+        minehaz_core::Error::at(
+            Location::default().field("passphrase"),
+            text!(
+                "需要口令：请在终端输入，或设置 MINEHAZ_KEY_PASSPHRASE",
+                "a passphrase is needed: type it on a terminal or set MINEHAZ_KEY_PASSPHRASE"
+            ),
+        )
+        .into()
+    };
+    let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty").map_err(|_| no())?;
+    let ask = |prompt: &str| -> anyhow::Result<String> {
+        use std::io::{BufRead, Write};
+        use std::os::fd::AsRawFd;
+        let fd = tty.as_raw_fd();
+        // SAFETY: termios of our own terminal, restored before returning.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        if unsafe { libc::tcgetattr(fd, &mut t) } != 0 {
+            return Err(no());
+        }
+        let saved = t;
+        t.c_lflag &= !libc::ECHO;
+        // SAFETY: as above.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &t) };
+        let _ = write!(&tty, "{prompt}");
+        let mut line = String::new();
+        let r = std::io::BufReader::new(&tty).read_line(&mut line);
+        // SAFETY: as above.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+        let _ = writeln!(&tty);
+        r?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    };
+    let p = ask(tr("口令: ", "passphrase: "))?;
+    if p.is_empty() {
+        return Err(no());
+    }
+    if confirm && ask(tr("再输入一次: ", "again: "))? != p {
+        anyhow::bail!("{}", tr("两次输入的口令不同", "the passphrases differ"));
+    }
+    Ok(p)
+}
+
+/// Read a key file, asking for its passphrase when it has one.
+pub fn read_key(path: &Path) -> anyhow::Result<KeyFile> {
+    if KeyFile::needs_passphrase(path) {
+        let p = read_passphrase(false)?;
+        return Ok(KeyFile::read_with(path, Some(&p))?);
+    }
+    Ok(KeyFile::read(path)?)
 }
 
 fn person(k: &KeyFile, author: Option<String>) -> Person {
@@ -88,7 +149,7 @@ fn register(store: &Path, k: &KeyFile, author: Option<String>) -> anyhow::Result
 
 pub fn run(cmd: KeyCmd) -> anyhow::Result<u8> {
     match cmd {
-        KeyCmd::New { name, role, out, into, author } => {
+        KeyCmd::New { name, role, out, into, author, passphrase } => {
             check_name(&name)?;
             if out.exists() {
                 return Err(minehaz_core::Error::at(
@@ -113,8 +174,9 @@ pub fn run(cmd: KeyCmd) -> anyhow::Result<u8> {
                     .into());
                 }
             }
+            let pass = if passphrase { Some(read_passphrase(true)?) } else { None };
             let k = KeyFile::generate(&name, role.as_str())?;
-            k.write(&out)?;
+            k.write_protected(&out, pass.as_deref())?;
             println!(
                 "{} {} ({}, ed25519) → {}  {} {}",
                 tr("已生成密钥", "key made"),
@@ -134,7 +196,7 @@ pub fn run(cmd: KeyCmd) -> anyhow::Result<u8> {
             Ok(0)
         }
         KeyCmd::Register { key, into, author } => {
-            let k = KeyFile::read(&key)?;
+            let k = read_key(&key)?;
             register(&into, &k, author)?;
             Ok(0)
         }

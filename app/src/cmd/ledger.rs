@@ -149,7 +149,7 @@ fn commit(store: &Path, l: Ledger, acts: Vec<(String, Action)>, key: &KeyFile) -
 /// The store's ledger and the signer's key, refused (exit 2) when the key is not the one
 /// registered for its name — before any work, even when there turns out to be nothing to sign.
 fn signer(store: &Path, key: &Path) -> anyhow::Result<(Ledger, KeyFile)> {
-    let k = KeyFile::read(key)?;
+    let k = super::key::read_key(key)?;
     let l = ledger_store::load_path(store)?;
     if let Some(why) = l.signer_refusal(&k) {
         return Err(minehaz_core::Error::at(

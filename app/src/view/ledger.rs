@@ -13,8 +13,9 @@ use minehaz_core::text;
 #[derive(Debug, Clone, Default)]
 pub struct LedgerUi {
     pub selected: Option<String>,
-    /// The key file the viewer's actions sign with.
+    /// The key file the viewer's actions sign with, and its passphrase when it has one.
     pub key_path: String,
+    pub passphrase: String,
     pub responsible: String,
     pub measures: String,
     pub funds: String,
@@ -64,7 +65,8 @@ impl AppState {
             .clone()
             .ok_or_else(|| anyhow::anyhow!("{}", tr("未选择隐患", "no hazard selected")))?;
         let path = l.path.clone();
-        let key = KeyFile::read(std::path::Path::new(self.ledger.key_path.trim()))?;
+        let pass = Some(self.ledger.passphrase.as_str()).filter(|p| !p.is_empty());
+        let key = KeyFile::read_with(std::path::Path::new(self.ledger.key_path.trim()), pass)?;
         let ledger = l.survey().ledger.clone().unwrap_or_default();
         if let (Action::Accept { .. }, Some(h)) = (&action, ledger.hazard(&hz)) {
             if let Some(i) = self.hazard_finding(h) {

@@ -1,7 +1,9 @@
 //! Keys of the people who sign the ledger (LEDGER.md "People and keys").
 //!
 //! A key file holds one person's key pair as JSON: `format`, `algorithm`, `name`, `role`,
-//! `public_key` and `secret_key` (hex). It is written with mode 0600. Ed25519 is the algorithm
+//! `public_key` and `secret_key` (hex). It is written with mode 0600. With a passphrase the
+//! secret is kept sealed instead (`sealed_secret`: Argon2id over the passphrase with a random
+//! salt gives the key of a ChaCha20-Poly1305 box; a wrong passphrase fails its tag). Ed25519 is the algorithm
 //! implemented; the [`Signer`] trait and the `algorithm` recorded with every registered key
 //! leave room for SM2 (GB/T 32918) beside it.
 
@@ -138,20 +140,30 @@ impl KeyFile {
         &self.signer
     }
 
-    pub fn to_json(&self) -> String {
-        let v = serde_json::json!({
+    /// The key file's JSON; with a passphrase, the secret sealed by it.
+    pub fn to_json(&self, passphrase: Option<&str>) -> Result<String> {
+        let mut v = serde_json::json!({
             "format": FORMAT,
             "algorithm": self.signer.algorithm(),
             "name": self.name,
             "role": self.role,
             "public_key": self.signer.public_key(),
-            "secret_key": hex(self.signer.0.as_bytes()),
         });
-        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        match passphrase {
+            None => v["secret_key"] = hex(self.signer.0.as_bytes()).into(),
+            Some(p) => v["sealed_secret"] = seal(self.signer.0.as_bytes(), p)?,
+        }
+        Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n")
     }
 
     /// Write the key file, readable by its owner only (0600); an existing file is not replaced.
     pub fn write(&self, path: &Path) -> Result<()> {
+        self.write_protected(path, None)
+    }
+
+    /// [`KeyFile::write`], the secret sealed by `passphrase` when given.
+    pub fn write_protected(&self, path: &Path, passphrase: Option<&str>) -> Result<()> {
+        let text = self.to_json(passphrase)?;
         use std::io::Write;
         let mut o = std::fs::OpenOptions::new();
         o.write(true).create_new(true);
@@ -167,13 +179,27 @@ impl KeyFile {
                 text!("无法创建密钥文件（已存在？）: {}", "cannot create the key file (exists?): {}", e),
             )
         })?;
-        f.write_all(self.to_json().as_bytes())
+        f.write_all(text.as_bytes())
             .and_then(|_| f.sync_all())
             .map_err(|e| crate::Error::at(at, text!("写入密钥文件失败: {}", "writing the key file failed: {}", e)))
     }
 
-    /// Read a key file; it must hold a secret key that matches its public key.
+    /// Does the key file at `path` need a passphrase?
+    pub fn needs_passphrase(path: &Path) -> bool {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+            .is_some_and(|v| v.get("sealed_secret").is_some())
+    }
+
+    /// Read a key file (without a passphrase); it must hold a secret key that matches its
+    /// public key.
     pub fn read(path: &Path) -> Result<Self> {
+        Self::read_with(path, None)
+    }
+
+    /// Read a key file, unsealing its secret with `passphrase` when it is protected.
+    pub fn read_with(path: &Path, passphrase: Option<&str>) -> Result<Self> {
         let at = Location::file(path);
         let s = std::fs::read_to_string(path).map_err(|e| {
             crate::Error::at(at.clone(), text!("无法读取密钥文件: {}", "cannot read the key file: {}", e))
@@ -203,9 +229,28 @@ impl KeyFile {
                 ),
             ));
         }
-        let secret = unhex(&field("secret_key")?)
-            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-            .ok_or_else(|| crate::Error::at(at.clone().field("secret_key"), text!("私钥无效", "invalid secret key")))?;
+        let secret_bytes = match v.get("sealed_secret") {
+            Some(sealed) => {
+                let Some(p) = passphrase else {
+                    return Err(crate::Error::at(
+                        at.field("passphrase"),
+                        text!(
+                            "密钥受口令保护：请输入口令或设置 MINEHAZ_KEY_PASSPHRASE",
+                            "the key is protected by a passphrase: enter it or set MINEHAZ_KEY_PASSPHRASE"
+                        ),
+                    ));
+                };
+                unseal(sealed, p).ok_or_else(|| {
+                    crate::Error::at(
+                        at.clone().field("passphrase"),
+                        text!("口令错误（或密钥文件被修改）", "wrong passphrase (or the key file was altered)"),
+                    )
+                })?
+            }
+            None => unhex(&field("secret_key")?).unwrap_or_default(),
+        };
+        let secret = <[u8; 32]>::try_from(secret_bytes.as_slice())
+            .map_err(|_| crate::Error::at(at.clone().field("secret_key"), text!("私钥无效", "invalid secret key")))?;
         let key = Self { name: field("name")?, role: field("role")?, signer: Ed25519(SigningKey::from_bytes(&secret)) };
         if key.signer.public_key() != field("public_key")? {
             return Err(crate::Error::at(
@@ -218,6 +263,46 @@ impl KeyFile {
         }
         Ok(key)
     }
+}
+
+/// Argon2id parameters of a sealed secret (OWASP's minimum: 19 MiB, 2 passes, 1 lane).
+const ARGON_M_KIB: u32 = 19 * 1024;
+const ARGON_T: u32 = 2;
+
+fn box_key(passphrase: &str, salt: &[u8], m_kib: u32, t: u32) -> Option<[u8; 32]> {
+    let params = argon2::Params::new(m_kib, t, 1, Some(32)).ok()?;
+    let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut key = [0u8; 32];
+    a.hash_password_into(passphrase.as_bytes(), salt, &mut key).ok()?;
+    Some(key)
+}
+
+fn seal(secret: &[u8], passphrase: &str) -> Result<serde_json::Value> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let mut rnd = [0u8; 28];
+    getrandom::fill(&mut rnd)
+        .map_err(|e| crate::Error::Internal(format!("cannot read the system random source: {e}")))?;
+    let (salt, nonce) = rnd.split_at(16);
+    let key = box_key(passphrase, salt, ARGON_M_KIB, ARGON_T).ok_or_else(|| crate::Error::Internal("argon2".into()))?;
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new((&key).into());
+    let ct = cipher.encrypt(nonce.into(), secret).map_err(|_| crate::Error::Internal("seal".into()))?;
+    Ok(serde_json::json!({
+        "kdf": "argon2id", "m_kib": ARGON_M_KIB, "t": ARGON_T, "p": 1,
+        "salt": hex(salt), "cipher": "chacha20poly1305", "nonce": hex(nonce), "ciphertext": hex(&ct),
+    }))
+}
+
+fn unseal(v: &serde_json::Value, passphrase: &str) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str());
+    if s("kdf")? != "argon2id" || s("cipher")? != "chacha20poly1305" {
+        return None;
+    }
+    let (salt, nonce, ct) = (unhex(s("salt")?)?, unhex(s("nonce")?)?, unhex(s("ciphertext")?)?);
+    let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).and_then(|x| u32::try_from(x).ok());
+    let key = box_key(passphrase, &salt, n("m_kib")?, n("t")?)?;
+    let nonce: [u8; 12] = nonce.try_into().ok()?;
+    chacha20poly1305::ChaCha20Poly1305::new((&key).into()).decrypt((&nonce).into(), ct.as_slice()).ok()
 }
 
 #[cfg(test)]
@@ -252,6 +337,24 @@ mod tests {
         assert_eq!(ok.len(), 600);
         assert_eq!(ok.iter().filter(|x| !**x).count(), 1);
         assert!(!ok[300]);
+    }
+
+    #[test]
+    fn a_passphrase_seals_the_secret_and_a_wrong_one_is_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("k.key");
+        let a = KeyFile::generate("张三", "inspector").expect("key");
+        a.write_protected(&p, Some("矿山安全 2026")).expect("write");
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(!text.contains("secret_key") && text.contains("sealed_secret"), "{text}");
+        assert!(KeyFile::needs_passphrase(&p));
+        let e = KeyFile::read(&p).expect_err("needs the passphrase");
+        assert!(e.to_string().contains("passphrase"), "{e}");
+        let e = KeyFile::read_with(&p, Some("wrong")).expect_err("wrong passphrase");
+        assert!(e.problems()[0].text.en.contains("wrong passphrase"), "{e}");
+        let b = KeyFile::read_with(&p, Some("矿山安全 2026")).expect("right passphrase");
+        assert_eq!(b.signer().public_key(), a.signer().public_key());
+        assert_eq!(b.signer().sign(b"x"), a.signer().sign(b"x"));
     }
 
     #[test]

@@ -101,6 +101,10 @@ pub fn ledger_ui(ui: &mut egui::Ui, state: &mut AppState) {
         let lab = ui.label(tr("签名密钥文件", "Key file"));
         ui.text_edit_singleline(&mut state.ledger.key_path).labelled_by(lab.id);
     });
+    ui.horizontal(|ui| {
+        let lab = ui.label(tr("口令（如有）", "Passphrase (if any)"));
+        ui.add(egui::TextEdit::singleline(&mut state.ledger.passphrase).password(true)).labelled_by(lab.id);
+    });
     let mut act: Option<anyhow::Result<Action>> = None;
     match h.status {
         Status::Open | Status::Assigned => {
