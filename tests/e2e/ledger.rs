@@ -351,6 +351,19 @@ fn audit_verify_catches_every_kind_of_ledger_tampering() {
         ],
         &["reordered"],
     );
+    // No action is signed on a tampered ledger (exit 2, nothing written).
+    let copy = life.dir.join("tampered-then-act.gpkg");
+    std::fs::copy(&life.store, &copy).expect("copy");
+    sql(&copy, &format!("UPDATE hazard_events SET payload = replace(payload, '120000', '1') WHERE seq = {assign_seq}"));
+    let o = minehaz(&["ledger", "accept", p(&copy), "HZ-000003", "--as-of", "2026-11-30", "--key", &life.key("ww")]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("tampered"), "{}", stderr(&o));
+    // A person added to people by hand is not one a key-new audit row registered.
+    let copy = life.dir.join("person-added.gpkg");
+    std::fs::copy(&life.store, &copy).expect("copy");
+    sql(&copy, "INSERT INTO people (id, name, role, algorithm, public_key, registered_at, registered_by) SELECT '赵六', '赵六', role, algorithm, public_key, registered_at, registered_by FROM people WHERE name = '王五'");
+    let (c, out) = life.verify(&copy);
+    assert!(c == 1 && out.contains("does not match the key its audit row registered"), "{out}");
     case(
         "forged-hazard",
         &["INSERT INTO hazards (id, rule, status) VALUES ('HZ-000999', 'x', 'open')".into()],
@@ -445,6 +458,36 @@ fn audit_verify_catches_data_edited_outside_minehaz_in_every_table() {
     sql(&copy, "UPDATE zones SET treated = 1 - COALESCE(treated, 0) WHERE fid = (SELECT MIN(fid) FROM zones)");
     let (c, out) = life.verify(&copy);
     assert!(c == 1 && out.contains("zones: content differs"), "{out}");
+    // survey.toml in minehaz_meta (a seam added to the licence) is sealed too.
+    let copy = life.dir.join("meta.gpkg");
+    std::fs::copy(&life.store, &copy).expect("copy");
+    sql(
+        &copy,
+        "UPDATE minehaz_meta SET value = replace(value, 'seams = [', 'seams = [\"15\", ') WHERE key = 'survey.toml'",
+    );
+    let changed = query(&copy, "SELECT value FROM minehaz_meta WHERE key = 'survey.toml'");
+    assert!(changed[0].contains("\"15\""), "the edit took: {changed:?}");
+    let (c, out) = life.verify(&copy);
+    assert!(c == 1 && out.contains("minehaz_meta: content differs"), "{out}");
+    // Text hidden in a numeric column (read as a number by the rules, as 0 by OGR).
+    let copy = life.dir.join("zone-text.gpkg");
+    std::fs::copy(&life.store, &copy).expect("copy");
+    sql(&copy, "UPDATE zones SET treated = char(12288) || '1' WHERE fid = (SELECT MIN(fid) FROM zones)");
+    let (c, out) = life.verify(&copy);
+    assert!(c == 1 && out.contains("zones: "), "{out}");
+    // A later legitimate write does not launder an earlier outside edit: a fix edited, its
+    // seals row deleted, then watch appends fixes — the verify still fails.
+    let copy = life.dir.join("launder.gpkg");
+    std::fs::copy(&life.store, &copy).expect("copy");
+    sql(&copy, "UPDATE positioning SET person_id = 'P9999' WHERE fid = (SELECT MIN(fid) FROM positioning)");
+    sql(&copy, "DELETE FROM minehaz_seals WHERE table_name = 'positioning'");
+    let f = life.dir.join("launder.ndjson");
+    let more = "{\"type\":\"fix\",\"time\":\"2026-11-30T11:00:00+08:00\",\"person_id\":\"P0101\",\"x\":484258.0,\"y\":4049805.0,\"z\":1020.8}\n";
+    std::fs::write(&f, std::fs::read_to_string(life.dir.join("events.ndjson")).expect("events") + more).expect("write");
+    let o = minehaz(&["watch", p(&copy), "--events", p(&f), "--no-follow"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (c, out) = life.verify(&copy);
+    assert!(c == 1 && out.contains("positioning: content differs"), "{out}");
     // Re-sealing by hand is caught too: the seals table no longer matches the audit chain.
     let copy = life.dir.join("reseal.gpkg");
     std::fs::copy(&life.store, &copy).expect("copy");

@@ -93,7 +93,7 @@ pub fn log(path: &Path) -> anyhow::Result<u8> {
             e.who,
             e.action,
             e.target,
-            &e.hash[..12],
+            e.hash.chars().take(12).collect::<String>(),
             e.detail
         );
     }

@@ -357,7 +357,7 @@ pub fn run(cmd: LedgerCmd) -> anyhow::Result<u8> {
                             e.action,
                             super::pad(&e.actor, 8),
                             e.payload,
-                            &e.signature[..16.min(e.signature.len())]
+                            e.signature.chars().take(16).collect::<String>()
                         );
                     }
                 }

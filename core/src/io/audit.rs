@@ -211,6 +211,28 @@ pub fn append(ds: &Dataset, path: &Path, a: &Act<'_>, seal: &Seal) -> Result<Ent
     })
 }
 
+/// The digest of `table` that the last audit row sealing it recorded.
+pub fn last_seal(ds: &Dataset, path: &Path, table: &str) -> Result<Option<seal::Digest>> {
+    if !has_content(ds) {
+        return Ok(None);
+    }
+    let rs = ds
+        .execute_sql(
+            format!(
+                "SELECT content FROM {TABLE} WHERE content LIKE {} ORDER BY seq DESC LIMIT 1",
+                q(&format!("%\"{table}\"%"))
+            ),
+            None,
+            gdal::vector::sql::Dialect::SQLITE,
+        )
+        .map_err(sql_err(path))?;
+    let Some(mut rs) = rs else { return Ok(None) };
+    let content = rs.features().next().and_then(|f| f.field_as_string(0).ok().flatten());
+    Ok(content
+        .and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok())
+        .and_then(|v| v.get(table).and_then(|d| d.as_str()).and_then(seal::Digest::parse)))
+}
+
 /// The outcome of a verification.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
@@ -346,7 +368,30 @@ fn verify_content(ds: &Dataset, path: &Path, rows: &[Entry]) -> Result<(usize, V
         .par_iter()
         .map(|(t, (seq, want))| {
             let ds = super::gdal_vector::open_vector(path)?;
-            let got = seal::rows(&ds, path, t, None)?;
+            let got = match seal::rows(&ds, path, t, None) {
+                Ok(g) => g,
+                Err(e) => {
+                    return Ok(Some((
+                        (*t).clone(),
+                        text!(
+                            "无法读取（表被删除或损坏，审计记录 #{} 封存过它）: {}",
+                            "cannot be read (dropped or damaged; audit row #{} sealed it): {}",
+                            seq,
+                            e
+                        ),
+                    )))
+                }
+            };
+            if let Some(n) = seal::text_in_numeric(&ds, t) {
+                return Ok(Some((
+                    (*t).clone(),
+                    text!(
+                        "数值字段中有 {} 个文本值（minehaz 从不写入；在 minehaz 之外修改）",
+                        "{} text values in numeric fields (minehaz never writes them: edited outside minehaz)",
+                        n
+                    ),
+                )));
+            }
             Ok((got != *want).then(|| {
                 let what = if got.rows != want.rows {
                     text!(

@@ -65,9 +65,13 @@ fn edit(
     let entry;
     {
         let tx = ds.start_transaction().map_err(e)?;
-        f(&tx)?;
         let mut seal = super::seal::Seal::default();
-        seal.full(&tx, store, "zones")?;
+        seal.base(&tx, store, "zones")?;
+        let this = format!("id = '{}'", id.replace('\'', "''"));
+        let removed = super::seal::rows(&tx, store, "zones", Some(&this))?;
+        f(&tx)?;
+        let added = super::seal::rows(&tx, store, "zones", Some(&this))?;
+        seal.change("zones", &removed, &added)?;
         let target = format!("zones/{id}");
         entry = audit::append(&tx, store, &audit::Act { at: when, who, action, target: &target, detail }, &seal)?;
         tx.commit().map_err(e)?;

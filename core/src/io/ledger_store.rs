@@ -254,10 +254,17 @@ pub fn append_events(path: &Path, events: &[Event], ledger: &Ledger, when: &str)
         let mut ids: Vec<&str> = events.iter().map(|e| e.hazard_id.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
-        let list = ids.iter().map(|s| q(s)).collect::<Vec<_>>().join(",");
-        let removed = seal::rows(&tx, path, HAZARDS, Some(&format!("id IN ({list})")))?;
-        tx.execute_sql(format!("DELETE FROM {HAZARDS} WHERE id IN ({list})"), None, gdal::vector::sql::Dialect::SQLITE)
+        let mut removed = seal::Digest::default();
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(|s| q(s)).collect::<Vec<_>>().join(",");
+            removed.add(&seal::rows(&tx, path, HAZARDS, Some(&format!("id IN ({list})")))?);
+            tx.execute_sql(
+                format!("DELETE FROM {HAZARDS} WHERE id IN ({list})"),
+                None,
+                gdal::vector::sql::Dialect::SQLITE,
+            )
             .map_err(&e)?;
+        }
         let before = seal::max_fid(&tx, path, HAZARDS)?;
         let rows: Vec<Record> = ids
             .iter()
@@ -323,11 +330,38 @@ pub fn verify(ds: &gdal::Dataset, path: &Path) -> Result<Vec<Break>> {
     let stored = t.hazards;
     let (ledger, mut breaks) = Ledger::replay(t.people, t.events);
     let last = ledger.events.last();
+    // A break at the end names the head's event when it is past the last one left (deleted).
+    let head_seq = head.as_ref().map_or(0, |h| h.0);
     let at_last = |what| Break {
         hazard: last.map_or(String::new(), |e| e.hazard_id.clone()),
-        seq: last.map_or(0, |e| e.seq),
+        seq: last.map_or(0, |e| e.seq).max(head_seq),
         what,
     };
+    // Every person must be the one a `key-new` audit row registered (same key).
+    if let Ok(rows) = audit::entries(ds, path) {
+        let registered: std::collections::BTreeMap<String, String> = rows
+            .iter()
+            .filter(|r| r.action == "key-new")
+            .filter_map(|r| {
+                let v: serde_json::Value = serde_json::from_str(&r.detail).ok()?;
+                Some((v["name"].as_str()?.to_string(), v["public_key"].as_str()?.to_string()))
+            })
+            .collect();
+        for p in &ledger.people {
+            if registered.get(&p.name) != Some(&p.public_key) {
+                let e = ledger.events.iter().find(|e| e.actor == p.name);
+                breaks.push(Break {
+                    hazard: e.map_or(String::new(), |e| e.hazard_id.clone()),
+                    seq: e.map_or(0, |e| e.seq),
+                    what: text!(
+                        "people 中的 \"{}\" 与审计记录登记的公钥不符（在 minehaz 之外添加或修改）",
+                        "\"{}\" in people does not match the key its audit row registered (added or changed outside minehaz)",
+                        p.name
+                    ),
+                });
+            }
+        }
+    }
     match (&head, last) {
         (Some((s, h)), Some(e)) if *s == e.seq && *h == e.hash => {}
         (None, None) => {}
@@ -339,7 +373,11 @@ pub fn verify(ds: &gdal::Dataset, path: &Path) -> Result<Vec<Break>> {
         (None, Some(_)) => breaks.push(at_last(text!("台账缺少链头", "the ledger has no head"))),
     }
     // hazards must equal the replay, row for row.
-    let last_event = |id: &str| ledger.events.iter().rev().find(|e| e.hazard_id == id).map_or(0, |e| e.seq);
+    let mut last_seq: std::collections::HashMap<&str, u64> = Default::default();
+    for e in &ledger.events {
+        last_seq.insert(e.hazard_id.as_str(), e.seq);
+    }
+    let last_event = |id: &str| last_seq.get(id).copied().unwrap_or(head_seq);
     let mut seen = std::collections::BTreeSet::new();
     for row in &stored {
         let id = row.iter().find(|(k, _)| k == "id").and_then(|(_, v)| match v {
@@ -402,7 +440,6 @@ fn same(a: &Value, b: &Value) -> bool {
         (Value::Text(x), Value::Text(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Null, Value::Null) => true,
-        (Value::Text(x), Value::Null) | (Value::Null, Value::Text(x)) => x.is_empty(),
         _ => false,
     }
 }

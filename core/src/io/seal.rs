@@ -25,6 +25,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const TABLE: &str = "minehaz_seals";
+const META: &str = "minehaz_meta";
+/// The rows of `minehaz_meta` a seal covers.
+const META_ROWS: &str = "key NOT IN ('audit_head_seq', 'audit_head_hash', 'ledger_head_seq', 'ledger_head_hash')";
 
 /// The digest of a set of rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -97,6 +100,18 @@ fn err<'a>(path: &'a Path, table: &str) -> impl Fn(gdal::errors::GdalError) -> c
 /// The digest of the rows of `table` that `filter` (an OGR attribute filter; all rows when
 /// None) selects.
 pub fn rows(ds: &Dataset, path: &Path, table: &str, filter: Option<&str>) -> Result<Digest> {
+    // The store's metadata (survey.toml, the CRS …) is sealed without the chain heads, which
+    // every audited write moves.
+    let meta_filter;
+    let filter = if table == META {
+        meta_filter = match filter {
+            Some(f) => format!("({f}) AND {META_ROWS}"),
+            None => META_ROWS.to_string(),
+        };
+        Some(meta_filter.as_str())
+    } else {
+        filter
+    };
     let e = err(path, table);
     let mut layer = ds.layer_by_name(table).map_err(&e)?;
     let fields: Vec<(String, OGRFieldType::Type)> = layer.defn().fields().map(|f| (f.name(), f.field_type())).collect();
@@ -170,6 +185,28 @@ pub fn rows(ds: &Dataset, path: &Path, table: &str, filter: Option<&str>) -> Res
     out.map(|_| d)
 }
 
+/// How many cells of `table`'s numeric columns hold text (SQLite keeps it, OGR reads it as a
+/// number): minehaz never writes such cells, so any is an edit made outside it. None when
+/// there are none or the table has no numeric column.
+pub fn text_in_numeric(ds: &Dataset, table: &str) -> Option<u64> {
+    let layer = ds.layer_by_name(table).ok()?;
+    let cols: Vec<String> = layer
+        .defn()
+        .fields()
+        .filter(|f| {
+            matches!(f.field_type(), OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 | OGRFieldType::OFTReal)
+        })
+        .map(|f| format!("(typeof(\"{0}\") = 'text')", f.name().replace('"', "\"\"")))
+        .collect();
+    if cols.is_empty() {
+        return None;
+    }
+    let q = format!("SELECT CAST(SUM({}) AS TEXT) FROM \"{}\"", cols.join(" + "), table.replace('"', "\"\""));
+    let mut rs = ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).ok()??;
+    let n = rs.features().next().and_then(|f| f.field_as_string(0).ok().flatten()).and_then(|s| s.parse::<u64>().ok());
+    n.filter(|n| *n > 0)
+}
+
 /// The largest fid of `table` (0 when empty).
 pub fn max_fid(ds: &Dataset, path: &Path, table: &str) -> Result<i64> {
     let rs = ds
@@ -185,7 +222,7 @@ pub fn max_fid(ds: &Dataset, path: &Path, table: &str) -> Result<i64> {
 }
 
 /// The tables a store's seals cover: every table of `gpkg_contents` but the audit log, the
-/// store's metadata, the layer styles and the seals themselves.
+/// layer styles and the seals themselves (`minehaz_meta` without the chain heads).
 pub fn sealable(ds: &Dataset, path: &Path) -> Result<Vec<String>> {
     let rs = ds
         .execute_sql(
@@ -199,7 +236,7 @@ pub fn sealable(ds: &Dataset, path: &Path) -> Result<Vec<String>> {
         for f in rs.features() {
             if let Some(n) = f.field_as_string(0).ok().flatten() {
                 // QGIS saving a layer style is not a data edit.
-                if ![super::audit::TABLE, "minehaz_meta", TABLE, "layer_styles"].contains(&n.as_str()) {
+                if ![super::audit::TABLE, TABLE, "layer_styles"].contains(&n.as_str()) {
                     out.push(n);
                 }
             }
@@ -251,15 +288,19 @@ impl Seal {
         Ok(())
     }
 
-    /// The table's digest before this write: what this seal has, else what is recorded, else
-    /// a full read (a store written before seals existed).
+    /// The table's digest before this write: what this seal has, else what `minehaz_seals`
+    /// records, else what the last audit row that sealed it says (a deleted seals row must
+    /// not launder an edit), else — for a table no write ever sealed — a full read.
     pub fn base(&mut self, ds: &Dataset, path: &Path, table: &str) -> Result<Digest> {
         if let Some(d) = self.tables.get(table) {
             return Ok(*d);
         }
         let d = match recorded_one(ds, path, table)? {
             Some(d) => d,
-            None => rows(ds, path, table, None)?,
+            None => match super::audit::last_seal(ds, path, table)? {
+                Some(d) => d,
+                None => rows(ds, path, table, None)?,
+            },
         };
         self.tables.insert(table.to_string(), d);
         Ok(d)

@@ -711,9 +711,12 @@ pub fn append_features(
     let entry;
     {
         let tx = ds.start_transaction().map_err(&e)?;
-        gdal_vector::append_records(&tx, layer, records, path)?;
         let mut seal = super::seal::Seal::default();
-        seal.full(&tx, path, layer)?;
+        seal.base(&tx, path, layer)?;
+        let before = super::seal::max_fid(&tx, path, layer)?;
+        gdal_vector::append_records(&tx, layer, records, path)?;
+        let added = super::seal::rows(&tx, path, layer, Some(&format!("fid > {before}")))?;
+        seal.change(layer, &super::seal::Digest::default(), &added)?;
         entry = audit::append(
             &tx,
             path,
@@ -813,10 +816,17 @@ pub fn replace_plan(
     let entry;
     {
         let mut tx = ds.start_transaction().map_err(&e)?;
+        let mut seal = super::seal::Seal::default();
         for l in layers {
             if tx.layer_by_name(&l.name).is_err() {
                 gdal_vector::write_layer(&mut tx, &l.name, Some(l.geometry), Some(&crs), &l.fields, &[], path)?;
             }
+            seal.base(&tx, path, &l.name)?;
+            let removed = if headings.is_empty() {
+                super::seal::Digest::default()
+            } else {
+                super::seal::rows(&tx, path, &l.name, Some(&format!("heading_id IN ({list})")))?
+            };
             if !headings.is_empty() {
                 tx.execute_sql(
                     format!("DELETE FROM \"{}\" WHERE heading_id IN ({list})", l.name.replace('"', "\"\"")),
@@ -830,11 +840,10 @@ pub fn replace_plan(
                     )
                 })?;
             }
+            let before = super::seal::max_fid(&tx, path, &l.name)?;
             gdal_vector::append_records(&tx, &l.name, &l.records, path)?;
-        }
-        let mut seal = super::seal::Seal::default();
-        for l in layers {
-            seal.full(&tx, path, &l.name)?;
+            let added = super::seal::rows(&tx, path, &l.name, Some(&format!("fid > {before}")))?;
+            seal.change(&l.name, &removed, &added)?;
         }
         let act = audit::Act { at: when, who, action: "plan", target: "planned_drillholes", detail };
         entry = audit::append(&tx, path, &act, &seal)?;

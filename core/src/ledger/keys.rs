@@ -9,7 +9,7 @@
 
 use crate::error::{Location, Result};
 use crate::text;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use std::path::Path;
 
 pub const FORMAT: &str = "minehaz-key/1";
@@ -60,8 +60,9 @@ pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// Lowercase hex only (one spelling per value: a re-encoded key or signature is refused).
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || !s.is_ascii() {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
@@ -77,7 +78,7 @@ pub fn verify(algorithm: &str, public_key: &str, msg: &[u8], signature: &str) ->
         return false;
     };
     let Ok(vk) = VerifyingKey::from_bytes(&pk) else { return false };
-    vk.verify(msg, &Signature::from_bytes(&sig)).is_ok()
+    !vk.is_weak() && vk.verify_strict(msg, &Signature::from_bytes(&sig)).is_ok()
 }
 
 /// One signature to check.
@@ -105,7 +106,10 @@ pub fn verify_all(checks: &[Check<'_>]) -> Vec<bool> {
                     }
                     let vk = *cache.entry(c.public_key).or_insert_with(|| {
                         let pk = unhex(c.public_key)?;
-                        VerifyingKey::from_bytes(&<[u8; 32]>::try_from(pk.as_slice()).ok()?).ok()
+                        // A weak (small-order) key "verifies" forged signatures: never accepted.
+                        VerifyingKey::from_bytes(&<[u8; 32]>::try_from(pk.as_slice()).ok()?)
+                            .ok()
+                            .filter(|k| !k.is_weak())
                     });
                     let sig = unhex(c.signature)?;
                     Some((vk?, Signature::from_bytes(&<[u8; 64]>::try_from(sig.as_slice()).ok()?)))
@@ -120,7 +124,7 @@ pub fn verify_all(checks: &[Check<'_>]) -> Vec<bool> {
                 .map(|i| match parsed[i] {
                     None => false,
                     Some(_) if all => true,
-                    Some((vk, sig)) => vk.verify(&chunk[i].msg, &sig).is_ok(),
+                    Some((vk, sig)) => vk.verify_strict(&chunk[i].msg, &sig).is_ok(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -300,7 +304,12 @@ fn unseal(v: &serde_json::Value, passphrase: &str) -> Option<Vec<u8>> {
     }
     let (salt, nonce, ct) = (unhex(s("salt")?)?, unhex(s("nonce")?)?, unhex(s("ciphertext")?)?);
     let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).and_then(|x| u32::try_from(x).ok());
-    let key = box_key(passphrase, &salt, n("m_kib")?, n("t")?)?;
+    // Bounded: a crafted key file must not make the reader allocate without limit.
+    let (m, t) = (n("m_kib")?, n("t")?);
+    if m > 1024 * 1024 || t > 64 {
+        return None;
+    }
+    let key = box_key(passphrase, &salt, m, t)?;
     let nonce: [u8; 12] = nonce.try_into().ok()?;
     chacha20poly1305::ChaCha20Poly1305::new((&key).into()).decrypt((&nonce).into(), ct.as_slice()).ok()
 }

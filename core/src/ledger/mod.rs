@@ -325,6 +325,9 @@ pub struct Ledger {
     /// The hazard of each finding key, for the hazards opened through [`Ledger::sign`] or the
     /// replay (a ledger built by hand is searched instead).
     by_key: std::collections::HashMap<FindingKey, usize>,
+    /// The breaks its replay found: a ledger with any is not signed on (see
+    /// [`Ledger::tampered`]).
+    pub breaks: Vec<Break>,
 }
 
 impl PartialEq for Ledger {
@@ -551,6 +554,15 @@ impl Ledger {
         if let Some(why) = self.signer_refusal(key) {
             return Err(why);
         }
+        if let Some(b) = self.breaks.first() {
+            return Err(text!(
+                "台账已被篡改（{} 事件 #{}: {}），拒绝在其上签名；请先 minehaz audit verify",
+                "the ledger was tampered with ({} event #{}: {}): nothing is signed on it; run minehaz audit verify",
+                b.hazard,
+                b.seq,
+                b.what.get(crate::i18n::lang())
+            ));
+        }
         if let Some(why) = self.refusal(hazard, actor, action) {
             return Err(why);
         }
@@ -688,6 +700,7 @@ impl Ledger {
             expect = e.seq + 1;
             l.events.push(e);
         }
+        l.breaks = breaks.clone();
         (l, breaks)
     }
 

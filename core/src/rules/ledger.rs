@@ -130,7 +130,8 @@ fn close_recommended(ctx: &Ctx<'_>, l: &Ledger) -> Option<Finding> {
             i += 1;
         }
         let n = j - i + 1;
-        if n >= 2 && producing(ctx, opened[i].0, opened[j].0) && best.is_none_or(|(a, b)| n > b - a + 1) {
+        let window_end = opened[i].0 + chrono::Duration::days(window - 1);
+        if n >= 2 && producing(ctx, opened[i].0, window_end) && best.is_none_or(|(a, b)| n > b - a + 1) {
             best = Some((i, j));
         }
     }

@@ -135,6 +135,7 @@ impl Params {
                 "slope_angle_window_m",
                 "slope_rate_window_h",
                 "watch_commit_ms",
+                "ledger_close_window_days",
                 "flatline_h",
                 "inrush_factor",
                 "energy_mismatch_days",

@@ -87,7 +87,7 @@ pub fn ledger_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 e.time,
                 e.actor,
                 e.action,
-                &e.signature[..12.min(e.signature.len())]
+                e.signature.chars().take(12).collect::<String>()
             ))
             .small(),
         )
