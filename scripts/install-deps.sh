@@ -15,6 +15,10 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# pyarrow: the independent reader the tests check the roll-up's GeoParquet files with.
+if ! python3 -c "import pyarrow" >/dev/null 2>&1; then
+  python3 -m pip install --quiet pyarrow
+fi
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust 1.95+ (https://rustup.rs)" >&2
   exit 1

@@ -178,6 +178,8 @@ enum Command {
     },
     /// 普查报告（HTML 或 PDF）：矿井与许可、普查覆盖、致灾因素、防治等级、检查发现、隐患台账、图件 / The survey report (HTML or PDF): mine and licence, coverage, hazard factors, levels, findings, ledger, maps
     Report(cmd::report::Args),
+    /// 省级汇总：多矿井并行检查、跨矿井重叠与越界、GeoParquet、汇总表与总览图 / Provincial roll-up: many mines, cross-mine overlaps and intrusions, GeoParquet, summaries, overview map (ROLLUP.md)
+    Rollup(cmd::rollup::Args),
     /// 审计记录 / Audit log
     Audit {
         #[command(subcommand)]
@@ -267,6 +269,7 @@ fn main() -> ExitCode {
         Command::Man { out } => man_pages(&out),
         Command::Key { action } => cmd::key::run(action),
         Command::Report(args) => cmd::report::run(&args),
+        Command::Rollup(args) => cmd::rollup::run(&args),
         Command::Ledger { action } => cmd::ledger::run(action),
         Command::Audit { action: AuditCmd::Verify { file } } => cmd::audit::verify(&file),
         Command::Audit { action: AuditCmd::Log { file } } => cmd::audit::log(&file),

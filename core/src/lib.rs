@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod rollup;
 pub mod rules;
 pub mod slope;
 #[cfg(test)]

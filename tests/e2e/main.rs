@@ -12,6 +12,7 @@ mod plan;
 mod real_data;
 mod render;
 mod report;
+mod rollup;
 mod samples;
 mod slope;
 mod view;

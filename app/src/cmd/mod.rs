@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod rollup;
 pub mod slope;
 pub mod view;
 pub mod watch;

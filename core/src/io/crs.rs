@@ -155,7 +155,24 @@ impl std::fmt::Debug for Transformer {
     }
 }
 
+thread_local! {
+    static TRANSFORMERS: std::cell::RefCell<std::collections::HashMap<(String, String), std::rc::Rc<Transformer>>> =
+        Default::default();
+}
+
 impl Transformer {
+    /// [`Transformer::new`], made once per thread for each pair of CRSs (creating one costs
+    /// PROJ database queries, ~10 ms: too much once per mine in a roll-up of thousands).
+    pub fn cached(from: &Crs, to: &Crs, at: &Location) -> Result<std::rc::Rc<Self>> {
+        let key = (from.def.clone(), to.def.clone());
+        if let Some(t) = TRANSFORMERS.with(|c| c.borrow().get(&key).cloned()) {
+            return Ok(t);
+        }
+        let t = std::rc::Rc::new(Self::new(from, to, at)?);
+        TRANSFORMERS.with(|c| c.borrow_mut().insert(key, t.clone()));
+        Ok(t)
+    }
+
     pub fn new(from: &Crs, to: &Crs, at: &Location) -> Result<Self> {
         let proj = proj::Proj::new_known_crs(&from.def, &to.def, None).map_err(|e| {
             crate::Error::at(

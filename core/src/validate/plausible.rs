@@ -19,6 +19,21 @@ const REPORTED: usize = 20;
 
 /// The mine CRS's area of use in its own coordinates, widened by [`MARGIN_M`].
 pub fn use_box(crs: &Crs) -> Option<Box2> {
+    // Once per CRS per process (a PROJ transformation and an area-of-use lookup each time
+    // would dominate a roll-up of many small mines).
+    static CACHE: std::sync::Mutex<Option<std::collections::HashMap<String, Option<Box2>>>> =
+        std::sync::Mutex::new(None);
+    if let Some(b) = CACHE.lock().ok().and_then(|c| c.as_ref().and_then(|m| m.get(&crs.def).copied())) {
+        return b;
+    }
+    let b = use_box_uncached(crs);
+    if let Ok(mut c) = CACHE.lock() {
+        c.get_or_insert_with(Default::default).insert(crs.def.clone(), b);
+    }
+    b
+}
+
+fn use_box_uncached(crs: &Crs) -> Option<Box2> {
     let srs = gdal::spatial_ref::SpatialRef::from_definition(&crs.def).ok()?;
     let a = srs.area_of_use()?;
     let wgs = Crs { def: "EPSG:4326".into() };

@@ -18,6 +18,7 @@
 pub mod ledger;
 pub mod mine;
 pub mod pit;
+pub mod rollup;
 pub mod watch;
 
 use minehaz_core::rules::Assessment;
@@ -54,6 +55,12 @@ pub struct Args {
     /// 隐患台账：在生成的矿井上计时 ledger sync 与 audit verify（--events 个签名事件）/ the ledger: ledger sync and audit verify (with --events signed events) on the generated mine
     #[arg(long)]
     pub ledger: bool,
+    /// 省级汇总：--mines 座样例煤矿规模的矿井，计时 minehaz rollup（整进程）/ the provincial roll-up of --mines mines of the sample coal mine's size, whole process
+    #[arg(long)]
+    pub rollup: bool,
+    /// --rollup 的矿井数 / mines of --rollup
+    #[arg(long, default_value_t = 1000)]
+    pub mines: usize,
     /// --ledger 的签名事件数 / signed events of --ledger
     #[arg(long, default_value_t = 100_000)]
     pub events: usize,
@@ -410,6 +417,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             let dir = a.dir.join(format!("mine-x{s}"));
             watch::bench(&exe, &dir, &a.dir.join(format!("watch-x{s}.gpkg")), a.faces, a.fixes)?;
         }
+        return Ok(0);
+    }
+    if a.rollup {
+        rollup::bench(&std::env::current_exe()?, &a.dir, a.mines)?;
         return Ok(0);
     }
     if a.ledger {

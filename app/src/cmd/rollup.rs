@@ -1,0 +1,199 @@
+//! `minehaz rollup INPUT… --out DIR [--as-of D] [--jobs N]` (ROLLUP.md): mines assessed in
+//! parallel, the cross-mine findings, GeoParquet outputs, summary.json / summary.csv and an
+//! overview map. Exit 2 only when every input failed, else 1 when any mine has a major
+//! finding, else 0.
+
+use crate::render::overlay::Painter;
+use image::{Rgba, RgbaImage};
+use minehaz_core::i18n::tr;
+use minehaz_core::rollup::{self, parquet_out, MineRow};
+use minehaz_core::rules::levels::{BURST, GAS, WATER};
+use minehaz_core::{text, Location};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// 调查数据包目录、.gpkg 工程文件，或含多个矿井的目录（向下一层）/ survey folders, .gpkg stores, or folders holding many (one level deep)
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// 输出目录 / output folder
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 检查日期 YYYY-MM-DD（默认今天）/ as-of date (default: today)
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// 并行矿井数（默认全部核心）/ mines assessed at once (default: all cores)
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+}
+
+/// The highest of a mine's three levels on a common 0..=3 scale (None: all unknown).
+pub fn highest(m: &MineRow) -> Option<usize> {
+    let rank = |scale: &[&str], l: &str| scale.iter().position(|x| *x == l).map(|i| i * 3 / (scale.len() - 1));
+    [rank(WATER, &m.water_level), rank(GAS, &m.gas_level), rank(BURST, &m.burst_level)].into_iter().flatten().max()
+}
+
+const COLOURS: [[u8; 4]; 4] = [[76, 175, 80, 255], [253, 216, 53, 255], [251, 140, 0, 255], [211, 47, 47, 255]];
+
+/// Fill a polygon ring set (even-odd) in pixel coordinates.
+fn fill(img: &mut RgbaImage, rings: &[Vec<[f32; 2]>], c: [u8; 4]) {
+    let (w, h) = (img.width() as i32, img.height() as i32);
+    let ys = rings.iter().flatten().map(|p| p[1]);
+    let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    for y in (y0.floor().max(0.0) as i32)..=(y1.ceil().min(h as f32 - 1.0) as i32) {
+        let yc = y as f32 + 0.5;
+        let mut xs: Vec<f32> = Vec::new();
+        for r in rings {
+            for k in 0..r.len() {
+                let (a, b) = (r[k], r[(k + 1) % r.len()]);
+                if (a[1] <= yc) != (b[1] <= yc) {
+                    xs.push(a[0] + (yc - a[1]) / (b[1] - a[1]) * (b[0] - a[0]));
+                }
+            }
+        }
+        xs.sort_by(f32::total_cmp);
+        for pair in xs.chunks(2) {
+            if let [a, b] = pair {
+                for x in (a.round().max(0.0) as i32)..(b.round().min(w as f32) as i32) {
+                    let px = img.get_pixel_mut(x as u32, y as u32);
+                    // Translucent: overlaps show.
+                    for (v, c) in px.0.iter_mut().zip(c).take(3) {
+                        *v = ((*v as u16 + c as u16) / 2) as u8;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The overview map: every mine's licence coloured by its highest level, its id and majors.
+fn overview(mines: &[MineRow], title: &str, out: &Path) -> anyhow::Result<()> {
+    use geo::BoundingRect;
+    let (w, h) = (1600u32, 1100u32);
+    let mut img = RgbaImage::from_pixel(w, h, Rgba([250, 250, 248, 255]));
+    let p = Painter::new()?;
+    let rects: Vec<_> = mines.iter().filter_map(|m| m.geometry.as_ref()?.bounding_rect()).collect();
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for r in &rects {
+        x0 = x0.min(r.min().x);
+        y0 = y0.min(r.min().y);
+        x1 = x1.max(r.max().x);
+        y1 = y1.max(r.max().y);
+    }
+    if rects.is_empty() {
+        x0 = 0.0;
+        y0 = 0.0;
+        x1 = 1.0;
+        y1 = 1.0;
+    }
+    // Equirectangular, x scaled by cos(latitude) so the map is not stretched.
+    let k = ((y0 + y1) / 2.0).to_radians().cos().max(0.1);
+    let (mx, my, top) = (60.0, 60.0, 70.0);
+    let sx = (w as f64 - 2.0 * mx) / ((x1 - x0) * k).max(1e-9);
+    let sy = (h as f64 - top - my) / (y1 - y0).max(1e-9);
+    let s = sx.min(sy);
+    let px = |x: f64, y: f64| [(mx + (x - x0) * k * s) as f32, (top + (y1 - y) * s) as f32];
+    for m in mines {
+        let Some(g) = &m.geometry else { continue };
+        let c = highest(m).map_or([160, 160, 160, 255], |i| COLOURS[i]);
+        for poly in &g.0 {
+            let rings: Vec<Vec<[f32; 2]>> = std::iter::once(poly.exterior())
+                .chain(poly.interiors())
+                .map(|r| r.0.iter().map(|c| px(c.x, c.y)).collect())
+                .collect();
+            fill(&mut img, &rings, c);
+            for r in &rings {
+                for k in 1..r.len() {
+                    p.line(&mut img, r[k - 1], r[k], 1, [60, 60, 60, 255]);
+                }
+            }
+        }
+        if let Some(r) = g.bounding_rect() {
+            let at = px((r.min().x + r.max().x) / 2.0, (r.min().y + r.max().y) / 2.0);
+            // A mine smaller than a few pixels at this scale still shows as a dot.
+            let (a, b) = (px(r.min().x, r.min().y), px(r.max().x, r.max().y));
+            if (b[0] - a[0]).abs() < 10.0 || (a[1] - b[1]).abs() < 10.0 {
+                p.rect(&mut img, at[0] as i32 - 6, at[1] as i32 - 6, 12, 12, c);
+            }
+            let label = format!("{} ({})", m.mine_id, m.majors);
+            // Labels only where they fit (a crowded province shows its colours, not a smear).
+            if (b[0] - a[0]).abs() < p.text_width(&label, 14.0) && (b[0] - a[0]).abs() >= 10.0 {
+                continue;
+            }
+            p.label(&mut img, at[0] - p.text_width(&label, 14.0) / 2.0, at[1] + 8.0, 14.0, [20, 20, 20, 255], &label);
+        }
+    }
+    p.text(&mut img, 20.0, 34.0, 24.0, [20, 20, 20, 255], title);
+    let names = [tr("低", "low"), tr("中", "medium"), tr("高", "high"), tr("最高", "highest")];
+    let mut x = 20.0;
+    for (c, n) in COLOURS.iter().zip(names) {
+        p.rect(&mut img, x as i32, (h - 36) as i32, 18, 18, *c);
+        x += 24.0;
+        x += p.text(&mut img, x, (h - 38) as f32, 15.0, [20, 20, 20, 255], n) + 16.0;
+    }
+    p.text(
+        &mut img,
+        x,
+        (h - 38) as f32,
+        15.0,
+        [20, 20, 20, 255],
+        tr("（最高防治等级；括号内为重大问题数）", "(highest protection level; majors in brackets)"),
+    );
+    minehaz_core::io::write_atomically(out, |tmp| {
+        img.save_with_format(tmp, image::ImageFormat::Png)
+            .map_err(|e| minehaz_core::Error::io(out, std::io::Error::other(e)))
+    })?;
+    Ok(())
+}
+
+pub fn run(a: &Args) -> anyhow::Result<u8> {
+    let as_of = super::parse_as_of(a.as_of.as_deref())?;
+    if a.out.exists() && !a.out.is_dir() {
+        return Err(minehaz_core::Error::at(
+            Location::file(&a.out).field("--out"),
+            text!("输出须为目录", "the output must be a folder"),
+        )
+        .into());
+    }
+    std::fs::create_dir_all(&a.out).map_err(|e| minehaz_core::Error::io(&a.out, e))?;
+    let r = super::step("汇总各矿井", "rolling up the mines", || rollup::run(&a.inputs, as_of, a.jobs))?;
+    for (i, e) in &r.failed {
+        eprintln!("{} {i}:\n{e}", tr("失败:", "failed:"));
+    }
+    parquet_out::write_mines(&a.out.join("mines.parquet"), &r.mines)?;
+    parquet_out::write_findings(&a.out.join("findings.parquet"), &r.findings)?;
+    let summary = serde_json::to_string_pretty(&r.summary())? + "\n";
+    for (name, text) in [("summary.json", summary), ("summary.csv", r.summary_csv())] {
+        let p = a.out.join(name);
+        minehaz_core::io::write_atomically(&p, |tmp| {
+            std::fs::write(tmp, &text).map_err(|e| minehaz_core::Error::io(&p, e))
+        })?;
+    }
+    let title = format!(
+        "{} — {} {}  ({} {})",
+        tr("矿山隐蔽致灾因素普查汇总", "Provincial roll-up"),
+        r.mines.len(),
+        tr("座矿井", "mines"),
+        tr("检查日期", "as of"),
+        as_of
+    );
+    overview(&r.mines, &title, &a.out.join("overview.png"))?;
+    let majors: i64 = r.mines.iter().map(|m| m.majors).sum();
+    println!(
+        "{} {}: {} {}, {} {}, {} {}, {} {}",
+        tr("已写入", "Wrote"),
+        a.out.display(),
+        r.mines.len(),
+        tr("座矿井", "mines"),
+        r.failed.len(),
+        tr("个失败", "failed"),
+        r.findings.len(),
+        tr("项发现", "findings"),
+        majors,
+        tr("项重大", "major")
+    );
+    if r.mines.is_empty() {
+        return Ok(2);
+    }
+    Ok(u8::from(majors > 0))
+}
