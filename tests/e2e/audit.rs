@@ -12,18 +12,6 @@ fn imported() -> (tempfile::TempDir, std::path::PathBuf) {
     (d, out)
 }
 
-fn sql(path: &std::path::Path, q: &str) {
-    let ds = gdal::Dataset::open_ex(
-        path,
-        gdal::DatasetOptions {
-            open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR | gdal::GdalOpenFlags::GDAL_OF_UPDATE,
-            ..Default::default()
-        },
-    )
-    .expect("open");
-    ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).expect("sql");
-}
-
 /// A local mine grid: the mine CRS's projection with a false origin that puts the
 /// georeferenced Houses of Parliament drawing (British national grid, about (22 300, 10 550))
 /// over the test licence (about (481 000, 4 051 000)): a pure translation, as for a drawing in

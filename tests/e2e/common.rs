@@ -177,3 +177,16 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Run SQL on a store opened for update, as someone with sqlite3 or QGIS would (tamper tests).
+pub fn sql(path: &Path, q: &str) {
+    let ds = gdal::Dataset::open_ex(
+        path,
+        gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR | gdal::GdalOpenFlags::GDAL_OF_UPDATE,
+            ..Default::default()
+        },
+    )
+    .expect("open");
+    ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).expect("sql");
+}

@@ -256,18 +256,6 @@ fn a_hazard_life_from_sync_to_closure_and_back_with_every_refusal() {
     assert!(out.contains("ledger signatures and replay hold"), "{out}");
 }
 
-fn sql(path: &Path, q: &str) {
-    let ds = gdal::Dataset::open_ex(
-        path,
-        gdal::DatasetOptions {
-            open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR | gdal::GdalOpenFlags::GDAL_OF_UPDATE,
-            ..Default::default()
-        },
-    )
-    .expect("open");
-    ds.execute_sql(q, None, gdal::vector::sql::Dialect::SQLITE).expect("sql");
-}
-
 fn query(path: &Path, q: &str) -> Vec<String> {
     use gdal::vector::LayerAccess;
     let ds = gdal::Dataset::open(path).expect("open");

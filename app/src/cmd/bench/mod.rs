@@ -406,7 +406,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         pit::bench(&a.dir, a.points, a.repeat, a.no_peer)?;
         return Ok(0);
     }
-    if a.watch {
+    if a.watch || a.ledger {
+        // The generated mine of each scale, made in a child (the timing process stays small).
         let exe = std::env::current_exe()?;
         for s in scales {
             let status = Command::new(&exe)
@@ -415,25 +416,16 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
                 .status()?;
             anyhow::ensure!(status.success(), "generating the ×{s} mine failed: {status}");
             let dir = a.dir.join(format!("mine-x{s}"));
-            watch::bench(&exe, &dir, &a.dir.join(format!("watch-x{s}.gpkg")), a.faces, a.fixes)?;
+            if a.watch {
+                watch::bench(&exe, &dir, &a.dir.join(format!("watch-x{s}.gpkg")), a.faces, a.fixes)?;
+            } else {
+                ledger::bench(&exe, &dir, &a.dir.join(format!("ledger-x{s}.gpkg")), a.events, a.repeat)?;
+            }
         }
         return Ok(0);
     }
     if a.rollup {
         rollup::bench(&std::env::current_exe()?, &a.dir, a.mines)?;
-        return Ok(0);
-    }
-    if a.ledger {
-        let exe = std::env::current_exe()?;
-        for s in scales {
-            let status = Command::new(&exe)
-                .args(["bench", "--generate-only", "--scale", &s.to_string(), "--dir"])
-                .arg(&a.dir)
-                .status()?;
-            anyhow::ensure!(status.success(), "generating the ×{s} mine failed: {status}");
-            let dir = a.dir.join(format!("mine-x{s}"));
-            ledger::bench(&exe, &dir, &a.dir.join(format!("ledger-x{s}.gpkg")), a.events, a.repeat)?;
-        }
         return Ok(0);
     }
     if a.generate_only {
