@@ -115,6 +115,11 @@ fn a_province_rolls_up_with_its_cross_mine_findings_and_a_failed_mine() {
     let counties: i64 =
         ["山西省/黎城县", "山西省/平顺县"].iter().map(|c| s["by_county"][c]["majors"].as_i64().expect("n")).sum();
     assert_eq!(Some(counties), p_["majors"].as_i64());
+    // The viewer's index (an extension): each mine with its input.
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("mines.json")).expect("index")).expect("json");
+    assert_eq!(index.as_array().map(|a| a.len()), Some(4));
+    assert!(index[0]["input"].as_str().expect("input").ends_with("SX-A"));
     let csv = std::fs::read_to_string(out.join("summary.csv")).expect("csv");
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(csv.lines().next().expect("header").starts_with("province,county,mines,majors,warnings,water_simple"));

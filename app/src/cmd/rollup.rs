@@ -6,8 +6,7 @@
 use crate::render::overlay::Painter;
 use image::{Rgba, RgbaImage};
 use minehaz_core::i18n::tr;
-use minehaz_core::rollup::{self, parquet_out, MineRow};
-use minehaz_core::rules::levels::{BURST, GAS, WATER};
+use minehaz_core::rollup::{self, highest, parquet_out, MineRow};
 use minehaz_core::{text, Location};
 use std::path::{Path, PathBuf};
 
@@ -27,13 +26,7 @@ pub struct Args {
     pub jobs: usize,
 }
 
-/// The highest of a mine's three levels on a common 0..=3 scale (None: all unknown).
-pub fn highest(m: &MineRow) -> Option<usize> {
-    let rank = |scale: &[&str], l: &str| scale.iter().position(|x| *x == l).map(|i| i * 3 / (scale.len() - 1));
-    [rank(WATER, &m.water_level), rank(GAS, &m.gas_level), rank(BURST, &m.burst_level)].into_iter().flatten().max()
-}
-
-const COLOURS: [[u8; 4]; 4] = [[76, 175, 80, 255], [253, 216, 53, 255], [251, 140, 0, 255], [211, 47, 47, 255]];
+pub const COLOURS: [[u8; 4]; 4] = [[76, 175, 80, 255], [253, 216, 53, 255], [251, 140, 0, 255], [211, 47, 47, 255]];
 
 /// Fill a polygon ring set (even-odd) in pixel coordinates.
 fn fill(img: &mut RgbaImage, rings: &[Vec<[f32; 2]>], c: [u8; 4]) {
@@ -163,7 +156,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     parquet_out::write_mines(&a.out.join("mines.parquet"), &r.mines)?;
     parquet_out::write_findings(&a.out.join("findings.parquet"), &r.findings)?;
     let summary = serde_json::to_string_pretty(&r.summary())? + "\n";
-    for (name, text) in [("summary.json", summary), ("summary.csv", r.summary_csv())] {
+    let index = serde_json::to_string_pretty(&r.index())? + "\n";
+    for (name, text) in [("summary.json", summary), ("summary.csv", r.summary_csv()), (rollup::INDEX, index)] {
         let p = a.out.join(name);
         minehaz_core::io::write_atomically(&p, |tmp| {
             std::fs::write(tmp, &text).map_err(|e| minehaz_core::Error::io(&p, e))

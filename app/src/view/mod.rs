@@ -19,6 +19,7 @@ pub mod measure;
 pub mod orbit;
 pub mod panels;
 pub mod pick;
+pub mod province;
 pub mod state;
 pub mod viewport;
 
@@ -265,6 +266,7 @@ impl eframe::App for ViewerApp {
         });
         egui::Panel::right("side").default_size(400.0).show(ui, |ui| {
             egui::ScrollArea::vertical().id_salt("side").show(ui, |ui| {
+                panels::province_ui(ui, &mut self.state);
                 panels::zone_tool_ui(ui, &mut self.state);
                 panels::measure_ui(ui, &mut self.state);
                 panels::attributes_ui(ui, &mut self.state);

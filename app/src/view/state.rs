@@ -137,6 +137,8 @@ pub struct AppState {
     pub alarms: Vec<minehaz_core::io::live_store::AlarmRow>,
     /// The ledger panel: the selected hazard and the action form.
     pub ledger: super::ledger::LedgerUi,
+    /// An opened roll-up folder (its mines open from the province panel).
+    pub province: Option<super::province::Province>,
 }
 
 /// What the follow mode has seen of the store.
@@ -175,6 +177,7 @@ impl AppState {
             follow: None,
             alarms: Vec::new(),
             ledger: Default::default(),
+            province: None,
         }
     }
 
@@ -263,6 +266,23 @@ impl AppState {
     /// Open a survey folder or project store; on failure the current one stays and the error
     /// is returned (and shown).
     pub fn open(&mut self, path: &Path) -> anyhow::Result<()> {
+        if super::province::is_rollup(path) {
+            return match super::province::read(path) {
+                Ok(p) => {
+                    self.path_input = path.display().to_string();
+                    self.info(
+                        &format!("已打开省级汇总：{} 座矿井，点击矿井打开", p.mines.len()),
+                        &format!("roll-up opened: {} mines; click one to open it", p.mines.len()),
+                    );
+                    self.province = Some(p);
+                    Ok(())
+                }
+                Err(e) => {
+                    self.error(&e);
+                    Err(e)
+                }
+            };
+        }
         let r = self.load(path, false);
         match &r {
             Ok(()) => {

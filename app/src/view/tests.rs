@@ -563,3 +563,30 @@ fn the_ledger_panel_selects_the_finding_and_signs_actions_with_a_key_file() {
     assert!(m.error && m.text.contains("W19"), "{}", m.text);
     assert_eq!(ledger_store::load_path(&gpkg).expect("ledger").events.len(), 21);
 }
+
+/// A roll-up folder opens as the province: its map and mines coloured by level; a click opens
+/// the mine.
+#[test]
+fn a_roll_up_folder_lists_its_mines_and_a_click_opens_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("rollup");
+    let args = crate::cmd::rollup::Args {
+        inputs: vec![coal_mine(), coal_mine().join("../open-pit")],
+        out: out.clone(),
+        as_of: Some("2026-11-29".into()),
+        jobs: 1,
+    };
+    assert_eq!(crate::cmd::rollup::run(&args).expect("rollup"), 1);
+    let mut h = harness(&out, Mode::Plan);
+    h.get_by_label("省级汇总 (2 座矿井)");
+    let (label, id) = {
+        let p = h.state().state.province.as_ref().expect("province");
+        assert!(p.overview.is_some(), "the overview map is shown");
+        let m = p.mines.iter().find(|m| m.mine_id == "SX-0001").expect("coal");
+        (format!("{} {} ({})", m.mine_id, m.name, m.majors), m.mine_id.clone())
+    };
+    dump(&mut h, "province");
+    click(&mut h, &label);
+    let l = h.state().state.loaded.as_ref().expect("the mine opened");
+    assert_eq!(l.survey().meta.mine.id, id);
+}

@@ -74,6 +74,8 @@ pub struct MineGeometry {
 /// One mine assessed.
 #[derive(Debug, Clone)]
 pub struct Assessed {
+    /// Where the mine was read from.
+    pub input: String,
     pub row: MineRow,
     pub findings: Vec<FindingRow>,
     pub geometry: MineGeometry,
@@ -87,6 +89,8 @@ pub struct Rollup {
     pub findings: Vec<FindingRow>,
     /// (input, error) of each mine that could not be assessed.
     pub failed: Vec<(String, String)>,
+    /// Where each mine was read from, by mine id.
+    pub inputs: BTreeMap<String, String>,
 }
 
 /// Is `p` one mine (a survey folder with survey.toml, or a .gpkg store)?
@@ -185,7 +189,7 @@ pub fn assess(path: &Path, as_of: NaiveDate) -> Result<Assessed> {
     };
     let workings = s.layers.workings.iter().map(|w| (w.id.clone(), w.line.clone())).collect();
     let geometry = MineGeometry { mine_id: m.id.clone(), crs, licence, workings, bbox };
-    Ok(Assessed { row, findings, geometry })
+    Ok(Assessed { input: path.display().to_string(), row, findings, geometry })
 }
 
 fn sort_findings(f: &mut [FindingRow]) {
@@ -224,6 +228,7 @@ pub fn run(inputs: &[PathBuf], as_of: NaiveDate, jobs: usize) -> Result<Rollup> 
                     continue;
                 }
                 seen.insert(a.row.mine_id.clone(), p);
+                out.inputs.insert(a.row.mine_id.clone(), a.input.clone());
                 assessed.push(a);
             }
             Err(e) => out.failed.push((p.display().to_string(), e.to_string())),
@@ -277,7 +282,34 @@ const SCALES: [(&str, &[&str]); 3] = [
     ("burst", crate::rules::levels::BURST),
 ];
 
+/// The highest of a mine's three levels on a common 0..=3 scale (None: all unknown).
+pub fn highest(m: &MineRow) -> Option<usize> {
+    let rank = |scale: &[&str], l: &str| scale.iter().position(|x| *x == l).map(|i| i * 3 / (scale.len() - 1));
+    let (w, g, b) = (crate::rules::levels::WATER, crate::rules::levels::GAS, crate::rules::levels::BURST);
+    [rank(w, &m.water_level), rank(g, &m.gas_level), rank(b, &m.burst_level)].into_iter().flatten().max()
+}
+
+/// `mines.json` beside the Parquet files (an extension of ROLLUP.md): what the viewer lists
+/// and opens — each mine's id, name, county, input, highest level (0..=3), majors, warnings.
+pub const INDEX: &str = "mines.json";
+
 impl Rollup {
+    /// The viewer's index of the roll-up ([`INDEX`]).
+    pub fn index(&self) -> serde_json::Value {
+        serde_json::Value::Array(
+            self.mines
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "mine_id": m.mine_id, "name": m.name, "province": m.province, "county": m.county,
+                        "input": self.inputs.get(&m.mine_id), "highest": highest(m),
+                        "majors": m.majors, "warnings": m.warnings,
+                    })
+                })
+                .collect(),
+        )
+    }
+
     /// The aggregate of a group of mines and their findings.
     fn group<'a>(mines: &[&'a MineRow], findings: &[&'a FindingRow]) -> serde_json::Value {
         let mut levels = serde_json::Map::new();

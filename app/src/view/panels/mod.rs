@@ -19,6 +19,7 @@ mod findings;
 mod layers;
 mod ledger;
 mod measuring;
+mod province;
 mod slopes;
 mod zones;
 
@@ -27,6 +28,7 @@ pub use findings::{design_ui, findings_ui, levels_ui};
 pub use layers::layers_ui;
 pub use ledger::ledger_ui;
 pub use measuring::measure_ui;
+pub use province::province_ui;
 pub use slopes::slopes_ui;
 pub use zones::zone_tool_ui;
 
