@@ -186,3 +186,34 @@ fn a_roll_up_of_only_broken_inputs_exits_2() {
         serde_json::from_str(&std::fs::read_to_string(d.path().join("out/summary.json")).expect("json")).expect("json");
     assert_eq!((s["mines"].as_u64(), s["failed"].as_array().map(|a| a.len())), (Some(0), Some(2)));
 }
+
+/// The Spark job (engines/spark) in local mode on the same province: each task rolls up its
+/// county with minehaz, Spark SQL aggregates the parts; its summary equals minehaz's own.
+#[test]
+fn the_spark_job_in_local_mode_gives_the_same_summary() {
+    let d = tempfile::tempdir().expect("tmp");
+    let prov = d.path().join("province");
+    province(&prov);
+    let own = d.path().join("own");
+    let o = minehaz(&["rollup", p(&prov), "--out", p(&own), "--as-of", "2026-11-29"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let spark_out = d.path().join("spark");
+    std::fs::create_dir_all(&spark_out).expect("mkdir");
+    let job = repo().join("engines/spark/rollup_job.py");
+    let o = std::process::Command::new("python3")
+        .arg(&job)
+        .args(["--minehaz", env!("CARGO_BIN_EXE_minehaz"), "--out", p(&spark_out), "--as-of", "2026-11-29", p(&prov)])
+        .env("SPARK_MASTER", "local[2]")
+        .output()
+        .expect("python3 with pyspark is needed (pip install pyspark; Java 17)");
+    assert!(o.status.success(), "the Spark job failed (pip install pyspark?): {}", stderr(&o));
+    let read = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary")).expect("json")
+    };
+    let (a, b) = (read(&own), read(&spark_out));
+    assert!(b["engine"].as_str().expect("engine").starts_with("spark"), "{}", b["engine"]);
+    for k in ["format", "as_of", "mines", "by_province", "by_county"] {
+        assert_eq!(a[k], b[k], "{k} differs:\nminehaz {}\nspark   {}", a[k], b[k]);
+    }
+    assert_eq!(a["failed"].as_array().map(|x| x.len()), b["failed"].as_array().map(|x| x.len()));
+}

@@ -1,0 +1,142 @@
+"""The provincial roll-up on Apache Spark (ROLLUP.md, "Beyond one machine").
+
+Spark distributes and aggregates; minehaz does the spatial work. The inputs (mines) are
+grouped by county — the cross-mine rules (licence.overlap, licence.intrudes_neighbour) look at
+neighbours, and neighbours share a county far more often than not — and each Spark task runs
+`minehaz rollup` on its share, writing GeoParquet part files. The driver then reads every part
+with Spark and computes summary.json with Spark SQL, in the same shape as minehaz's own.
+
+    python3 engines/spark/rollup_job.py --minehaz target/release/minehaz --out OUT \
+        --as-of 2026-11-29 [--partitions N] INPUT...
+
+Limitation: a pair of neighbouring mines in different counties is not compared (each task sees
+only its counties); minehaz's own roll-up compares every pair.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+
+def county_of(path):
+    """The county of a survey folder (survey.toml) or a store (minehaz info --format json)."""
+    toml = os.path.join(path, "survey.toml")
+    if os.path.isfile(toml):
+        import tomllib
+
+        with open(toml, "rb") as f:
+            try:
+                m = tomllib.load(f).get("mine", {})
+            except tomllib.TOMLDecodeError:
+                return ("", "")
+        return (m.get("province") or "unknown", m.get("county") or "unknown")
+    return ("unknown", "unknown")
+
+
+def mines_of(inputs):
+    out = []
+    for i in inputs:
+        if os.path.isdir(i) and not os.path.isfile(os.path.join(i, "survey.toml")):
+            for name in sorted(os.listdir(i)):
+                p = os.path.join(i, name)
+                if os.path.isfile(os.path.join(p, "survey.toml")) or p.endswith(".gpkg"):
+                    out.append(p)
+        else:
+            out.append(i)
+    return out
+
+
+def run_part(args):
+    """A Spark task: roll up one group of mines with minehaz into its part folder."""
+    minehaz, as_of, out, key, paths = args
+    part = os.path.join(out, "parts", "part-%05d" % key)
+    cmd = [minehaz, "--lang", "en", "rollup", *paths, "--out", part, "--as-of", as_of, "--jobs", "1"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode not in (0, 1, 2):
+        raise RuntimeError("%s failed: %s" % (" ".join(cmd), r.stderr))
+    return part
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("inputs", nargs="+")
+    ap.add_argument("--minehaz", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--as-of", required=True)
+    ap.add_argument("--partitions", type=int, default=0)
+    a = ap.parse_args()
+
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
+        .appName("minehaz-rollup")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    sc = spark.sparkContext
+    mines = [os.path.abspath(m) for m in mines_of(a.inputs)]
+    groups = {}
+    for m in mines:
+        groups.setdefault(county_of(m), []).append(m)
+    tasks = [(os.path.abspath(a.minehaz), a.as_of, os.path.abspath(a.out), k, paths)
+             for k, (_, paths) in enumerate(sorted(groups.items()))]
+    n = a.partitions or len(tasks) or 1
+    parts = sc.parallelize(tasks, n).map(run_part).collect()
+
+    # The aggregation, in Spark SQL over the parts.
+    mp = [os.path.join(p, "mines.parquet") for p in parts if os.path.isfile(os.path.join(p, "mines.parquet"))]
+    fp = [os.path.join(p, "findings.parquet") for p in parts if os.path.isfile(os.path.join(p, "findings.parquet"))]
+    spark.read.parquet(*mp).createOrReplaceTempView("mines")
+    spark.read.parquet(*fp).createOrReplaceTempView("findings")
+    failed = []
+    for p in parts:
+        with open(os.path.join(p, "summary.json"), encoding="utf-8") as f:
+            failed += json.load(f)["failed"]
+
+    def grouped(key_m, key_f):
+        out = {}
+        q = "SELECT %s AS k, COUNT(*) AS n FROM mines GROUP BY k" % key_m
+        for r in spark.sql(q).collect():
+            out[r.k] = {"mines": r.n, "majors": 0, "warnings": 0, "levels": {"water": {}, "gas": {}, "burst": {}}, "rules": {}}
+        for h in ("water", "gas", "burst"):
+            q = "SELECT %s AS k, %s_level AS l, COUNT(*) AS n FROM mines GROUP BY k, l" % (key_m, h)
+            for r in spark.sql(q).collect():
+                out[r.k]["levels"][h][r.l] = r.n
+        q = ("SELECT %s AS k, SUM(CASE WHEN severity = 'major' THEN 1 ELSE 0 END) AS majors, "
+             "SUM(CASE WHEN severity = 'major' THEN 0 ELSE 1 END) AS warnings FROM findings GROUP BY k") % key_f
+        for r in spark.sql(q).collect():
+            if r.k in out:
+                out[r.k]["majors"], out[r.k]["warnings"] = r.majors, r.warnings
+        q = "SELECT %s AS k, rule, COUNT(*) AS n FROM findings GROUP BY k, rule" % key_f
+        for r in spark.sql(q).collect():
+            if r.k in out:
+                out[r.k]["rules"][r.rule] = r.n
+        for v in out.values():
+            for h in v["levels"]:
+                v["levels"][h] = dict(sorted(v["levels"][h].items()))
+            v["rules"] = dict(sorted(v["rules"].items()))
+        return dict(sorted(out.items()))
+
+    prov = "COALESCE(NULLIF(province, ''), 'unknown')"
+    county = "CONCAT(%s, '/', COALESCE(NULLIF(county, ''), 'unknown'))" % prov
+    summary = {
+        "format": "minehaz-rollup/1",
+        "as_of": a.as_of,
+        "mines": spark.sql("SELECT COUNT(*) AS n FROM mines").collect()[0].n,
+        "failed": sorted(failed, key=lambda x: (x["input"], x["error"])),
+        "by_province": grouped(prov, prov),
+        "by_county": grouped(county, county),
+        "engine": "spark %s, %d tasks" % (spark.version, len(tasks)),
+    }
+    with open(os.path.join(a.out, "summary.json"), "w", encoding="utf-8") as f:
+        json.dump(summary, f, ensure_ascii=False, indent=2)
+    spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
