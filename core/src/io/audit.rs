@@ -147,23 +147,34 @@ fn last(ds: &Dataset, path: &Path) -> Result<Option<(i64, String)>> {
     Ok(row)
 }
 
-fn set_head(ds: &Dataset, path: &Path, seq: i64, hash: &str) -> Result<()> {
+/// One value of `minehaz_meta` (the chain heads are kept there).
+pub(crate) fn meta_value(ds: &Dataset, key: &str) -> Option<String> {
+    let rs = ds
+        .execute_sql(
+            format!("SELECT value FROM minehaz_meta WHERE key = {}", q(key)),
+            None,
+            gdal::vector::sql::Dialect::SQLITE,
+        )
+        .ok()
+        .flatten();
+    rs.and_then(|mut rs| rs.features().next().and_then(|f| f.field_as_string(0).ok().flatten()))
+}
+
+/// Set one value of `minehaz_meta` (inside the caller's transaction).
+pub(crate) fn set_meta_value(ds: &Dataset, path: &Path, key: &str, value: &str) -> Result<()> {
     let e = sql_err(path);
-    for (k, v) in [("audit_head_seq", seq.to_string()), ("audit_head_hash", hash.to_string())] {
-        ds.execute_sql(
-            format!("DELETE FROM minehaz_meta WHERE key = {}", q(k)),
-            None,
-            gdal::vector::sql::Dialect::SQLITE,
-        )
-        .map_err(&e)?;
-        ds.execute_sql(
-            format!("INSERT INTO minehaz_meta (key, value) VALUES ({}, {})", q(k), q(&v)),
-            None,
-            gdal::vector::sql::Dialect::SQLITE,
-        )
-        .map_err(&e)?;
+    for s in [
+        format!("DELETE FROM minehaz_meta WHERE key = {}", q(key)),
+        format!("INSERT INTO minehaz_meta (key, value) VALUES ({}, {})", q(key), q(value)),
+    ] {
+        ds.execute_sql(s, None, gdal::vector::sql::Dialect::SQLITE).map_err(&e)?;
     }
     Ok(())
+}
+
+fn set_head(ds: &Dataset, path: &Path, seq: i64, hash: &str) -> Result<()> {
+    set_meta_value(ds, path, "audit_head_seq", &seq.to_string())?;
+    set_meta_value(ds, path, "audit_head_hash", hash)
 }
 
 /// Append a row with the seals of the tables the write changed (inside the caller's
@@ -297,18 +308,7 @@ pub fn verify(path: &Path) -> Result<Verification> {
         prev = r.hash.clone();
         expect_seq = r.seq + 1;
     }
-    let head = |k: &str| -> Option<String> {
-        let rs = ds
-            .execute_sql(
-                format!("SELECT value FROM minehaz_meta WHERE key = {}", q(k)),
-                None,
-                gdal::vector::sql::Dialect::SQLITE,
-            )
-            .ok()
-            .flatten();
-        rs.and_then(|mut rs| rs.features().next().and_then(|f| f.field_as_string(0).ok().flatten()))
-    };
-    let (hs, hh) = (head("audit_head_seq"), head("audit_head_hash"));
+    let (hs, hh) = (meta_value(&ds, "audit_head_seq"), meta_value(&ds, "audit_head_hash"));
     let last = rows.last();
     if hs.as_deref() != last.map(|l| l.seq.to_string()).as_deref() || hh.as_deref() != last.map(|l| l.hash.as_str()) {
         breaks.push((

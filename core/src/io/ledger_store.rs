@@ -4,6 +4,7 @@
 //! events is caught) and `seq` is unique (two writers cannot fork the chain).
 
 use super::audit;
+use super::audit::{meta_value as meta, set_meta_value as set_meta};
 use super::gdal_vector;
 use super::seal::{self, Seal};
 use super::store::{open_update, real_of, table, text_of};
@@ -94,28 +95,6 @@ pub struct Tables {
     pub hazards: Vec<Vec<(String, Value)>>,
     /// The chain head in `minehaz_meta`: (seq, hash).
     pub head: Option<(u64, String)>,
-}
-
-fn meta(ds: &gdal::Dataset, key: &str) -> Option<String> {
-    let rs = ds
-        .execute_sql(
-            format!("SELECT value FROM minehaz_meta WHERE key = {}", q(key)),
-            None,
-            gdal::vector::sql::Dialect::SQLITE,
-        )
-        .ok()
-        .flatten();
-    rs.and_then(|mut rs| rs.features().next().and_then(|f| f.field_as_string(0).ok().flatten()))
-}
-
-fn set_meta(ds: &gdal::Dataset, path: &Path, key: &str, value: &str) -> Result<()> {
-    for s in [
-        format!("DELETE FROM minehaz_meta WHERE key = {}", q(key)),
-        format!("INSERT INTO minehaz_meta (key, value) VALUES ({}, {})", q(key), q(value)),
-    ] {
-        ds.execute_sql(s, None, gdal::vector::sql::Dialect::SQLITE).map_err(gerr(path))?;
-    }
-    Ok(())
 }
 
 /// Read the ledger tables (None when the store has none).

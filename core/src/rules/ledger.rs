@@ -31,21 +31,39 @@ fn hazard_finding(rule: &'static str, sev: Severity, h: &Hazard, message: crate:
     )
 }
 
-/// Was the mine producing between `a` and `b` (inclusive)? Some working is active, or a
-/// working was updated in the window, or the daily series shows coal hoisted on a day of it.
-fn producing(ctx: &Ctx<'_>, a: NaiveDate, b: NaiveDate) -> bool {
-    let s = ctx.survey;
-    let in_window = |d: NaiveDate| a <= d && d <= b;
-    s.layers.workings.iter().any(|w| {
-        super::licence::is_active(w)
-            || w.updated
-                .as_deref()
-                .and_then(|u| NaiveDate::parse_from_str(u.get(..10).unwrap_or(u), "%Y-%m-%d").ok())
-                .is_some_and(in_window)
-    }) || s
-        .daily
-        .iter()
-        .any(|d| in_window(d.date) && d.coal_t.is_some_and(|c| c > 0.0) && d.declared_stop != Some(true))
+/// When the mine was producing: always (some working is active now), or on the dates a
+/// working was updated and the days the daily series shows coal hoisted without a declared
+/// stop. Built once per check, then asked per window in O(log n).
+struct Production {
+    always: bool,
+    dates: Vec<NaiveDate>,
+}
+
+impl Production {
+    fn new(ctx: &Ctx<'_>) -> Self {
+        let s = ctx.survey;
+        let always = s.layers.workings.iter().any(super::licence::is_active);
+        let mut dates: Vec<NaiveDate> = s
+            .layers
+            .workings
+            .iter()
+            .filter_map(|w| w.updated.as_deref())
+            .filter_map(|u| NaiveDate::parse_from_str(u.get(..10).unwrap_or(u), "%Y-%m-%d").ok())
+            .chain(
+                s.daily
+                    .iter()
+                    .filter(|d| d.coal_t.is_some_and(|c| c > 0.0) && d.declared_stop != Some(true))
+                    .map(|d| d.date),
+            )
+            .collect();
+        dates.sort_unstable();
+        Self { always, dates }
+    }
+
+    /// Producing between `a` and `b` (inclusive)?
+    fn between(&self, a: NaiveDate, b: NaiveDate) -> bool {
+        self.always || self.dates.get(self.dates.partition_point(|d| *d < a)).is_some_and(|d| *d <= b)
+    }
 }
 
 /// The ledger's findings as of `ctx.as_of`.
@@ -114,7 +132,7 @@ pub fn findings(ctx: &Ctx<'_>, l: &Ledger) -> Vec<Finding> {
 /// `ledger_close_window_days` consecutive days (92: dates at most 91 days apart) while the mine
 /// was producing.
 fn close_recommended(ctx: &Ctx<'_>, l: &Ledger) -> Option<Finding> {
-    let window = ctx.params.get("ledger_close_window_days").round() as i64;
+    let window = ctx.params.get("ledger_close_window_days").round().max(1.0) as i64;
     let mut opened: Vec<(NaiveDate, &str)> = l
         .hazards
         .iter()
@@ -123,6 +141,7 @@ fn close_recommended(ctx: &Ctx<'_>, l: &Ledger) -> Option<Finding> {
         .collect();
     opened.sort();
     // Two pointers: the widest group of openings inside a window, ending at each opening.
+    let production = Production::new(ctx);
     let mut best: Option<(usize, usize)> = None;
     let mut i = 0;
     for j in 0..opened.len() {
@@ -131,7 +150,7 @@ fn close_recommended(ctx: &Ctx<'_>, l: &Ledger) -> Option<Finding> {
         }
         let n = j - i + 1;
         let window_end = opened[i].0 + chrono::Duration::days(window - 1);
-        if n >= 2 && producing(ctx, opened[i].0, window_end) && best.is_none_or(|(a, b)| n > b - a + 1) {
+        if n >= 2 && production.between(opened[i].0, window_end) && best.is_none_or(|(a, b)| n > b - a + 1) {
             best = Some((i, j));
         }
     }

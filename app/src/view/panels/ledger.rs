@@ -13,8 +13,16 @@ fn status_name(s: Status) -> &'static str {
 }
 
 pub fn ledger_ui(ui: &mut egui::Ui, state: &mut AppState) {
-    let Some(l) = state.loaded.as_ref() else { return };
-    let Some(ledger) = l.survey().ledger.clone() else { return };
+    // The ledger is borrowed, not cloned, while it is shown (it may hold 100 000 events: a
+    // clone every frame would cost more than the drawing); only the selected hazard is copied
+    // out for the action form below.
+    let Some(h) = show(ui, state) else { return };
+    action_ui(ui, state, &h);
+}
+
+/// The lists, the selected hazard's five items and its history; the selected hazard.
+fn show(ui: &mut egui::Ui, state: &mut AppState) -> Option<minehaz_core::ledger::Hazard> {
+    let ledger = state.loaded.as_ref()?.survey().ledger.as_ref()?;
     let as_of = state.as_of;
     ui.separator();
     ui.heading(format!("{} ({})", tr("重大事故隐患台账", "Major-hazard ledger"), ledger.hazards.len()));
@@ -56,10 +64,17 @@ pub fn ledger_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 }
             });
     }
+    let h = state.ledger.selected.as_deref().and_then(|id| ledger.hazard(id)).cloned();
+    if let Some(h) = &h {
+        details_ui(ui, ledger, h);
+    }
     if let Some(id) = clicked {
         state.select_hazard(&id);
     }
-    let Some(h) = state.ledger.selected.as_deref().and_then(|id| ledger.hazard(id)).cloned() else { return };
+    h
+}
+
+fn details_ui(ui: &mut egui::Ui, ledger: &minehaz_core::ledger::Ledger, h: &minehaz_core::ledger::Hazard) {
     ui.separator();
     ui.strong(format!("{} — {}", h.id, status_name(h.status)));
     egui::Grid::new("five").num_columns(2).striped(true).show(ui, |ui| {
@@ -93,6 +108,11 @@ pub fn ledger_ui(ui: &mut egui::Ui, state: &mut AppState) {
         )
         .on_hover_text(&e.payload);
     }
+}
+
+/// The actions the selected hazard's status allows, signed with the chosen key file.
+fn action_ui(ui: &mut egui::Ui, state: &mut AppState, h: &minehaz_core::ledger::Hazard) {
+    let as_of = state.as_of;
     if !state.loaded.as_ref().is_some_and(|l| l.is_store()) {
         return;
     }
