@@ -6,25 +6,81 @@
 use crate::render::overlay::Painter;
 use image::{Rgba, RgbaImage};
 use minehaz_core::i18n::tr;
+use minehaz_core::rollup::counties::{read_counties, County};
 use minehaz_core::rollup::{self, highest, parquet_out, MineRow};
 use minehaz_core::{text, Location};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub sub: Option<Sub>,
     /// 调查数据包目录、.gpkg 工程文件，或含多个矿井的目录（向下一层）/ survey folders, .gpkg stores, or folders holding many (one level deep)
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// 输出目录 / output folder
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required = true)]
+    pub out: Option<PathBuf>,
     /// 检查日期 YYYY-MM-DD（默认今天）/ as-of date (default: today)
     #[arg(long)]
     pub as_of: Option<String>,
     /// 并行矿井数（默认全部核心）/ mines assessed at once (default: all cores)
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
+    /// 县界多边形图层（GeoJSON、Shapefile、GeoPackage），画在总览图上 / county outlines for the overview map
+    #[arg(long)]
+    pub counties: Option<PathBuf>,
+    /// 县名字段（默认 county、name、县、xian 中第一个存在的）/ the county name field
+    #[arg(long, requires = "counties")]
+    pub county_field: Option<String>,
 }
+
+#[derive(clap::Subcommand)]
+pub enum Sub {
+    /// 用 SQL 查询汇总结果（嵌入式引擎 DataFusion；表 mines、findings）/ SQL over a roll-up's outputs (embedded DataFusion; tables mines, findings)
+    Query(QueryArgs),
+}
+
+#[derive(clap::Args)]
+pub struct QueryArgs {
+    /// 汇总输出目录（minehaz rollup --out 所写）/ a roll-up folder (what minehaz rollup --out wrote)
+    pub dir: PathBuf,
+    /// SQL，例如 "SELECT county, COUNT(*) FROM mines GROUP BY county" / the query
+    pub sql: String,
+    /// 输出格式 / output format
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    pub format: QueryFormat,
+    /// 查询线程数（默认全部核心）/ threads (default: all cores)
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum QueryFormat {
+    Text,
+    Csv,
+    Json,
+}
+
+/// `minehaz rollup query DIR SQL`: the answer on stdout; exit 0, or 2 for a bad folder or query.
+fn query(a: &QueryArgs) -> anyhow::Result<u8> {
+    use minehaz_core::rollup::query as q;
+    let answer = q::query(&a.dir, &a.sql, a.jobs)?;
+    let out = match a.format {
+        QueryFormat::Text => {
+            let rows = answer.rows();
+            q::to_text(&answer, 80)? + &format!("({rows} {})\n", tr("行", if rows == 1 { "row" } else { "rows" }))
+        }
+        QueryFormat::Csv => q::to_csv(&answer)?,
+        QueryFormat::Json => serde_json::to_string_pretty(&q::to_json(&answer)?)? + "\n",
+    };
+    print!("{out}");
+    Ok(0)
+}
+
+/// The mark of a cross-mine finding on the overview.
+pub const CROSS_MARK: [u8; 4] = [142, 36, 170, 255];
 
 pub const COLOURS: [[u8; 4]; 4] = [[76, 175, 80, 255], [253, 216, 53, 255], [251, 140, 0, 255], [211, 47, 47, 255]];
 
@@ -59,13 +115,18 @@ fn fill(img: &mut RgbaImage, rings: &[Vec<[f32; 2]>], c: [u8; 4]) {
     }
 }
 
-/// The overview map: every mine's licence coloured by its highest level, its id and majors.
-fn overview(mines: &[MineRow], title: &str, out: &Path) -> anyhow::Result<()> {
+/// The overview map: county outlines where given, every mine's licence coloured by its
+/// highest level, its id and majors.
+fn overview(mines: &[MineRow], cross: &[[f64; 2]], counties: &[County], title: &str, out: &Path) -> anyhow::Result<()> {
     use geo::BoundingRect;
     let (w, h) = (1600u32, 1100u32);
     let mut img = RgbaImage::from_pixel(w, h, Rgba([250, 250, 248, 255]));
     let p = Painter::new()?;
-    let rects: Vec<_> = mines.iter().filter_map(|m| m.geometry.as_ref()?.bounding_rect()).collect();
+    let rects: Vec<_> = mines
+        .iter()
+        .filter_map(|m| m.geometry.as_ref()?.bounding_rect())
+        .chain(counties.iter().filter_map(|c| c.outline.bounding_rect()))
+        .collect();
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for r in &rects {
         x0 = x0.min(r.min().x);
@@ -86,6 +147,16 @@ fn overview(mines: &[MineRow], title: &str, out: &Path) -> anyhow::Result<()> {
     let sy = (h as f64 - top - my) / (y1 - y0).max(1e-9);
     let s = sx.min(sy);
     let px = |x: f64, y: f64| [(mx + (x - x0) * k * s) as f32, (top + (y1 - y) * s) as f32];
+    // County outlines: dashed, under the mines; their names after the mines, so they stay legible.
+    let outline = [110, 110, 130, 255];
+    for c in counties {
+        for poly in &c.outline.0 {
+            for r in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                let pts: Vec<[f32; 2]> = r.0.iter().map(|c| px(c.x, c.y)).collect();
+                dashed(&p, &mut img, &pts, outline);
+            }
+        }
+    }
     for m in mines {
         let Some(g) = &m.geometry else { continue };
         let c = highest(m).map_or([160, 160, 160, 255], |i| COLOURS[i]);
@@ -116,6 +187,20 @@ fn overview(mines: &[MineRow], title: &str, out: &Path) -> anyhow::Result<()> {
             p.label(&mut img, at[0] - p.text_width(&label, 14.0) / 2.0, at[1] + 8.0, 14.0, [20, 20, 20, 255], &label);
         }
     }
+    // Where the cross-mine findings (overlaps, intrusions) are: purple marks over the licences
+    // (red is the highest level's colour).
+    for at in cross {
+        let q = px(at[0], at[1]);
+        p.rect(&mut img, q[0] as i32 - 7, q[1] as i32 - 7, 14, 14, [255, 255, 255, 255]);
+        p.rect(&mut img, q[0] as i32 - 5, q[1] as i32 - 5, 10, 10, CROSS_MARK);
+    }
+    for c in counties {
+        use geo::InteriorPoint;
+        if let Some(at) = c.outline.interior_point() {
+            let at = px(at.x(), at.y());
+            p.label(&mut img, at[0] - p.text_width(&c.name, 16.0) / 2.0, at[1] - 30.0, 16.0, outline, &c.name);
+        }
+    }
     p.text(&mut img, 20.0, 34.0, 24.0, [20, 20, 20, 255], title);
     let names = [tr("低", "low"), tr("中", "medium"), tr("高", "high"), tr("最高", "highest")];
     let mut x = 20.0;
@@ -130,7 +215,10 @@ fn overview(mines: &[MineRow], title: &str, out: &Path) -> anyhow::Result<()> {
         (h - 38) as f32,
         15.0,
         [20, 20, 20, 255],
-        tr("（最高防治等级；括号内为重大问题数）", "(highest protection level; majors in brackets)"),
+        tr(
+            "（最高防治等级；括号内为重大问题数；紫色方块：许可范围重叠或越界进入相邻矿）",
+            "(highest protection level; majors in brackets; purple squares: licence overlaps and intrusions into a neighbour)",
+        ),
     );
     minehaz_core::io::write_atomically(out, |tmp| {
         img.save_with_format(tmp, image::ImageFormat::Png)
@@ -139,26 +227,56 @@ fn overview(mines: &[MineRow], title: &str, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A polyline drawn dashed (12 px on, 8 px off), for boundaries that are not licences.
+fn dashed(p: &Painter, img: &mut RgbaImage, pts: &[[f32; 2]], c: [u8; 4]) {
+    let mut phase = 0.0f32;
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+        let mut t = 0.0;
+        while t < len {
+            let step = if phase < 12.0 { 12.0 - phase } else { 20.0 - phase }.min(len - t);
+            if phase < 12.0 {
+                let at = |u: f32| [a[0] + (b[0] - a[0]) * u / len, a[1] + (b[1] - a[1]) * u / len];
+                p.line(img, at(t), at(t + step), 2, c);
+            }
+            t += step;
+            phase = (phase + step) % 20.0;
+        }
+    }
+}
+
 pub fn run(a: &Args) -> anyhow::Result<u8> {
+    if let Some(Sub::Query(q)) = &a.sub {
+        return query(q);
+    }
+    let Some(out) = &a.out else {
+        anyhow::bail!("--out is required");
+    };
     let as_of = super::parse_as_of(a.as_of.as_deref())?;
-    if a.out.exists() && !a.out.is_dir() {
+    if out.exists() && !out.is_dir() {
         return Err(minehaz_core::Error::at(
-            Location::file(&a.out).field("--out"),
+            Location::file(&out).field("--out"),
             text!("输出须为目录", "the output must be a folder"),
         )
         .into());
     }
-    std::fs::create_dir_all(&a.out).map_err(|e| minehaz_core::Error::io(&a.out, e))?;
+    std::fs::create_dir_all(&out).map_err(|e| minehaz_core::Error::io(&out, e))?;
+    // The county layer first: a bad one stops the roll-up before any work.
+    let counties = match &a.counties {
+        Some(f) => read_counties(f, a.county_field.as_deref())?,
+        None => Vec::new(),
+    };
     let r = super::step("汇总各矿井", "rolling up the mines", || rollup::run(&a.inputs, as_of, a.jobs))?;
     for (i, e) in &r.failed {
         eprintln!("{} {i}:\n{e}", tr("失败:", "failed:"));
     }
-    parquet_out::write_mines(&a.out.join("mines.parquet"), &r.mines)?;
-    parquet_out::write_findings(&a.out.join("findings.parquet"), &r.findings)?;
+    parquet_out::write_mines(&out.join("mines.parquet"), &r.mines)?;
+    parquet_out::write_findings(&out.join("findings.parquet"), &r.findings)?;
     let summary = serde_json::to_string_pretty(&r.summary())? + "\n";
     let index = serde_json::to_string_pretty(&r.index())? + "\n";
     for (name, text) in [("summary.json", summary), ("summary.csv", r.summary_csv()), (rollup::INDEX, index)] {
-        let p = a.out.join(name);
+        let p = out.join(name);
         minehaz_core::io::write_atomically(&p, |tmp| {
             std::fs::write(tmp, &text).map_err(|e| minehaz_core::Error::io(&p, e))
         })?;
@@ -171,12 +289,14 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         tr("检查日期", "as of"),
         as_of
     );
-    overview(&r.mines, &title, &a.out.join("overview.png"))?;
+    let cross: Vec<[f64; 2]> =
+        r.findings.iter().filter(|f| rollup::CROSS_RULES.contains(&f.rule.as_str())).filter_map(|f| f.lonlat).collect();
+    overview(&r.mines, &cross, &counties, &title, &out.join("overview.png"))?;
     let majors: i64 = r.mines.iter().map(|m| m.majors).sum();
     println!(
         "{} {}: {} {}, {} {}, {} {}, {} {}",
         tr("已写入", "Wrote"),
-        a.out.display(),
+        out.display(),
         r.mines.len(),
         tr("座矿井", "mines"),
         r.failed.len(),

@@ -571,10 +571,13 @@ fn a_roll_up_folder_lists_its_mines_and_a_click_opens_one() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("rollup");
     let args = crate::cmd::rollup::Args {
+        sub: None,
         inputs: vec![coal_mine(), coal_mine().join("../open-pit")],
-        out: out.clone(),
+        out: Some(out.clone()),
         as_of: Some("2026-11-29".into()),
         jobs: 1,
+        counties: None,
+        county_field: None,
     };
     assert_eq!(crate::cmd::rollup::run(&args).expect("rollup"), 1);
     let mut h = harness(&out, Mode::Plan);

@@ -23,22 +23,29 @@ impl RTreeObject for Boxed {
     }
 }
 
+/// The rule ids of the cross-mine findings (ROLLUP.md).
+pub const OVERLAP: &str = "licence.overlap";
+pub const INTRUDES: &str = "licence.intrudes_neighbour";
+
 /// The smallest overlap that counts, m².
 pub const MIN_OVERLAP_M2: f64 = 1.0;
 
-/// Every pair (a, b), a ≠ b, whose licence boxes in EPSG:4490 intersect.
+fn aabb(b: [f64; 4]) -> AABB<[f64; 2]> {
+    AABB::from_corners([b[0], b[1]], [b[2], b[3]])
+}
+
+/// Every pair (a, b), a ≠ b, where a's reach (its licence and workings) meets b's licence
+/// box in EPSG:4490: overlaps need both licence boxes to meet, intrusions a's reach.
 fn candidate_pairs(mines: &[MineGeometry]) -> Vec<(usize, usize)> {
-    let boxes: Vec<Boxed> = mines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| m.bbox.map(|b| Boxed { i, env: AABB::from_corners([b[0], b[1]], [b[2], b[3]]) }))
-        .collect();
+    let boxes: Vec<Boxed> =
+        mines.iter().enumerate().filter_map(|(i, m)| m.bbox.map(|b| Boxed { i, env: aabb(b) })).collect();
     let tree = RTree::bulk_load(boxes);
     let mut pairs = Vec::new();
-    for a in tree.iter() {
-        for b in tree.locate_in_envelope_intersecting(&a.env) {
-            if a.i != b.i {
-                pairs.push((a.i, b.i));
+    for (a, m) in mines.iter().enumerate() {
+        let Some(reach) = m.reach else { continue };
+        for b in tree.locate_in_envelope_intersecting(&aabb(reach)) {
+            if a != b.i {
+                pairs.push((a, b.i));
             }
         }
     }
@@ -80,7 +87,7 @@ fn pair(a: &MineGeometry, b: &MineGeometry) -> Vec<FindingRow> {
     let area = inter.unsigned_area();
     if area > MIN_OVERLAP_M2 {
         let at = inter.centroid().map(|c| [c.x(), c.y(), 0.0]);
-        out.push(row("licence.overlap", None, area, at));
+        out.push(row(OVERLAP, None, area, at));
     }
     for (id, line) in &a.workings {
         if line.len() < 2 {
@@ -101,7 +108,7 @@ fn pair(a: &MineGeometry, b: &MineGeometry) -> Vec<FindingRow> {
                     .map_or(0.0, |v| v[2]);
                 [c.x, c.y, z]
             });
-            out.push(row("licence.intrudes_neighbour", Some(id.clone()), len, at));
+            out.push(row(INTRUDES, Some(id.clone()), len, at));
         }
     }
     out

@@ -4,8 +4,13 @@
 //! findings (`licence.overlap`, `licence.intrudes_neighbour`) through an R-tree over every
 //! licence in EPSG:4490, and the aggregates by province and county.
 
+pub mod counties;
 pub mod cross;
 pub mod parquet_out;
+pub mod query;
+
+/// The rule ids of the cross-mine findings.
+pub const CROSS_RULES: [&str; 2] = [cross::OVERLAP, cross::INTRUDES];
 
 use crate::error::{Location, Result};
 use crate::io::crs::{Crs, Transformer};
@@ -69,6 +74,49 @@ pub struct MineGeometry {
     pub workings: Vec<(String, Vec<[f64; 3]>)>,
     /// The licence's bounding box in EPSG:4490.
     pub bbox: Option<[f64; 4]>,
+    /// The box of the licence and every working in EPSG:4490: how far the mine reaches (a
+    /// heading out of its own licence can enter a neighbour whose box the licence's misses).
+    pub reach: Option<[f64; 4]>,
+}
+
+fn union_box(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]),
+        (a, b) => a.or(b),
+    }
+}
+
+impl MineGeometry {
+    /// A mine's geometry with its licence in EPSG:4490 (returned too, for the mines table),
+    /// its box and its reach.
+    pub fn new(
+        mine_id: &str,
+        crs: Crs,
+        licence: Vec<Polygon<f64>>,
+        workings: Vec<(String, Vec<[f64; 3]>)>,
+        at: &Location,
+    ) -> Result<(Self, Option<MultiPolygon<f64>>)> {
+        use geo::BoundingRect;
+        let t = to_common(&crs, at)?;
+        let common = if licence.is_empty() {
+            None
+        } else {
+            Some(MultiPolygon(licence.iter().map(|p| t.polygon(p, at)).collect::<Result<Vec<_>>>()?))
+        };
+        let bbox =
+            common.as_ref().and_then(|g| g.bounding_rect()).map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+        let mut pts: Vec<[f64; 3]> = workings.iter().flat_map(|(_, l)| l.iter().copied()).collect();
+        let reach = if pts.is_empty() {
+            bbox
+        } else {
+            t.points(&mut pts, &at.clone().layer("workings"))?;
+            let r = pts.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |r, p| {
+                [r[0].min(p[0]), r[1].min(p[1]), r[2].max(p[0]), r[3].max(p[1])]
+            });
+            union_box(bbox, Some(r))
+        };
+        Ok((MineGeometry { mine_id: mine_id.to_string(), crs, licence, workings, bbox, reach }, common))
+    }
 }
 
 /// One mine assessed.
@@ -91,6 +139,8 @@ pub struct Rollup {
     pub failed: Vec<(String, String)>,
     /// Where each mine was read from, by mine id.
     pub inputs: BTreeMap<String, String>,
+    /// Each mine's licence box and reach in EPSG:4490, by mine id.
+    pub boxes: BTreeMap<String, (Option<[f64; 4]>, Option<[f64; 4]>)>,
 }
 
 /// Is `p` one mine (a survey folder with survey.toml, or a .gpkg store)?
@@ -139,15 +189,8 @@ pub fn assess(path: &Path, as_of: NaiveDate) -> Result<Assessed> {
     let crs = Crs::parse(&m.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
     let t = to_common(&crs, &at)?;
     let licence: Vec<Polygon<f64>> = s.layers.licence.iter().map(|l| l.boundary.clone()).collect();
-    let geometry = if licence.is_empty() {
-        None
-    } else {
-        Some(MultiPolygon(licence.iter().map(|p| t.polygon(p, &at)).collect::<Result<Vec<_>>>()?))
-    };
-    let bbox = geometry.as_ref().and_then(|g| {
-        use geo::BoundingRect;
-        g.bounding_rect().map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
-    });
+    let workings = s.layers.workings.iter().map(|w| (w.id.clone(), w.line.clone())).collect();
+    let (mine_geometry, geometry) = MineGeometry::new(&m.id, crs, licence, workings, &at)?;
     let kind = serde_json::to_value(m.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let findings: Vec<FindingRow> = report
         .findings
@@ -187,9 +230,7 @@ pub fn assess(path: &Path, as_of: NaiveDate) -> Result<Assessed> {
         valid_until: s.meta.licence.valid_until.clone(),
         geometry,
     };
-    let workings = s.layers.workings.iter().map(|w| (w.id.clone(), w.line.clone())).collect();
-    let geometry = MineGeometry { mine_id: m.id.clone(), crs, licence, workings, bbox };
-    Ok(Assessed { input: path.display().to_string(), row, findings, geometry })
+    Ok(Assessed { input: path.display().to_string(), row, findings, geometry: mine_geometry })
 }
 
 fn sort_findings(f: &mut [FindingRow]) {
@@ -229,6 +270,7 @@ pub fn run(inputs: &[PathBuf], as_of: NaiveDate, jobs: usize) -> Result<Rollup> 
                 }
                 seen.insert(a.row.mine_id.clone(), p);
                 out.inputs.insert(a.row.mine_id.clone(), a.input.clone());
+                out.boxes.insert(a.row.mine_id.clone(), (a.geometry.bbox, a.geometry.reach));
                 assessed.push(a);
             }
             Err(e) => out.failed.push((p.display().to_string(), e.to_string())),
@@ -290,7 +332,9 @@ pub fn highest(m: &MineRow) -> Option<usize> {
 }
 
 /// `mines.json` beside the Parquet files (an extension of ROLLUP.md): what the viewer lists
-/// and opens — each mine's id, name, county, input, highest level (0..=3), majors, warnings.
+/// and opens — each mine's id, name, county, input, highest level (0..=3), majors, warnings,
+/// and its licence box and reach in EPSG:4490 (`[xmin, ymin, xmax, ymax]`; what a distributed
+/// engine pairs neighbours across its partitions by).
 pub const INDEX: &str = "mines.json";
 
 impl Rollup {
@@ -304,6 +348,7 @@ impl Rollup {
                         "mine_id": m.mine_id, "name": m.name, "province": m.province, "county": m.county,
                         "input": self.inputs.get(&m.mine_id), "highest": highest(m),
                         "majors": m.majors, "warnings": m.warnings,
+                        "bbox": self.boxes.get(&m.mine_id).and_then(|b| b.0), "reach": self.boxes.get(&m.mine_id).and_then(|b| b.1),
                     })
                 })
                 .collect(),

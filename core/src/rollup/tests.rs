@@ -7,17 +7,8 @@ fn square(x: f64, y: f64, d: f64) -> Polygon<f64> {
 
 fn mine(id: &str, crs: &str, licence: Polygon<f64>, workings: Vec<(&str, Vec<[f64; 3]>)>) -> MineGeometry {
     let crs = Crs::parse(crs, &Location::default()).expect("crs");
-    let t = to_common(&crs, &Location::default()).expect("t");
-    let g = t.polygon(&licence, &Location::default()).expect("poly");
-    use geo::BoundingRect;
-    let r = g.bounding_rect().expect("rect");
-    MineGeometry {
-        mine_id: id.into(),
-        crs,
-        licence: vec![licence],
-        workings: workings.into_iter().map(|(i, l)| (i.to_string(), l)).collect(),
-        bbox: Some([r.min().x, r.min().y, r.max().x, r.max().y]),
-    }
+    let workings = workings.into_iter().map(|(i, l)| (i.to_string(), l)).collect();
+    MineGeometry::new(id, crs, vec![licence], workings, &Location::default()).expect("geometry").0
 }
 
 #[test]
@@ -85,6 +76,24 @@ fn a_pair_across_gauss_kruger_zones_is_found_and_measured() {
 }
 
 #[test]
+fn a_heading_across_a_gap_into_a_neighbour_is_found() {
+    // A and B are 400 m apart: their licence boxes do not meet, but A's heading W7 leaves its
+    // licence, crosses the gap and runs 150 m into B (越界 into a neighbour).
+    let a = mine(
+        "A",
+        "EPSG:4547",
+        square(480_000.0, 4_050_000.0, 2000.0),
+        vec![("W7", vec![[481_000.0, 4_051_000.0, 900.0], [482_550.0, 4_051_000.0, 900.0]])],
+    );
+    let b = mine("B", "EPSG:4547", square(482_400.0, 4_050_000.0, 2000.0), vec![]);
+    let f = cross::findings(&[a, b]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].mine_id.as_str(), f[0].rule.as_str()), ("A", "licence.intrudes_neighbour"));
+    assert_eq!((f[0].working.as_deref(), f[0].feature.as_deref()), (Some("W7"), Some("B")));
+    assert!((f[0].measured.expect("m") - 150.0).abs() < 1e-6, "{f:?}");
+}
+
+#[test]
 fn wkb_of_a_point_and_a_polygon() {
     let p = parquet_out::point_wkb([116.5, 39.9]);
     assert_eq!(p.len(), 21);
@@ -95,4 +104,24 @@ fn wkb_of_a_point_and_a_polygon() {
     assert_eq!(w.len(), 9 + 4 + 5 * 16);
     let two = parquet_out::licence_wkb(&MultiPolygon(vec![square(0.0, 0.0, 1.0), square(5.0, 5.0, 1.0)]));
     assert_eq!(&two[..9], &[1, 6, 0, 0, 0, 2, 0, 0, 0]);
+}
+
+#[test]
+fn wkb_reads_back_as_the_geometry_written_and_as_wkt() {
+    use geo_types::Geometry;
+    let poly = Polygon::new(square(0.0, 0.0, 10.0).exterior().clone(), vec![square(2.0, 2.0, 1.0).exterior().clone()]);
+    let one = parquet_out::licence_wkb(&MultiPolygon(vec![poly.clone()]));
+    assert_eq!(query::from_wkb(&one), Some(Geometry::Polygon(poly.clone())));
+    let two = parquet_out::licence_wkb(&MultiPolygon(vec![poly.clone(), square(20.0, 0.0, 1.0)]));
+    let Some(Geometry::MultiPolygon(m)) = query::from_wkb(&two) else { panic!("multipolygon") };
+    assert_eq!(m.0.len(), 2);
+    let pt = query::from_wkb(&parquet_out::point_wkb([112.5, 36.25])).expect("point");
+    assert_eq!(query::to_wkt(&pt), "POINT (112.5 36.25)");
+    assert!(query::to_wkt(&Geometry::Polygon(poly)).starts_with("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (2 2,"));
+    // Truncated bytes and counts beyond the data are no geometry (never a panic or a huge allocation).
+    assert_eq!(query::from_wkb(&one[..one.len() - 3]), None);
+    let mut lying = one.clone();
+    lying[9..13].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(query::from_wkb(&lying), None);
+    assert_eq!(query::from_wkb(&[]), None);
 }
