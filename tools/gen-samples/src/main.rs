@@ -1,7 +1,8 @@
 //! `gen-samples`: writes the two sample survey packages of SURVEY-FORMAT.md,
 //! `sample-surveys/coal-mine` (an underground coal mine in Shanxi, with planted rule cases for
-//! `minehaz check`) and `sample-surveys/open-pit` (an open pit in Inner Mongolia with two LiDAR
-//! epochs), deterministically: the same bytes on every run (no clock, no random-number crate; a
+//! `minehaz check`), `sample-surveys/open-pit` (an open pit in Inner Mongolia with two LiDAR
+//! epochs) and `sample-surveys/province` (five small mines in two counties for `minehaz rollup`,
+//! with a planted licence overlap across Gauss–Krüger zones and an intrusion), deterministically: the same bytes on every run (no clock, no random-number crate; a
 //! splitmix64 generator seeded with constants).
 //!
 //! ```text
@@ -34,6 +35,7 @@ use std::path::{Path, PathBuf};
 
 mod coal;
 mod pit;
+mod province;
 
 use coal::coal_mine;
 use pit::{open_pit, write_pit_clouds};
@@ -44,6 +46,7 @@ const WKT_EPSG_4526: &str = r#"PROJCS["CGCS2000 / 3-degree Gauss-Kruger zone 38"
 
 const COAL_DIR: &str = "coal-mine";
 const PIT_DIR: &str = "open-pit";
+const PROVINCE_DIR: &str = "province";
 const EPOCHS: [&str; 2] = ["2026-03-15", "2026-09-15"];
 
 #[derive(Parser, Debug)]
@@ -67,6 +70,7 @@ struct Cli {
 enum Sample {
     CoalMine,
     OpenPit,
+    Province,
 }
 
 fn parse_count(s: &str) -> std::result::Result<u64, String> {
@@ -86,6 +90,7 @@ fn main() -> Result<()> {
     }
     let coal = cli.only.is_none_or(|s| s == Sample::CoalMine);
     let pit = cli.only.is_none_or(|s| s == Sample::OpenPit);
+    let province = cli.only.is_none_or(|s| s == Sample::Province);
     std::fs::create_dir_all(&cli.out).with_context(|| format!("cannot create {}", cli.out.display()))?;
     if cli.pointclouds_only {
         if pit {
@@ -112,6 +117,20 @@ fn main() -> Result<()> {
         std::fs::write(dir.join("README.md"), readme)?;
         println!("{}: {}", dir.display(), summary(&survey));
         write_pit_clouds(&dir, cli.points)?;
+    }
+    if province {
+        let dir = cli.out.join(PROVINCE_DIR);
+        replace_dir(&dir)?;
+        // Small pages keep five GeoPackages of a few features each small in the repository.
+        std::env::set_var("OGR_SQLITE_PRAGMA", "page_size=1024");
+        for m in province::province_mines()? {
+            let d = dir.join(m.id);
+            write_package(&m.survey, &d).with_context(|| format!("writing {}", d.display()))?;
+            println!("{}: {}", d.display(), summary(&m.survey));
+        }
+        std::fs::write(dir.join("counties.geojson"), province::counties_geojson()?)?;
+        std::fs::write(dir.join("README.md"), province::README)?;
+        std::env::remove_var("OGR_SQLITE_PRAGMA");
     }
     Ok(())
 }
