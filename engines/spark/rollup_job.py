@@ -9,8 +9,12 @@ with Spark and computes summary.json with Spark SQL, in the same shape as mineha
     python3 engines/spark/rollup_job.py --minehaz target/release/minehaz --out OUT \
         --as-of 2026-11-29 [--partitions N] INPUT...
 
-Limitation: a pair of neighbouring mines in different counties is not compared (each task sees
-only its counties); minehaz's own roll-up compares every pair.
+Neighbours in different counties: each part's mines.json gives every mine's licence box and
+reach (licence and workings) in EPSG:4490; a Spark SQL self-join pairs the mines of different
+counties whose reach meets the other's licence box, a second round of tasks runs `minehaz
+rollup` on each such pair (parts/cross-NNNNN), and the cross-mine findings of those pair runs
+join the findings the summary is computed from. Every pair minehaz's own roll-up compares is
+compared here too, once.
 """
 
 import argparse
@@ -59,6 +63,20 @@ def run_part(args):
     return part
 
 
+CROSS_RULES = ("licence.overlap", "licence.intrudes_neighbour")
+
+
+def run_pair(args):
+    """A Spark task: roll up one cross-county pair of mines; only its cross-mine findings count."""
+    minehaz, as_of, out, key, a, b = args
+    part = os.path.join(out, "parts", "cross-%05d" % key)
+    cmd = [minehaz, "--lang", "en", "rollup", a, b, "--out", part, "--as-of", as_of, "--jobs", "1"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode not in (0, 1, 2):
+        raise RuntimeError("%s failed: %s" % (" ".join(cmd), r.stderr))
+    return part
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("inputs", nargs="+")
@@ -91,7 +109,38 @@ def main():
     mp = [os.path.join(p, "mines.parquet") for p in parts if os.path.isfile(os.path.join(p, "mines.parquet"))]
     fp = [os.path.join(p, "findings.parquet") for p in parts if os.path.isfile(os.path.join(p, "findings.parquet"))]
     spark.read.parquet(*mp).createOrReplaceTempView("mines")
-    spark.read.parquet(*fp).createOrReplaceTempView("findings")
+    findings = spark.read.parquet(*fp)
+
+    # Neighbours in different parts (counties): pairs from the boxes in the parts' mines.json,
+    # in Spark SQL.
+    index = []
+    for p in parts:
+        ip = os.path.join(p, "mines.json")
+        if os.path.isfile(ip):
+            with open(ip, encoding="utf-8") as f:
+                for m in json.load(f):
+                    if m.get("bbox") and m.get("reach"):
+                        # Pairs within one part were compared by its task: only pairs across parts.
+                        index.append((m["mine_id"], p, m["input"], *[float(v) for v in m["bbox"]], *[float(v) for v in m["reach"]]))
+    cols = ["mine_id", "part", "input", "bx0", "by0", "bx1", "by1", "rx0", "ry0", "rx1", "ry1"]
+    pairs = []
+    if index:
+        spark.createDataFrame(index, cols).createOrReplaceTempView("boxes")
+        q = ("SELECT DISTINCT LEAST(a.input, b.input) AS i, GREATEST(a.input, b.input) AS j FROM boxes a JOIN boxes b "
+             "ON a.part <> b.part AND a.rx0 <= b.bx1 AND b.bx0 <= a.rx1 AND a.ry0 <= b.by1 AND b.by0 <= a.ry1 "
+             "ORDER BY i, j")
+        pairs = [(r.i, r.j) for r in spark.sql(q).collect()]
+    if pairs:
+        ptasks = [(os.path.abspath(a.minehaz), a.as_of, os.path.abspath(a.out), k, i, j)
+                  for k, (i, j) in enumerate(pairs)]
+        cross_parts = sc.parallelize(ptasks, min(len(ptasks), n)).map(run_pair).collect()
+        cf = [os.path.join(p, "findings.parquet") for p in cross_parts
+              if os.path.isfile(os.path.join(p, "findings.parquet"))]
+        if cf:
+            rules = ", ".join("'%s'" % r for r in CROSS_RULES)
+            extra = spark.read.parquet(*cf).where("rule IN (%s)" % rules)
+            findings = findings.unionByName(extra)
+    findings.createOrReplaceTempView("findings")
     failed = []
     for p in parts:
         with open(os.path.join(p, "summary.json"), encoding="utf-8") as f:
@@ -130,7 +179,7 @@ def main():
         "failed": sorted(failed, key=lambda x: (x["input"], x["error"])),
         "by_province": grouped(prov, prov),
         "by_county": grouped(county, county),
-        "engine": "spark %s, %d tasks" % (spark.version, len(tasks)),
+        "engine": "spark %s, %d tasks, %d cross-county pairs" % (spark.version, len(tasks), len(pairs)),
     }
     with open(os.path.join(a.out, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, ensure_ascii=False, indent=2)
