@@ -192,17 +192,30 @@ fn a_roll_up_of_only_broken_inputs_exits_2() {
 #[test]
 fn the_spark_job_in_local_mode_gives_the_same_summary() {
     let d = tempfile::tempdir().expect("tmp");
-    let prov = d.path().join("province");
-    province(&prov);
+    // The sample province (its overlap P02/P03 crosses the county line, so only the job's
+    // cross-county pairs find it) and a broken mine.
+    let prov = sample("province");
+    let broken = d.path().join("SX-broken");
+    std::fs::create_dir_all(&broken).expect("mkdir");
+    std::fs::write(broken.join("survey.toml"), "[mine\nid = ").expect("write");
     let own = d.path().join("own");
-    let o = minehaz(&["rollup", p(&prov), "--out", p(&own), "--as-of", "2026-11-29"]);
+    let o = minehaz(&["rollup", p(&prov), p(&broken), "--out", p(&own), "--as-of", "2026-11-29"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let spark_out = d.path().join("spark");
     std::fs::create_dir_all(&spark_out).expect("mkdir");
     let job = repo().join("engines/spark/rollup_job.py");
     let o = std::process::Command::new("python3")
         .arg(&job)
-        .args(["--minehaz", env!("CARGO_BIN_EXE_minehaz"), "--out", p(&spark_out), "--as-of", "2026-11-29", p(&prov)])
+        .args([
+            "--minehaz",
+            env!("CARGO_BIN_EXE_minehaz"),
+            "--out",
+            p(&spark_out),
+            "--as-of",
+            "2026-11-29",
+            p(&prov),
+            p(&broken),
+        ])
         .env("SPARK_MASTER", "local[2]")
         .output()
         .expect("python3 with pyspark is needed (pip install pyspark; Java 17)");
@@ -216,4 +229,204 @@ fn the_spark_job_in_local_mode_gives_the_same_summary() {
         assert_eq!(a[k], b[k], "{k} differs:\nminehaz {}\nspark   {}", a[k], b[k]);
     }
     assert_eq!(a["failed"].as_array().map(|x| x.len()), b["failed"].as_array().map(|x| x.len()));
+    assert_eq!(a["by_province"]["山西省"]["rules"]["licence.overlap"], 2, "{}", a["by_province"]);
+    assert!(b["engine"].as_str().expect("engine").contains("1 cross-county pairs"), "{}", b["engine"]);
+
+    // The same query in the embedded engine and in Spark SQL gives the same rows.
+    let sql = "SELECT county, rule, COUNT(*) AS n, ROUND(SUM(measured), 3) AS total FROM findings \
+               WHERE measured IS NOT NULL GROUP BY county, rule ORDER BY county, rule";
+    let o = minehaz(&["rollup", "query", p(&own), sql, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let embedded: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let o = std::process::Command::new("python3")
+        .arg(repo().join("engines/spark/query.py"))
+        .args([p(&own), sql])
+        .env("SPARK_MASTER", "local[2]")
+        .output()
+        .expect("python3 with pyspark");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let spark: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let rows = embedded.as_array().expect("rows");
+    assert!(rows.len() >= 3, "{embedded}");
+    assert_eq!(rows.len(), spark.as_array().expect("rows").len(), "{embedded}\n{spark}");
+    for (e, s) in rows.iter().zip(spark.as_array().expect("rows")) {
+        assert_eq!((&e["county"], &e["rule"], &e["n"]), (&s["county"], &s["rule"], &s["n"]), "{e} vs {s}");
+        let (x, y) = (e["total"].as_f64().expect("total"), s["total"].as_f64().expect("total"));
+        assert!((x - y).abs() < 1e-6, "{e} vs {s}");
+    }
+}
+
+/// The sample province (sample-surveys/province): its planted cross-mine cases, the pair
+/// across Gauss–Krüger zones, and the county outlines on the overview.
+#[test]
+fn the_sample_province_shows_its_planted_cross_mine_cases() {
+    let d = tempfile::tempdir().expect("tmp");
+    let prov = sample("province");
+    let counties = prov.join("counties.geojson");
+    let out = d.path().join("out");
+    let o = minehaz(&["rollup", p(&prov), "--counties", p(&counties), "--out", p(&out), "--as-of", "2026-12-01"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json")).expect("json");
+    assert_eq!((s["mines"].as_u64(), s["failed"].as_array().map(|a| a.len())), (Some(5), Some(0)), "{s}");
+    assert_eq!(s["by_county"]["山西省/沁源县"]["mines"], 2);
+    assert_eq!(s["by_county"]["山西省/沁县"]["mines"], 3);
+    // The cross-mine findings, through the embedded engine.
+    let sql = "SELECT mine_id, rule, working, feature, measured, crs FROM findings \
+               WHERE rule IN ('licence.overlap', 'licence.intrudes_neighbour') ORDER BY mine_id, rule";
+    let o = minehaz(&["rollup", "query", p(&out), sql, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let rows = rows.as_array().expect("rows");
+    let key: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (r["mine_id"].as_str().unwrap_or(""), r["rule"].as_str().unwrap_or(""), r["feature"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        key,
+        [
+            ("SX-P02", "licence.overlap", "SX-P03"),
+            ("SX-P03", "licence.overlap", "SX-P02"),
+            ("SX-P04", "licence.intrudes_neighbour", "SX-P05")
+        ],
+        "{rows:?}"
+    );
+    // 200 m × 2 500 m, each measured in its own mine's grid (P02 in CM 111°E, P03 in CM 114°E).
+    for r in &rows[..2] {
+        let m = r["measured"].as_f64().expect("m");
+        assert!((m - 500_000.0).abs() / 500_000.0 < 2e-3, "{r}");
+    }
+    assert_eq!((rows[0]["crs"].as_str(), rows[1]["crs"].as_str()), (Some("EPSG:4546"), Some("EPSG:4547")));
+    assert_eq!(rows[2]["working"], "W04");
+    assert!((rows[2]["measured"].as_f64().expect("m") - 250.0).abs() < 1e-6, "{}", rows[2]);
+
+    // County outlines: the overview with them differs from the one without, by their colour.
+    let bare = d.path().join("bare");
+    let o = minehaz(&["rollup", p(&prov), "--out", p(&bare), "--as-of", "2026-12-01"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let outline = |dir: &Path| {
+        let img = image::open(dir.join("overview.png")).expect("png").to_rgb8();
+        img.pixels().filter(|px| px.0 == [110, 110, 130]).count()
+    };
+    let (with, without) = (outline(&out), outline(&bare));
+    assert!(with > 2000 && without < with / 10, "outline pixels: {with} with counties, {without} without");
+    // The three cross-mine findings are marked (purple squares of 10 × 10 px; two overlap marks
+    // may share pixels).
+    let img = image::open(out.join("overview.png")).expect("png").to_rgb8();
+    let marks = img.pixels().filter(|px| px.0 == [142, 36, 170]).count();
+    assert!((150..=300).contains(&marks), "{marks} mark pixels");
+}
+
+#[test]
+fn a_bad_county_layer_is_refused_before_any_work() {
+    let d = tempfile::tempdir().expect("tmp");
+    let bad = d.path().join("counties.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"1"},"geometry":{"type":"Polygon","coordinates":[[[112,36],[113,36],[113,37],[112,36]]]}}]}"#,
+    )
+    .expect("write");
+    let out = d.path().join("out");
+    let o = minehaz(&["rollup", p(&sample("province")), "--counties", p(&bad), "--out", p(&out)]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("counties.geojson") && stderr(&o).contains("--county-field"), "{}", stderr(&o));
+    assert!(!out.join("summary.json").exists());
+    // Named with --county-field, the same layer is accepted.
+    let o = minehaz(&[
+        "rollup",
+        p(&sample("province")),
+        "--counties",
+        p(&bad),
+        "--county-field",
+        "code",
+        "--out",
+        p(&out),
+        "--as-of",
+        "2026-12-01",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+}
+
+/// `minehaz rollup query`: SQL over the outputs in text, CSV and JSON, the spatial
+/// functions, and the errors (exit 2 naming the file or the SQL).
+#[test]
+fn rollup_query_answers_sql_over_the_parquet_outputs() {
+    let d = tempfile::tempdir().expect("tmp");
+    let out = d.path().join("out");
+    let o = minehaz(&["rollup", p(&sample("province")), "--out", p(&out), "--as-of", "2026-12-01"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json")).expect("json");
+    // Majors by county, as the summary has them.
+    let sql = "SELECT province || '/' || county AS k, SUM(majors) AS majors, COUNT(*) AS mines FROM mines GROUP BY k ORDER BY k";
+    let o = minehaz(&["rollup", "query", p(&out), sql, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let by_county = s["by_county"].as_object().expect("by_county");
+    assert_eq!(rows.as_array().map(|r| r.len()), Some(by_county.len()));
+    for r in rows.as_array().expect("rows") {
+        let c = &by_county[r["k"].as_str().expect("k")];
+        assert_eq!((&r["majors"], &r["mines"]), (&c["majors"], &c["mines"]), "{r} vs {c}");
+    }
+    // Text: a header, a rule, one line per row and the count.
+    let o = minehaz(&["rollup", "query", p(&out), sql]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("k ") && lines[0].contains("| majors | mines"), "{text}");
+    assert_eq!(lines.len(), 2 + by_county.len() + 1, "{text}");
+    assert!(lines.last().expect("last").contains(&format!("{} rows", by_county.len())), "{text}");
+    // CSV.
+    let o =
+        minehaz(&["rollup", "query", p(&out), "SELECT mine_id, name FROM mines ORDER BY mine_id", "--format", "csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert_eq!(csv.lines().next(), Some("mine_id,name"));
+    assert_eq!(csv.lines().count(), 1 + s["mines"].as_u64().expect("n") as usize);
+    // The spatial functions: geodesic area of a 4 km × 3 km licence, intersecting licences
+    // (P04 and P05 touch: they intersect without overlapping), WKT of a finding's point.
+    let o = minehaz(&[
+        "rollup",
+        "query",
+        p(&out),
+        "SELECT st_area_m2(geometry) AS a FROM mines WHERE mine_id = 'SX-P04'",
+        "--format",
+        "json",
+    ]);
+    let a: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let area = a[0]["a"].as_f64().expect("area");
+    assert!((area - 12e6).abs() / 12e6 < 2e-3, "{area}");
+    let o = minehaz(&[
+        "rollup",
+        "query",
+        p(&out),
+        "SELECT a.mine_id AS a, b.mine_id AS b FROM mines a JOIN mines b ON a.mine_id < b.mine_id \
+         AND st_intersects(a.geometry, b.geometry) ORDER BY a, b",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "a,b\nSX-P02,SX-P03\nSX-P04,SX-P05\n");
+    let o = minehaz(&[
+        "rollup",
+        "query",
+        p(&out),
+        "SELECT st_astext(geometry) AS g, st_x(geometry) AS x FROM findings WHERE rule = 'licence.intrudes_neighbour'",
+        "--format",
+        "json",
+    ]);
+    let g: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let (wkt, x) = (g[0]["g"].as_str().expect("wkt"), g[0]["x"].as_f64().expect("x"));
+    assert!(wkt.starts_with("POINT (") && wkt.contains(&format!("{x}")), "{g}");
+    assert!((112.5..113.5).contains(&x), "{g}");
+    // Errors: not a roll-up folder; a bad query.
+    let o = minehaz(&["rollup", "query", p(d.path()), "SELECT 1"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("mines.parquet"), "{}", stderr(&o));
+    let o = minehaz(&["rollup", "query", p(&out), "SELECT nope FROM mines"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("SQL") && stderr(&o).contains("nope"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
 }

@@ -80,6 +80,7 @@ struct Run {
     seconds: f64,
     peak_mb: f64,
     stdout: String,
+    stderr: String,
 }
 
 fn run_child(cmd: &mut Command) -> anyhow::Result<Run> {
@@ -118,7 +119,7 @@ fn run_child(cmd: &mut Command) -> anyhow::Result<Run> {
         let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().to_string()).collect();
         anyhow::bail!("{:?} {} failed: {st}\n{}", cmd.get_program(), args.join(" "), stderr.trim_end());
     }
-    Ok(Run { seconds, peak_mb: usage.ru_maxrss as f64 / 1024.0, stdout })
+    Ok(Run { seconds, peak_mb: usage.ru_maxrss as f64 / 1024.0, stdout, stderr })
 }
 
 fn best(repeat: usize, mut f: impl FnMut() -> anyhow::Result<Run>) -> anyhow::Result<Run> {

@@ -2,7 +2,9 @@
 //! mine (its layers and positioning fixes, moved onto a 4 km grid, every 50th one shifted onto
 //! its neighbour so overlaps and intrusions occur), written once as stores, then `minehaz
 //! rollup` on them, whole process: wall time and peak memory (ROLLUP.md: 1 000 mines under
-//! 30 s on 2 cores, under 1 GB).
+//! 30 s on 2 cores, under 1 GB). Then one aggregate query over the outputs, side by side in
+//! the embedded engine (`minehaz rollup query`) and in Spark local mode
+//! (`engines/spark/query.py`), both whole process, with the same rows asserted.
 
 use super::run_child;
 use minehaz_core::error::Problems;
@@ -122,5 +124,43 @@ pub fn bench(exe: &Path, dir: &Path, mines: usize) -> anyhow::Result<()> {
         count("licence.overlap"),
         count("licence.intrudes_neighbour")
     );
+    query_side_by_side(exe, &out)
+}
+
+/// The query both engines answer: findings by county and rule with their measured totals.
+const QUERY: &str = "SELECT county, rule, COUNT(*) AS n, ROUND(SUM(measured), 3) AS total FROM findings \
+                     GROUP BY county, rule ORDER BY county, rule";
+
+fn query_side_by_side(exe: &Path, out: &Path) -> anyhow::Result<()> {
+    let rows = |s: &str| -> anyhow::Result<usize> {
+        let v: serde_json::Value = serde_json::from_str(s)?;
+        Ok(v.as_array().map_or(0, Vec::len))
+    };
+    let embedded = super::best(3, || {
+        run_child(Command::new(exe).args(["rollup", "query"]).arg(out).args([QUERY, "--format", "json"]))
+    })?;
+    println!(
+        "query (findings by county and rule), embedded DataFusion, whole process: {:.2} s, peak {:.0} MB, {} rows",
+        embedded.seconds,
+        embedded.peak_mb,
+        rows(&embedded.stdout)?
+    );
+    let job = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engines/spark/query.py");
+    match run_child(Command::new("python3").arg(&job).arg(out).arg(QUERY).env("SPARK_MASTER", "local[2]")) {
+        Ok(spark) => {
+            anyhow::ensure!(
+                rows(&spark.stdout)? == rows(&embedded.stdout)?,
+                "the engines disagree:\n{}\n{}",
+                embedded.stdout,
+                spark.stdout
+            );
+            println!(
+                "query, Spark local[2] (pyspark), whole process: {:.2} s ({}), same rows",
+                spark.seconds,
+                spark.stderr.lines().rev().find(|l| l.starts_with("spark session")).unwrap_or("?").trim()
+            );
+        }
+        Err(e) => println!("query, Spark local mode: not measured ({e})"),
+    }
     Ok(())
 }
