@@ -140,7 +140,14 @@ pub struct Rollup {
     /// Where each mine was read from, by mine id.
     pub inputs: BTreeMap<String, String>,
     /// Each mine's licence box and reach in EPSG:4490, by mine id.
-    pub boxes: BTreeMap<String, (Option<[f64; 4]>, Option<[f64; 4]>)>,
+    pub boxes: BTreeMap<String, MineBoxes>,
+}
+
+/// A mine's licence box and its reach (licence and workings) in EPSG:4490, when it has them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MineBoxes {
+    pub bbox: Option<[f64; 4]>,
+    pub reach: Option<[f64; 4]>,
 }
 
 /// Is `p` one mine (a survey folder with survey.toml, or a .gpkg store)?
@@ -270,7 +277,7 @@ pub fn run(inputs: &[PathBuf], as_of: NaiveDate, jobs: usize) -> Result<Rollup> 
                 }
                 seen.insert(a.row.mine_id.clone(), p);
                 out.inputs.insert(a.row.mine_id.clone(), a.input.clone());
-                out.boxes.insert(a.row.mine_id.clone(), (a.geometry.bbox, a.geometry.reach));
+                out.boxes.insert(a.row.mine_id.clone(), MineBoxes { bbox: a.geometry.bbox, reach: a.geometry.reach });
                 assessed.push(a);
             }
             Err(e) => out.failed.push((p.display().to_string(), e.to_string())),
@@ -348,7 +355,7 @@ impl Rollup {
                         "mine_id": m.mine_id, "name": m.name, "province": m.province, "county": m.county,
                         "input": self.inputs.get(&m.mine_id), "highest": highest(m),
                         "majors": m.majors, "warnings": m.warnings,
-                        "bbox": self.boxes.get(&m.mine_id).and_then(|b| b.0), "reach": self.boxes.get(&m.mine_id).and_then(|b| b.1),
+                        "bbox": self.boxes.get(&m.mine_id).and_then(|b| b.bbox), "reach": self.boxes.get(&m.mine_id).and_then(|b| b.reach),
                     })
                 })
                 .collect(),
