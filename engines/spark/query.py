@@ -20,15 +20,9 @@ def main():
         return 2
     folder, sql = sys.argv[1], sys.argv[2]
     t0 = time.time()
-    from pyspark.sql import SparkSession
+    from session import session
 
-    spark = (
-        SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
-        .appName("minehaz-rollup-query")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate()
-    )
+    spark = session("minehaz-rollup-query")
     spark.sparkContext.setLogLevel("ERROR")
     for table in ("mines", "findings"):
         spark.read.parquet(os.path.join(folder, table + ".parquet")).createOrReplaceTempView(table)

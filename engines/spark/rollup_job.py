@@ -86,15 +86,9 @@ def main():
     ap.add_argument("--partitions", type=int, default=0)
     a = ap.parse_args()
 
-    from pyspark.sql import SparkSession
+    from session import session
 
-    spark = (
-        SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
-        .appName("minehaz-rollup")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate()
-    )
+    spark = session("minehaz-rollup")
     sc = spark.sparkContext
     mines = [os.path.abspath(m) for m in mines_of(a.inputs)]
     groups = {}

@@ -127,28 +127,15 @@ fn layers(sp: &Spec, heading_to: (f64, f64)) -> Layers {
     let mut l = Layers::default();
     let boundary = Polygon::new(ring(&sp.corners, true), sp.hole.iter().map(|h| ring(h, false)).collect());
     l.licence.push(Licence { id: format!("LIC-{}", sp.id), boundary });
-    l.workings.push(working(
-        "W01",
-        "主运输大巷",
-        Roadway,
-        Existing,
-        path(&[at(400.0, 1500.0), at(2000.0, 1500.0), at(3000.0, 1500.0)], 0.0),
-    ));
-    l.workings.push(working(
-        "W02",
-        "3101 运输顺槽",
-        Roadway,
-        Existing,
-        path(&[at(1200.0, 1500.0), at(1200.0, 2500.0)], 0.0),
-    ));
-    l.workings.push(working(
-        "W03",
-        "3101 综采工作面",
-        Longwall,
-        Active,
-        path(&[at(1000.0, 2300.0), at(1400.0, 2300.0)], 0.0),
-    ));
-    l.workings.push(working("W04", "3103 回风顺槽掘进", Heading, Active, path(&[at(2500.0, 1500.0), heading_to], 0.0)));
+    let workings: [(&str, &str, WorkingKind, WorkingStatus, Vec<(f64, f64)>); 4] = [
+        ("W01", "主运输大巷", Roadway, Existing, vec![at(400.0, 1500.0), at(2000.0, 1500.0), at(3000.0, 1500.0)]),
+        ("W02", "3101 运输顺槽", Roadway, Existing, vec![at(1200.0, 1500.0), at(1200.0, 2500.0)]),
+        ("W03", "3101 综采工作面", Longwall, Active, vec![at(1000.0, 2300.0), at(1400.0, 2300.0)]),
+        ("W04", "3103 回风顺槽掘进", Heading, Active, vec![at(2500.0, 1500.0), heading_to]),
+    ];
+    for (id, name, kind, status, pts) in workings {
+        l.workings.push(working(id, name, kind, status, path(&pts, 0.0)));
+    }
     let goaf = [at(400.0, 400.0), at(1100.0, 400.0), at(1100.0, 1200.0), at(400.0, 1200.0)];
     l.goaf.push(Goaf {
         id: "G01".into(),
