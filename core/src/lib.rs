@@ -20,6 +20,7 @@ pub mod io;
 pub mod ledger;
 pub mod live;
 pub mod model;
+pub mod placement;
 pub mod plan;
 pub mod rollup;
 pub mod rules;

@@ -24,6 +24,7 @@ pub mod hidden;
 pub mod ledger;
 pub mod levels;
 pub mod licence;
+pub mod names;
 pub mod params;
 pub mod pillars;
 pub mod readings;
@@ -36,6 +37,7 @@ pub use assessment::{assess, survey_params, Assessment, Change, Delta, FaceTo, T
 pub use context::{Ctx, Face, WorkingGeom};
 pub use finding::{round_mm, sort_findings, Finding, Key, NotEvaluated, Severity, LINE_RULES};
 pub use levels::{Driver, DriverValue, Level, Levels};
+pub use names::rule_name;
 pub use params::Params;
 pub use report::Report;
 
