@@ -6,6 +6,7 @@
 use crate::render::overlay::Painter;
 use image::{Rgba, RgbaImage};
 use minehaz_core::i18n::tr;
+use minehaz_core::placement;
 use minehaz_core::rollup::counties::{read_counties, County};
 use minehaz_core::rollup::{self, highest, parquet_out, MineRow};
 use minehaz_core::{text, Location};
@@ -147,7 +148,7 @@ fn overview(mines: &[MineRow], cross: &[[f64; 2]], counties: &[County], title: &
     let sy = (h as f64 - top - my) / (y1 - y0).max(1e-9);
     let s = sx.min(sy);
     let px = |x: f64, y: f64| [(mx + (x - x0) * k * s) as f32, (top + (y1 - y) * s) as f32];
-    // County outlines: dashed, under the mines; their names after the mines, so they stay legible.
+    // County outlines: dashed, under the mines; their names are placed first among the labels.
     let outline = [110, 110, 130, 255];
     for c in counties {
         for poly in &c.outline.0 {
@@ -157,6 +158,7 @@ fn overview(mines: &[MineRow], cross: &[[f64; 2]], counties: &[County], title: &
             }
         }
     }
+    let mut labels = Vec::new();
     for m in mines {
         let Some(g) = &m.geometry else { continue };
         let c = highest(m).map_or([160, 160, 160, 255], |i| COLOURS[i]);
@@ -179,13 +181,36 @@ fn overview(mines: &[MineRow], cross: &[[f64; 2]], counties: &[County], title: &
             if (b[0] - a[0]).abs() < 10.0 || (a[1] - b[1]).abs() < 10.0 {
                 p.rect(&mut img, at[0] as i32 - 6, at[1] as i32 - 6, 12, 12, c);
             }
+            // Mines with majors are labelled first; the placer leaves out what has no room, so a
+            // crowded province shows its colours, not a smear.
             let label = format!("{} ({})", m.mine_id, m.majors);
-            // Labels only where they fit (a crowded province shows its colours, not a smear).
-            if (b[0] - a[0]).abs() < p.text_width(&label, 14.0) && (b[0] - a[0]).abs() >= 10.0 {
-                continue;
-            }
-            p.label(&mut img, at[0] - p.text_width(&label, 14.0) / 2.0, at[1] + 8.0, 14.0, [20, 20, 20, 255], &label);
+            let priority = if m.majors > 0 { 1 } else { 2 };
+            labels.push((at, label, [20, 20, 20, 255], 14.0, priority));
         }
+    }
+    for c in counties {
+        use geo::InteriorPoint;
+        if let Some(at) = c.outline.interior_point() {
+            labels.push((px(at.x(), at.y()), c.name.clone(), outline, 16.0, 0));
+        }
+    }
+    let requests: Vec<placement::Request> = labels
+        .iter()
+        .map(|(at, t, _, size, priority)| placement::Request {
+            anchor: *at,
+            size: [p.text_width(t, *size) + 2.0, size * 1.3],
+            priority: *priority,
+        })
+        .collect();
+    // The title and the level key along the bottom stay clear.
+    let blocked =
+        [placement::Rect::new(0.0, 0.0, w as f32, 70.0), placement::Rect::new(0.0, h as f32 - 50.0, w as f32, 50.0)];
+    for pl in placement::place(&requests, w as f32, h as f32, &blocked).0 {
+        let (_, t, c, size, _) = &labels[pl.index];
+        if let Some([a, b]) = pl.leader {
+            p.line(&mut img, a, b, 1, [90, 90, 90, 255]);
+        }
+        p.label(&mut img, pl.rect.x0 + 1.0, pl.rect.y0, *size, *c, t);
     }
     // Where the cross-mine findings (overlaps, intrusions) are: purple marks over the licences
     // (red is the highest level's colour).
@@ -193,13 +218,6 @@ fn overview(mines: &[MineRow], cross: &[[f64; 2]], counties: &[County], title: &
         let q = px(at[0], at[1]);
         p.rect(&mut img, q[0] as i32 - 7, q[1] as i32 - 7, 14, 14, [255, 255, 255, 255]);
         p.rect(&mut img, q[0] as i32 - 5, q[1] as i32 - 5, 10, 10, CROSS_MARK);
-    }
-    for c in counties {
-        use geo::InteriorPoint;
-        if let Some(at) = c.outline.interior_point() {
-            let at = px(at.x(), at.y());
-            p.label(&mut img, at[0] - p.text_width(&c.name, 16.0) / 2.0, at[1] - 30.0, 16.0, outline, &c.name);
-        }
     }
     p.text(&mut img, 20.0, 34.0, 24.0, [20, 20, 20, 255], title);
     let names = [tr("低", "low"), tr("中", "medium"), tr("高", "high"), tr("最高", "highest")];
@@ -256,12 +274,12 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let as_of = super::parse_as_of(a.as_of.as_deref())?;
     if out.exists() && !out.is_dir() {
         return Err(minehaz_core::Error::at(
-            Location::file(&out).field("--out"),
+            Location::file(out).field("--out"),
             text!("输出须为目录", "the output must be a folder"),
         )
         .into());
     }
-    std::fs::create_dir_all(&out).map_err(|e| minehaz_core::Error::io(&out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| minehaz_core::Error::io(out, e))?;
     // The county layer first: a bad one stops the roll-up before any work.
     let counties = match &a.counties {
         Some(f) => read_counties(f, a.county_field.as_deref())?,

@@ -71,7 +71,7 @@ impl Camera {
                 let dir = Vec3::new(az.sin() * el.cos(), az.cos() * el.cos(), el.sin());
                 let radius = size.length() / 2.0;
                 let fov = 40f32.to_radians();
-                let dist = radius / (fov / 2.0).sin() * 1.05;
+                let dist = fit_distance(bounds, dir, fov, aspect);
                 let eye = center + dir * dist;
                 let view = Mat4::look_at_rh(eye, center, Vec3::Z);
                 let proj =
@@ -115,6 +115,34 @@ impl Camera {
     }
 }
 
+/// How far from the centre of `bounds` a perspective camera looking back along `dir` (vertical
+/// field of view `fov`, `aspect` = width / height, up = +z) must stand to see all eight corners
+/// of the box, with a 4 % margin: the data fills the frame (a flat, wide mine is not framed by
+/// its bounding sphere, which left most of the image empty).
+pub fn fit_distance(bounds: [[f32; 3]; 2], dir: Vec3, fov: f32, aspect: f32) -> f32 {
+    let (lo, hi) = (Vec3::from(bounds[0]), Vec3::from(bounds[1]));
+    let center = (lo + hi) / 2.0;
+    let back = dir.normalize_or(Vec3::Z);
+    let right = (-back).cross(Vec3::Z).normalize_or(Vec3::X);
+    let up = right.cross(-back);
+    let ty = (fov / 2.0).tan();
+    let tx = ty * aspect.max(1e-3);
+    let mut d: f32 = 1.0;
+    for i in 0..8 {
+        let corner = Vec3::new(
+            if i & 1 == 0 { lo.x } else { hi.x },
+            if i & 2 == 0 { lo.y } else { hi.y },
+            if i & 4 == 0 { lo.z } else { hi.z },
+        );
+        let o = corner - center;
+        // The corner is o·back nearer the camera than the centre; at distance d it is seen at
+        // |o·right| / (d − o·back) of the half-width tangent.
+        let w = o.dot(back);
+        d = d.max(w + o.dot(right).abs() / tx).max(w + o.dot(up).abs() / ty);
+    }
+    d * 1.04
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +179,15 @@ mod tests {
                 }
             }
         }
+        // Tight: the box reaches near an edge of the frame (it is not lost in the middle).
+        let (mut x0, mut x1, mut y0, mut y1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for i in 0..8 {
+            let p = [B[i & 1][0], B[(i >> 1) & 1][1], B[(i >> 2) & 1][2]];
+            let (px, _) = c.project(p).expect("visible");
+            (x0, x1, y0, y1) = (x0.min(px[0]), x1.max(px[0]), y0.min(px[1]), y1.max(px[1]));
+        }
+        let fill = ((x1 - x0) / 640.0).max((y1 - y0) / 480.0);
+        assert!(fill > 0.85, "the box spans {:.0} % of the frame", fill * 100.0);
         let (low, _) = c.project([0.0, 0.0, -200.0]).expect("low");
         let (high, _) = c.project([0.0, 0.0, 200.0]).expect("high");
         assert!(high[1] < low[1]);

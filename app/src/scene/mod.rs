@@ -66,6 +66,17 @@ pub struct Label {
     pub pos: [f32; 3],
     pub text: String,
     pub color: [f32; 4],
+    /// Placement priority ([`priority`]): lower is placed first and never gives way to higher.
+    pub priority: u8,
+}
+
+/// Label priorities: findings first, then workings and features, then lines.
+pub mod priority {
+    pub const MAJOR: u8 = 0;
+    pub const WARNING: u8 = 1;
+    pub const WORKING: u8 = 2;
+    pub const FEATURE: u8 = 3;
+    pub const LINE: u8 = 4;
 }
 
 /// One entry of the legend: a colour swatch and its text in both languages.

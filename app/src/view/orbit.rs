@@ -65,7 +65,8 @@ pub struct ViewCamera {
     /// Elevation (local) at the centre of the section view.
     pub section_z: f32,
     pub section_mpp: f32,
-    /// Fit the plan / section scale at the next [`ViewCamera::camera`] (the size is known then).
+    /// Fit the plan / section scale and the 3D distance at the next [`ViewCamera::camera`] (the
+    /// size is known then).
     fit_pending: bool,
 }
 
@@ -128,6 +129,9 @@ impl ViewCamera {
         }
         let (w, h) = (width as f32, height as f32);
         let size = self.size();
+        let (az, el) = (self.azimuth_deg.to_radians(), self.elevation_deg.clamp(-89.0, 89.0).to_radians());
+        let dir = Vec3::new(az.sin() * el.cos(), az.cos() * el.cos(), el.sin());
+        self.distance = crate::render::camera::fit_distance(self.bounds, dir, FOV_DEG.to_radians(), w / h);
         self.plan_mpp = (size.x * 1.1 / w).max(size.y * 1.1 / h);
         if let Some(s) = &self.section {
             self.section_mpp = (s.length() * 1.1 / w).max(size.z * 1.3 / h);
@@ -362,6 +366,8 @@ mod tests {
         assert_abs_diff_eq!(before.x, after.x, epsilon = 1e-2);
         assert_abs_diff_eq!(before.y, after.y, epsilon = 1e-2);
         let mut c3 = ViewCamera::new(B, Mode::ThreeD);
+        // The 3D distance is fitted once the viewport's size is known (its first camera).
+        c3.camera(800, 600);
         let d = c3.distance;
         c3.zoom(2.0, None, 800, 600);
         assert_abs_diff_eq!(c3.distance, d / 2.0, epsilon = 1e-3);

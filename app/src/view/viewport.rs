@@ -20,6 +20,7 @@ use crate::render::gpu::{Gpu, GpuScene};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use minehaz_core::i18n::tr;
 use minehaz_core::model::record::Geom;
+use minehaz_core::placement;
 use std::time::{Duration, Instant};
 
 /// Picking tolerance, pixels.
@@ -331,22 +332,35 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
     let world = |p: [f64; 3]| screen(pick::local(p, origin));
     let centre_z = (l.scene.bounds[0][2] + l.scene.bounds[1][2]) / 2.0 + origin[2] as f32;
 
-    // Labels of visible layers.
+    // Labels of visible layers, placed by priority without overlaps (the placer the PNG
+    // renders use); a crowded spot gets leader lines, and what finds no room is left out.
     let font = egui::FontId::proportional(12.0);
+    let mut galleys = Vec::new();
+    let mut requests = Vec::new();
     for layer in l.scene.layers.iter().filter(|x| state.visible(&x.name)) {
         for lab in &layer.labels {
-            if let Some(p) = screen(lab.pos) {
-                let color = Color32::from(egui::Rgba::from_rgb(lab.color[0], lab.color[1], lab.color[2]));
-                painter.text(
-                    p + Vec2::new(1.0, 1.0),
-                    egui::Align2::LEFT_BOTTOM,
-                    &lab.text,
-                    font.clone(),
-                    Color32::WHITE,
-                );
-                painter.text(p, egui::Align2::LEFT_BOTTOM, &lab.text, font.clone(), color);
-            }
+            let Some(p) = screen(lab.pos).filter(|p| rect.contains(*p)) else { continue };
+            let color = Color32::from(egui::Rgba::from_rgb(lab.color[0], lab.color[1], lab.color[2]));
+            let g = painter.layout_no_wrap(lab.text.clone(), font.clone(), Color32::PLACEHOLDER);
+            let anchor = p - rect.min;
+            requests.push(placement::Request {
+                anchor: [anchor.x, anchor.y],
+                size: [g.size().x + 2.0, g.size().y],
+                priority: lab.priority,
+            });
+            galleys.push((g, color));
         }
+    }
+    let (placed, _) = placement::place(&requests, rect.width(), rect.height(), &[]);
+    for pl in placed {
+        let (g, color) = &galleys[pl.index];
+        if let Some([a, b]) = pl.leader {
+            let (a, b) = (rect.min + Vec2::new(a[0], a[1]), rect.min + Vec2::new(b[0], b[1]));
+            painter.line_segment([a, b], Stroke::new(1.0, color.gamma_multiply(0.8)));
+        }
+        let at = rect.min + Vec2::new(pl.rect.x0 + 1.0, pl.rect.y0);
+        painter.galley(at + Vec2::new(1.0, 1.0), g.clone(), Color32::WHITE);
+        painter.galley(at, g.clone(), *color);
     }
 
     // Selection.

@@ -127,7 +127,7 @@ fn layers(sp: &Spec, heading_to: (f64, f64)) -> Layers {
     let mut l = Layers::default();
     let boundary = Polygon::new(ring(&sp.corners, true), sp.hole.iter().map(|h| ring(h, false)).collect());
     l.licence.push(Licence { id: format!("LIC-{}", sp.id), boundary });
-    let workings: [(&str, &str, WorkingKind, WorkingStatus, Vec<(f64, f64)>); 4] = [
+    let workings = [
         ("W01", "主运输大巷", Roadway, Existing, vec![at(400.0, 1500.0), at(2000.0, 1500.0), at(3000.0, 1500.0)]),
         ("W02", "3101 运输顺槽", Roadway, Existing, vec![at(1200.0, 1500.0), at(1200.0, 2500.0)]),
         ("W03", "3101 综采工作面", Longwall, Active, vec![at(1000.0, 2300.0), at(1400.0, 2300.0)]),

@@ -6,7 +6,7 @@
 
 use super::geom::{self, Legend, V3};
 use crate::scene::style;
-use crate::scene::{Input, Label, SceneLayer, Visualizer};
+use crate::scene::{priority, Input, Label, SceneLayer, Visualizer};
 use minehaz_core::borehole::{Borehole, Trajectory};
 
 /// Radius of an interval tube, m.
@@ -58,7 +58,12 @@ impl Visualizer for BoreholesVisualizer {
                 }
             }
             let collar = input.local([c.x, c.y, c.z]);
-            l.labels.push(Label { pos: geom::add(collar, [0.0, 0.0, 8.0]), text: c.id.clone(), color: style::label() });
+            l.labels.push(Label {
+                pos: geom::add(collar, [0.0, 0.0, 8.0]),
+                text: c.id.clone(),
+                color: style::label(),
+                priority: priority::LINE,
+            });
         }
         l.legend = legend.into_entries();
         (!l.labels.is_empty()).then_some(l)

@@ -110,6 +110,7 @@ impl Visualizer for DesignVisualizer {
                     pos: c,
                     text: format!("{} 停 {:.0} m", sp.heading_id.as_deref().unwrap_or(&sp.id), a),
                     color: stop(),
+                    priority: crate::scene::priority::LINE,
                 });
             }
         }

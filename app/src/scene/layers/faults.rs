@@ -8,7 +8,7 @@
 
 use super::geom::{self, Legend, V3};
 use crate::scene::style;
-use crate::scene::{Input, Label, MeshVertex, SceneLayer, Visualizer};
+use crate::scene::{priority, Input, Label, MeshVertex, SceneLayer, Visualizer};
 use minehaz_core::model::{Fault, LayerKind};
 
 /// The flattest dip drawn, degrees.
@@ -71,7 +71,12 @@ impl Visualizer for FaultsVisualizer {
                 geom::segment(&mut l.lines, d, c, style::darker(color));
             }
             if let Some(&mid) = top.get(top.len() / 2) {
-                l.labels.push(Label { pos: geom::add(mid, [0.0, 0.0, 10.0]), text: f.id.clone(), color });
+                l.labels.push(Label {
+                    pos: geom::add(mid, [0.0, 0.0, 10.0]),
+                    text: f.id.clone(),
+                    color,
+                    priority: priority::FEATURE,
+                });
             }
             match f.water_conducting {
                 Some(true) => legend.add(fill, "导水断层", "water-conducting fault"),

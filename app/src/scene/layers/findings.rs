@@ -1,13 +1,13 @@
 //! Findings of a check (layer `findings`, only when the input has a report): an octahedron
 //! marker ([`MARKER_M`]) at each finding's position (`Finding::at`), major red, warning yellow,
-//! labelled with its rules; and each working named by a finding highlighted by a slightly
+//! labelled with its rules' names in the user's language; and each working named by a finding highlighted by a slightly
 //! thicker tube over it in the colour of its most severe finding.
 
 use super::geom::{self, Legend};
 use super::workings::{local_line, RADIUS_M, SIDES};
 use crate::scene::style;
-use crate::scene::{Input, Label, SceneLayer, Visualizer};
-use minehaz_core::rules::Severity;
+use crate::scene::{priority, Input, Label, SceneLayer, Visualizer};
+use minehaz_core::rules::{rule_name, Severity};
 use std::collections::BTreeMap;
 
 /// Half-size of a finding marker, m.
@@ -51,11 +51,16 @@ impl Visualizer for FindingsVisualizer {
             let color = style::finding(*severity);
             let c = input.local(*p);
             geom::octahedron(&mut l.opaque, c, MARKER_M, color);
-            let mut text = rules.iter().take(LABEL_RULES).copied().collect::<Vec<_>>().join(", ");
+            // The rules' names in the user's language (the ids are in the attribute panel and
+            // the JSON).
+            let lang = minehaz_core::i18n::lang();
+            let sep = if lang == minehaz_core::i18n::Lang::Zh { "、" } else { ", " };
+            let mut text = rules.iter().take(LABEL_RULES).map(|r| rule_name(r, lang)).collect::<Vec<_>>().join(sep);
             if rules.len() > LABEL_RULES {
-                text.push_str(", …");
+                text.push_str(&format!("{sep}…"));
             }
-            l.labels.push(Label { pos: geom::add(c, [0.0, 0.0, MARKER_M * 1.5]), text, color });
+            let priority = if *severity == Severity::Major { priority::MAJOR } else { priority::WARNING };
+            l.labels.push(Label { pos: geom::add(c, [0.0, 0.0, MARKER_M * 1.5]), text, color, priority });
         }
         for w in &input.survey.layers.workings {
             if let Some(&s) = worst.get(w.id.as_str()) {
@@ -137,7 +142,9 @@ mod tests {
         assert_eq!(l.opaque.vertices.len(), 2 * 24 + 3 * SIDES);
         let major = style::finding(Severity::Major);
         assert_eq!(l.opaque.vertices.iter().filter(|v| v.color == major).count(), 24 + 3 * SIDES);
-        assert_eq!(l.labels[0].text, "zone.no_mining, water.exploration");
+        // Rule names in the user's language (Chinese by default); an id without a name stays.
+        assert_eq!(l.labels[0].text, "禁采区内作业、water.exploration");
+        assert_eq!((l.labels[0].priority, l.labels[1].priority), (priority::MAJOR, priority::WARNING));
         assert_eq!(l.labels[0].color, major);
         assert_eq!(l.labels[1].color, style::finding(Severity::Warning));
         assert_eq!(l.legend.len(), 2);

@@ -4,7 +4,7 @@
 //! toe lines joined across the profiles. Drawn from the assessment's slope measurement.
 
 use crate::scene::style;
-use crate::scene::{Input, Label, LegendEntry, LineVertex, MeshVertex, RampLegend, SceneLayer, Visualizer};
+use crate::scene::{priority, Input, Label, LegendEntry, LineVertex, MeshVertex, RampLegend, SceneLayer, Visualizer};
 use minehaz_core::slope::{self, dem::Dem};
 
 /// Most DEM vertices drawn (the DEM is averaged in k×k blocks past it).
@@ -179,7 +179,7 @@ impl Visualizer for SlopesVisualizer {
             if let Some(c) = geo::Centroid::centroid(&design.outline) {
                 let z = d.sample(c.x(), c.y());
                 let z = if z.is_nan() { f64::from(hi) } else { z + 5.0 };
-                l.labels.push(Label { pos: input.local([c.x(), c.y(), z]), text, color });
+                l.labels.push(Label { pos: input.local([c.x(), c.y(), z]), text, color, priority: priority::FEATURE });
             }
         }
         l.legend.splice(
@@ -233,7 +233,12 @@ fn monitoring_points(input: &Input<'_>, a: &minehaz_core::rules::Assessment, l: 
         let c = input.local(st.last_pos);
         super::geom::octahedron(&mut l.opaque, c, 4.0, color);
         let rate = v.map_or("—".into(), |v| format!("{v:.1} mm/d"));
-        l.labels.push(Label { pos: [c[0], c[1], c[2] + 6.0], text: format!("{} {rate}", st.point_id), color });
+        l.labels.push(Label {
+            pos: [c[0], c[1], c[2] + 6.0],
+            text: format!("{} {rate}", st.point_id),
+            color,
+            priority: priority::FEATURE,
+        });
     }
     l.legend.extend([
         LegendEntry {

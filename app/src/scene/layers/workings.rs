@@ -6,7 +6,7 @@
 
 use super::geom::{self, Legend, V3};
 use crate::scene::style;
-use crate::scene::{Input, Label, SceneLayer, Visualizer};
+use crate::scene::{priority, Input, Label, SceneLayer, Visualizer};
 use minehaz_core::model::{LayerKind, Working, WorkingKind, WorkingStatus};
 
 /// Tube radius of a working, m.
@@ -54,7 +54,12 @@ impl Visualizer for WorkingsVisualizer {
             let (Some(&last), Some(&prev)) = (pts.last(), pts.iter().rev().find(|p| **p != pts[pts.len() - 1])) else {
                 continue;
             };
-            l.labels.push(Label { pos: geom::add(last, [0.0, 0.0, RADIUS_M + 4.0]), text: w.id.clone(), color });
+            l.labels.push(Label {
+                pos: geom::add(last, [0.0, 0.0, RADIUS_M + 4.0]),
+                text: w.id.clone(),
+                color,
+                priority: priority::WORKING,
+            });
             match w.kind {
                 WorkingKind::Heading => {
                     if let Some(dir) = geom::normalize(geom::sub(last, prev)) {

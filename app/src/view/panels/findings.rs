@@ -134,6 +134,7 @@ fn finding_detail_ui(ui: &mut egui::Ui, f: &Finding) {
             ui.label(facts.join("  "));
         }
         ui.label(RichText::new(format!("{} {}", tr("依据", "basis:"), f.basis.get(lang()))).weak());
+        ui.label(RichText::new(format!("{} {}", tr("规则", "rule"), f.rule)).weak().monospace());
     });
 }
 

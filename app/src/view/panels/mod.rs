@@ -59,7 +59,7 @@ pub fn level_name(level: &str) -> String {
 pub fn finding_title(f: &Finding) -> String {
     let who = f.subject();
     let planned = if f.planned { tr(" [计划]", " [planned]") } else { "" };
-    format!("{}  {}{}", f.rule, who, planned)
+    format!("{}  {}{}", minehaz_core::rules::rule_name(f.rule, lang()), who, planned)
 }
 
 fn severity_title(s: Severity) -> &'static str {
