@@ -106,12 +106,39 @@ impl Camera {
     /// Pixel coordinates (x right, y down) of a local point, with its depth (0..1); None behind
     /// the camera.
     pub fn project(&self, p: [f32; 3]) -> Option<([f32; 2], f32)> {
-        let c = self.clip_from_local() * Vec4::new(p[0], p[1], p[2], 1.0);
+        self.projector().project(p)
+    }
+
+    /// A projector with the matrix computed once, for projecting many points.
+    pub fn projector(&self) -> Projector {
+        Projector { m: self.clip_from_local(), w: self.width as f32, h: self.height as f32 }
+    }
+}
+
+/// Projects scene-local points to pixels as [`Camera::project`] does, with the camera's matrix
+/// computed once.
+#[derive(Debug, Clone, Copy)]
+pub struct Projector {
+    m: Mat4,
+    w: f32,
+    h: f32,
+}
+
+impl Projector {
+    /// Pixel coordinates and depth of `p`; None behind the camera.
+    pub fn project(&self, p: [f32; 3]) -> Option<([f32; 2], f32)> {
+        let c = self.m * Vec4::new(p[0], p[1], p[2], 1.0);
         if c.w <= 0.0 {
             return None;
         }
         let n = c / c.w;
-        Some(([(n.x + 1.0) / 2.0 * self.width as f32, (1.0 - n.y) / 2.0 * self.height as f32], n.z))
+        Some(([(n.x + 1.0) / 2.0 * self.w, (1.0 - n.y) / 2.0 * self.h], n.z))
+    }
+
+    /// The pixel of `p` when it is in the frame: between the clip planes and inside the image.
+    pub fn in_frame(&self, p: [f32; 3]) -> Option<[f32; 2]> {
+        let (px, z) = self.project(p)?;
+        ((0.0..=1.0).contains(&z) && (0.0..self.w).contains(&px[0]) && (0.0..self.h).contains(&px[1])).then_some(px)
     }
 }
 
