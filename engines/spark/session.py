@@ -1,4 +1,4 @@
-"""The Spark session both jobs use: SPARK_MASTER (default local[2]), no UI, few shuffle partitions."""
+"""The Spark session both jobs use: SPARK_MASTER (default local[2]), no UI or progress bar, few shuffle partitions."""
 
 import os
 
@@ -10,6 +10,7 @@ def session(name):
         SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
         .appName(name)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )

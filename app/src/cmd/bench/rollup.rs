@@ -157,10 +157,30 @@ fn query_side_by_side(exe: &Path, out: &Path) -> anyhow::Result<()> {
             println!(
                 "query, Spark local[2] (pyspark), whole process: {:.2} s ({}), same rows",
                 spark.seconds,
-                spark.stderr.lines().rev().find(|l| l.starts_with("spark session")).unwrap_or("?").trim()
+                spark_times(&spark.stderr)
             );
         }
         Err(e) => println!("query, Spark local mode: not measured ({e})"),
     }
     Ok(())
+}
+
+/// The session and query times query.py prints on stderr (after any progress bar on the same
+/// line), or a note that they are missing.
+fn spark_times(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.find("spark session").map(|i| l[i..].trim()))
+        .unwrap_or("session and query times not printed")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spark_times_are_found_behind_a_progress_bar() {
+        let err = "WARN x\n[Stage 3:=====>   (2 + 2) / 4]\r          \rspark session 3.20 s, query 0.41 s\n";
+        assert_eq!(super::spark_times(err), "spark session 3.20 s, query 0.41 s");
+        assert_eq!(super::spark_times("nothing"), "session and query times not printed");
+    }
 }
