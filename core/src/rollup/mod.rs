@@ -181,7 +181,17 @@ pub fn mines_of(inputs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn to_common(crs: &Crs, at: &Location) -> Result<std::rc::Rc<Transformer>> {
-    let common = Crs::parse(COMMON_CRS, at)?;
+    // Parsing EPSG:4490 asks PROJ's database (SQLite) each time: once per thread is enough.
+    thread_local! {
+        static COMMON: std::cell::OnceCell<Crs> = const { std::cell::OnceCell::new() };
+    }
+    let common = match COMMON.with(|c| c.get().cloned()) {
+        Some(c) => c,
+        None => {
+            let c = Crs::parse(COMMON_CRS, at)?;
+            COMMON.with(|cell| cell.get_or_init(|| c.clone()).clone())
+        }
+    };
     Transformer::cached(crs, &common, at)
 }
 
