@@ -13,7 +13,10 @@ fn compare(name: &str, args: &[&str]) {
     let d = tempfile::tempdir().expect("tmp");
     let out = d.path().join(format!("{name}.png"));
     let mine = sample("coal-mine");
-    let mut all = vec!["render", p(&mine), "--size", "480x300", "--as-of", "2026-11-29", "--out", p(&out)];
+    let mut all = vec!["render", p(&mine), "--as-of", "2026-11-29", "--out", p(&out)];
+    if !args.contains(&"--size") {
+        all.extend_from_slice(&["--size", "480x300"]);
+    }
     all.extend_from_slice(args);
     let o = minehaz(&all);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -66,6 +69,34 @@ fn golden_section() {
     );
 }
 
+/// The mined seam's floor contours from the borehole picks, with the plan's grid coordinate
+/// labels, index contour labels and legend (800 px wide: labels are drawn from 640 px).
+#[test]
+fn golden_plan_seam_contours() {
+    compare(
+        "coal_mine_plan_seams",
+        &["--view", "plan", "--size", "800x500", "--layers", "ground,licence,seams,workings,boreholes"],
+    );
+}
+
+/// A section at 2× vertical exaggeration with the seam floors cut along it.
+#[test]
+fn golden_section_exaggerated() {
+    compare(
+        "coal_mine_section_vexag2",
+        &[
+            "--view",
+            "section",
+            "--section",
+            "482000,4050300,485600,4050300",
+            "--section-width",
+            "200",
+            "--vexag",
+            "2",
+        ],
+    );
+}
+
 #[test]
 fn bad_render_arguments_exit_2() {
     let d = tempfile::tempdir().expect("tmp");
@@ -78,6 +109,9 @@ fn bad_render_arguments_exit_2() {
         vec!["--view", "section", "--section", "1,2,x,3,4"],
         vec!["--view", "plan", "--window", "1,2,1,5"],
         vec!["--view", "plan", "--window", "1,2,nan,5"],
+        vec!["--view", "3d", "--vexag", "0.5"],
+        vec!["--view", "3d", "--vexag", "nan"],
+        vec!["--view", "3d", "--vexag", "50"],
         vec!["--as-of", "2026-13-01"],
     ] {
         let mine = sample("coal-mine");

@@ -30,6 +30,9 @@ pub struct Args {
     /// 仰角（度）/ elevation angle, degrees
     #[arg(long, default_value_t = 35.0, allow_hyphen_values = true)]
     pub elevation: f32,
+    /// 垂直放大倍数（三维与剖面，1–20）/ vertical exaggeration for 3D and sections (1–20)
+    #[arg(long, default_value_t = 1.0)]
+    pub vexag: f32,
     /// 图像尺寸 / image size WxH
     #[arg(long, default_value = "1600x1000")]
     pub size: String,
@@ -54,6 +57,13 @@ fn bad(field: &str, zh: String, en: String) -> anyhow::Error {
 }
 
 pub fn run(a: &Args) -> anyhow::Result<u8> {
+    if !(a.vexag.is_finite() && (1.0..=crate::render::camera::MAX_VEXAG).contains(&a.vexag)) {
+        return Err(bad(
+            "--vexag",
+            format!("垂直放大倍数应在 1 到 {} 之间：{}", crate::render::camera::MAX_VEXAG, a.vexag),
+            format!("vertical exaggeration must be between 1 and {}: {}", crate::render::camera::MAX_VEXAG, a.vexag),
+        ));
+    }
     let (w, h) = a
         .size
         .split_once(['x', 'X'])
@@ -109,6 +119,9 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         )
         .into());
     }
+    for n in &scene.notes {
+        eprintln!("{}: {n}", tr("提示", "note"));
+    }
     let kind = match a.view {
         crate::ViewArg::Plan => ViewKind::Plan,
         crate::ViewArg::ThreeD => ViewKind::ThreeD { azimuth_deg: a.azimuth, elevation_deg: a.elevation },
@@ -128,6 +141,25 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             }
         }
     };
+    let mut scene = scene;
+    if let ViewKind::Section { a: sa, b: sb, .. } = kind {
+        // The seam floors cut along the line (the section's own layer).
+        let input = scene::Input {
+            survey,
+            assessment: Some(&assessment),
+            report: None,
+            origin: scene.origin,
+            z_range: scene.z_range,
+            options: &options,
+            problems: Default::default(),
+            notes: Default::default(),
+        };
+        let o = scene.origin;
+        let world = |p: [f32; 2]| [f64::from(p[0]) + o[0], f64::from(p[1]) + o[1]];
+        if let Some(l) = scene::layers::seams::section_profile(&input, world(sa), world(sb)) {
+            scene.layers.push(l);
+        }
+    }
     let mut bounds = scene.bounds;
     if let Some(v) = &window {
         let o = scene.origin;
@@ -136,7 +168,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         bounds[0][1] = (v[1].min(v[3]) - o[1]) as f32;
         bounds[1][1] = (v[1].max(v[3]) - o[1]) as f32;
     }
-    let camera = Camera::fit(kind, bounds, w, h);
+    let camera = Camera::fit_exaggerated(kind, bounds, w, h, a.vexag);
     super::quiet_mesa();
     let gpu = Gpu::new()?;
     let t = std::time::Instant::now();
@@ -148,7 +180,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         ViewKind::ThreeD { .. } => tr("三维视图", "3D view"),
         ViewKind::Section { .. } => tr("剖面图", "section"),
     };
-    let title = format!("{} — {}  ({} {})", survey.meta.mine.name, view_name, tr("检查日期", "as of"), as_of);
+    let mut title = format!("{} — {}  ({} {})", survey.meta.mine.name, view_name, tr("检查日期", "as of"), as_of);
+    if camera.vexag > 1.0 && kind != ViewKind::Plan {
+        title.push_str(&format!("  {} {}×", tr("垂直放大", "vertical exaggeration"), overlay::fmt_value(camera.vexag)));
+    }
     overlay::draw(&mut img, &scene, &camera, &title, lang())?;
     minehaz_core::io::write_atomically(&a.out, |tmp| {
         img.save_with_format(tmp, image::ImageFormat::Png)

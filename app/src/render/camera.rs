@@ -33,11 +33,46 @@ pub struct Camera {
     pub metres_per_pixel: Option<f32>,
     /// Camera position (local), for sorting translucent triangles.
     pub eye: Vec3,
+    /// Vertical exaggeration (1 = true scale): elevations are stretched by this factor about
+    /// the middle of the data's elevation range, inside `view_from_local`.
+    pub vexag: f32,
+}
+
+/// The largest vertical exaggeration offered (render flag and viewer slider).
+pub const MAX_VEXAG: f32 = 20.0;
+
+/// The transform that stretches elevations by `vexag` about the middle of `bounds`' z range
+/// (x, y unchanged): applied before the view, so a 45° face at 2× reads as atan(2) = 63.4°.
+pub fn exaggeration(bounds: [[f32; 3]; 2], vexag: f32) -> Mat4 {
+    let zc = (bounds[0][2] + bounds[1][2]) / 2.0;
+    Mat4::from_translation(Vec3::Z * zc)
+        * Mat4::from_scale(Vec3::new(1.0, 1.0, vexag))
+        * Mat4::from_translation(-Vec3::Z * zc)
+}
+
+/// `bounds` as they are after [`exaggeration`].
+pub fn exaggerate_bounds(bounds: [[f32; 3]; 2], vexag: f32) -> [[f32; 3]; 2] {
+    let zc = (bounds[0][2] + bounds[1][2]) / 2.0;
+    let z = |v: f32| zc + (v - zc) * vexag;
+    [[bounds[0][0], bounds[0][1], z(bounds[0][2])], [bounds[1][0], bounds[1][1], z(bounds[1][2])]]
 }
 
 impl Camera {
     pub fn clip_from_local(&self) -> Mat4 {
         self.clip_from_view * self.view_from_local
+    }
+
+    /// [`Camera::fit`] with elevations stretched `vexag` times (clamped to 1..=[`MAX_VEXAG`]):
+    /// the view is fitted to the stretched bounds, and every projection (the GPU's, the
+    /// overlay's, the cursor's inverse) goes through the stretch.
+    pub fn fit_exaggerated(kind: ViewKind, bounds: [[f32; 3]; 2], width: u32, height: u32, vexag: f32) -> Self {
+        let v = if vexag.is_finite() { vexag.clamp(1.0, MAX_VEXAG) } else { 1.0 };
+        let mut c = Self::fit(kind, exaggerate_bounds(bounds, v), width, height);
+        let e = exaggeration(bounds, v);
+        c.view_from_local *= e;
+        c.eye = e.inverse().transform_point3(c.eye);
+        c.vexag = v;
+        c
     }
 
     /// Fit the view to local `bounds` with a margin.
@@ -62,6 +97,7 @@ impl Camera {
                     height,
                     metres_per_pixel: Some(w / width as f32),
                     eye,
+                    vexag: 1.0,
                 }
             }
             ViewKind::ThreeD { azimuth_deg, elevation_deg } => {
@@ -76,7 +112,16 @@ impl Camera {
                 let view = Mat4::look_at_rh(eye, center, Vec3::Z);
                 let proj =
                     Mat4::perspective_rh(fov, aspect, (dist - radius * 1.5).max(dist * 0.01), dist + radius * 1.5);
-                Self { kind, view_from_local: view, clip_from_view: proj, width, height, metres_per_pixel: None, eye }
+                Self {
+                    kind,
+                    view_from_local: view,
+                    clip_from_view: proj,
+                    width,
+                    height,
+                    metres_per_pixel: None,
+                    eye,
+                    vexag: 1.0,
+                }
             }
             ViewKind::Section { a, b, half_width_m } => {
                 let (a3, b3) = (Vec3::new(a[0], a[1], 0.0), Vec3::new(b[0], b[1], 0.0));
@@ -98,6 +143,7 @@ impl Camera {
                     height,
                     metres_per_pixel: Some(w / width as f32),
                     eye,
+                    vexag: 1.0,
                 }
             }
         }
@@ -218,6 +264,45 @@ mod tests {
         let (low, _) = c.project([0.0, 0.0, -200.0]).expect("low");
         let (high, _) = c.project([0.0, 0.0, 200.0]).expect("high");
         assert!(high[1] < low[1]);
+    }
+
+    /// A 45° face seen in a section at 2× vertical exaggeration reads as atan(2) = 63.4°; plan
+    /// is unchanged, and the exaggerated 3D view still frames the whole (stretched) box.
+    #[test]
+    fn vertical_exaggeration_steepens_a_45_degree_face() {
+        let kind = ViewKind::Section { a: [-800.0, 0.0], b: [800.0, 0.0], half_width_m: 50.0 };
+        let angle = |c: &Camera| {
+            let (p, _) = c.project([0.0, 0.0, 0.0]).expect("in");
+            let (q, _) = c.project([100.0, 0.0, -100.0]).expect("in");
+            (q[1] - p[1]).atan2(q[0] - p[0]).to_degrees()
+        };
+        let flat = Camera::fit(kind, B, 800, 600);
+        assert!((angle(&flat) - 45.0).abs() < 0.01, "{}", angle(&flat));
+        let steep = Camera::fit_exaggerated(kind, B, 800, 600, 2.0);
+        assert!((angle(&steep) - 2f32.atan().to_degrees()).abs() < 0.01, "{}", angle(&steep));
+        assert!((angle(&steep) - 63.43).abs() < 0.01);
+        // The exaggerated box fits the frame.
+        let three_d =
+            Camera::fit_exaggerated(ViewKind::ThreeD { azimuth_deg: 30.0, elevation_deg: 20.0 }, B, 800, 600, 5.0);
+        for i in 0..8 {
+            let (px, z) = three_d.project([B[i & 1][0], B[(i >> 1) & 1][1], B[(i >> 2) & 1][2]]).expect("visible");
+            assert!(
+                (0.0..=800.0).contains(&px[0]) && (0.0..=600.0).contains(&px[1]) && (0.0..=1.0).contains(&z),
+                "{px:?}"
+            );
+        }
+        // The eye is reported in unstretched local coordinates: the stretch maps it back.
+        let e = exaggeration(B, 5.0).transform_point3(three_d.eye);
+        let fitted = Camera::fit(
+            ViewKind::ThreeD { azimuth_deg: 30.0, elevation_deg: 20.0 },
+            exaggerate_bounds(B, 5.0),
+            800,
+            600,
+        );
+        assert!((e - fitted.eye).length() < 0.05, "{e} {}", fitted.eye);
+        // Out-of-range factors clamp; plan ignores z.
+        assert_eq!(Camera::fit_exaggerated(ViewKind::Plan, B, 80, 60, 0.1).vexag, 1.0);
+        assert_eq!(Camera::fit_exaggerated(ViewKind::Plan, B, 80, 60, 1e9).vexag, MAX_VEXAG);
     }
 
     #[test]

@@ -131,6 +131,8 @@ pub struct Scene {
     pub z_range: [f64; 2],
     /// What could not be drawn (see [`Input::problems`]).
     pub problems: Vec<String>,
+    /// What was left out for lack of data, drawn without it (see [`Input::notes`]).
+    pub notes: Vec<String>,
 }
 
 /// What to prepare.
@@ -156,6 +158,9 @@ pub struct Input<'a> {
     /// Data that could not be drawn (a point cloud that fails to decode …): reported by the
     /// caller, never drawn as if it were empty.
     pub problems: std::cell::RefCell<Vec<String>>,
+    /// Models that could not be built from the data given (a seam with two picks): not an
+    /// error, but said to the user rather than left out silently.
+    pub notes: std::cell::RefCell<Vec<String>>,
 }
 
 impl Input<'_> {
@@ -196,7 +201,16 @@ pub fn prepare(survey: &Survey, assessment: Option<&Assessment>, options: &Scene
 fn prepare_with(survey: &Survey, assessed: Option<(&Assessment, &Report)>, options: &SceneOptions) -> Scene {
     let (assessment, report) = (assessed.map(|a| a.0), assessed.map(|a| a.1));
     let (origin, z_range) = frame(survey);
-    let input = Input { survey, assessment, report, origin, z_range, options, problems: Default::default() };
+    let input = Input {
+        survey,
+        assessment,
+        report,
+        origin,
+        z_range,
+        options,
+        problems: Default::default(),
+        notes: Default::default(),
+    };
     let layers = visualizers()
         .iter()
         .filter(|v| options.layers.is_empty() || options.layers.iter().any(|l| l == v.name()))
@@ -204,7 +218,8 @@ fn prepare_with(survey: &Survey, assessed: Option<(&Assessment, &Report)>, optio
         .collect::<Vec<_>>();
     let bounds = bounds_of(&layers);
     let problems = input.problems.into_inner();
-    Scene { origin, bounds, layers, crs: survey.meta.mine.crs.clone(), z_range, problems }
+    let notes = input.notes.into_inner();
+    Scene { origin, bounds, layers, crs: survey.meta.mine.crs.clone(), z_range, problems, notes }
 }
 
 /// Prepare again only the layers `names` of a scene after a change to its assessment (a zone
@@ -226,6 +241,7 @@ pub fn reprepare(
         z_range: scene.z_range,
         options,
         problems: Default::default(),
+        notes: Default::default(),
     };
     let order: Vec<Box<dyn Visualizer>> = visualizers();
     let rank = |name: &str| order.iter().position(|v| v.name() == name).unwrap_or(usize::MAX);

@@ -14,7 +14,7 @@ pub type Rgba = [f32; 4];
 /// Alpha of translucent prisms (goaf, water bodies, zones …).
 pub const PRISM_ALPHA: f32 = 0.35;
 /// Alpha of fault surfaces.
-pub const FAULT_ALPHA: f32 = 0.6;
+pub const FAULT_ALPHA: f32 = 0.28;
 
 /// sRGB component (0..1) to linear.
 pub fn srgb_to_linear(c: f32) -> f32 {

@@ -7,7 +7,7 @@
 //!
 //! Everything here is in scene-local coordinates (f32, relative to the scene origin).
 
-use crate::render::camera::{Camera, ViewKind};
+use crate::render::camera::{self, Camera, ViewKind};
 use glam::{Mat4, Vec2, Vec3, Vec4};
 
 /// Vertical field of view of the 3D camera (as [`Camera::fit`]).
@@ -68,6 +68,9 @@ pub struct ViewCamera {
     /// Fit the plan / section scale and the 3D distance at the next [`ViewCamera::camera`] (the
     /// size is known then).
     fit_pending: bool,
+    /// Vertical exaggeration (1 = true scale; [`ViewCamera::set_vexag`]). The 3D target and
+    /// the section's centre elevation are kept in the stretched space.
+    pub vexag: f32,
 }
 
 impl ViewCamera {
@@ -87,17 +90,41 @@ impl ViewCamera {
             section_z: 0.0,
             section_mpp: 1.0,
             fit_pending: true,
+            vexag: 1.0,
         };
         c.fit_all();
         c
     }
 
+    /// The scene's bounds as the camera sees them: stretched by the exaggeration.
+    fn seen_bounds(&self) -> [[f32; 3]; 2] {
+        camera::exaggerate_bounds(self.bounds, self.vexag)
+    }
+
     fn centre(&self) -> Vec3 {
-        (Vec3::from(self.bounds[0]) + Vec3::from(self.bounds[1])) / 2.0
+        let b = self.seen_bounds();
+        (Vec3::from(b[0]) + Vec3::from(b[1])) / 2.0
     }
 
     fn size(&self) -> Vec3 {
-        (Vec3::from(self.bounds[1]) - Vec3::from(self.bounds[0])).max(Vec3::splat(1.0))
+        let b = self.seen_bounds();
+        (Vec3::from(b[1]) - Vec3::from(b[0])).max(Vec3::splat(1.0))
+    }
+
+    /// Stretch elevations `vexag` times (clamped to 1..=[`camera::MAX_VEXAG`]), keeping what
+    /// is at the centre of the view there.
+    pub fn set_vexag(&mut self, vexag: f32) {
+        let v = if vexag.is_finite() { vexag.clamp(1.0, camera::MAX_VEXAG) } else { 1.0 };
+        let zc = (self.bounds[0][2] + self.bounds[1][2]) / 2.0;
+        let k = v / self.vexag;
+        self.target.z = zc + (self.target.z - zc) * k;
+        self.section_z = zc + (self.section_z - zc) * k;
+        self.vexag = v;
+    }
+
+    /// A local point as the camera sees it (elevation stretched).
+    fn stretched(&self, p: Vec3) -> Vec3 {
+        camera::exaggeration(self.bounds, self.vexag).transform_point3(p)
     }
 
     fn radius(&self) -> f32 {
@@ -131,7 +158,7 @@ impl ViewCamera {
         let size = self.size();
         let (az, el) = (self.azimuth_deg.to_radians(), self.elevation_deg.clamp(-89.0, 89.0).to_radians());
         let dir = Vec3::new(az.sin() * el.cos(), az.cos() * el.cos(), el.sin());
-        self.distance = crate::render::camera::fit_distance(self.bounds, dir, FOV_DEG.to_radians(), w / h);
+        self.distance = camera::fit_distance(self.seen_bounds(), dir, FOV_DEG.to_radians(), w / h);
         self.plan_mpp = (size.x * 1.1 / w).max(size.y * 1.1 / h);
         if let Some(s) = &self.section {
             self.section_mpp = (s.length() * 1.1 / w).max(size.z * 1.3 / h);
@@ -143,7 +170,10 @@ impl ViewCamera {
     pub fn camera(&mut self, width: u32, height: u32) -> Camera {
         let (width, height) = (width.max(1), height.max(1));
         self.resolve_fit(width, height);
-        let (lo, hi) = (Vec3::from(self.bounds[0]), Vec3::from(self.bounds[1]));
+        let seen = self.seen_bounds();
+        let (lo, hi) = (Vec3::from(seen[0]), Vec3::from(seen[1]));
+        let stretch = camera::exaggeration(self.bounds, self.vexag);
+        let unstretch = stretch.inverse();
         let size = self.size();
         let aspect = width as f32 / height as f32;
         match (self.mode, self.section) {
@@ -155,12 +185,13 @@ impl ViewCamera {
                 let proj = Mat4::orthographic_rh(-w / 2.0, w / 2.0, -h / 2.0, h / 2.0, 0.0, size.z + 200.0);
                 Camera {
                     kind: ViewKind::Plan,
-                    view_from_local: view,
+                    view_from_local: view * stretch,
                     clip_from_view: proj,
                     width,
                     height,
                     metres_per_pixel: Some(self.plan_mpp),
-                    eye,
+                    eye: unstretch.transform_point3(eye),
+                    vexag: self.vexag,
                 }
             }
             (Mode::Section, Some(s)) => {
@@ -173,12 +204,13 @@ impl ViewCamera {
                     Mat4::orthographic_rh(-w / 2.0, w / 2.0, -h / 2.0, h / 2.0, 10.0, 10.0 + 2.0 * s.half_width_m);
                 Camera {
                     kind: ViewKind::Section { a: s.a, b: s.b, half_width_m: s.half_width_m },
-                    view_from_local: view,
+                    view_from_local: view * stretch,
                     clip_from_view: proj,
                     width,
                     height,
                     metres_per_pixel: Some(self.section_mpp),
-                    eye,
+                    eye: unstretch.transform_point3(eye),
+                    vexag: self.vexag,
                 }
             }
             // 3D (and a section mode without a line, which shows 3D).
@@ -193,12 +225,13 @@ impl ViewCamera {
                 let proj = Mat4::perspective_rh(FOV_DEG.to_radians(), aspect, near, self.distance + reach * 1.5);
                 Camera {
                     kind: ViewKind::ThreeD { azimuth_deg: self.azimuth_deg, elevation_deg: self.elevation_deg },
-                    view_from_local: view,
+                    view_from_local: view * stretch,
                     clip_from_view: proj,
                     width,
                     height,
                     metres_per_pixel: None,
-                    eye,
+                    eye: unstretch.transform_point3(eye),
+                    vexag: self.vexag,
                 }
             }
         }
@@ -258,6 +291,7 @@ impl ViewCamera {
     /// Centre the view on a local point (fly to a finding).
     pub fn look_at(&mut self, p: Vec3) {
         self.fit_pending = false;
+        let p = self.stretched(p);
         self.plan_centre = Vec2::new(p.x, p.y);
         self.target = p;
         if let Some(s) = &self.section {
@@ -283,7 +317,8 @@ impl ViewCamera {
             (Mode::Section, Some(s)) => {
                 let (along, _, mid) = s.frame();
                 let u = self.section_u + off.x * self.section_mpp;
-                Some(mid + along * u + Vec3::Z * (self.section_z - off.y * self.section_mpp))
+                let seen = mid + along * u + Vec3::Z * (self.section_z - off.y * self.section_mpp);
+                Some(camera::exaggeration(self.bounds, self.vexag).inverse().transform_point3(seen))
             }
             _ => {
                 let (origin, dir) = ray(&cam, px)?;
@@ -324,6 +359,33 @@ mod tests {
         for (x, y) in a.clip_from_local().to_cols_array().iter().zip(b.clip_from_local().to_cols_array()) {
             assert_abs_diff_eq!(*x, y, epsilon = 1e-5);
         }
+    }
+
+    /// Exaggerated, a fitted state still gives the fitted camera, and the cursor reads true
+    /// (unstretched) elevations in a section.
+    #[test]
+    fn exaggerated_states_fit_and_unproject_true_elevations() {
+        let kind = ViewKind::ThreeD { azimuth_deg: DEFAULT_AZIMUTH_DEG, elevation_deg: DEFAULT_ELEVATION_DEG };
+        let mut c = ViewCamera::new(B, Mode::ThreeD);
+        c.set_vexag(3.0);
+        c.fit_all();
+        assert_camera_eq(&c.camera(800, 500), &Camera::fit_exaggerated(kind, B, 800, 500, 3.0));
+        let line = SectionLine { a: [-1000.0, 0.0], b: [1000.0, 0.0], half_width_m: 50.0 };
+        c.set_section(line);
+        c.mode = Mode::Section;
+        let cam = c.camera(800, 500);
+        let p = Vec3::new(200.0, 0.0, -120.0);
+        let (px, _) = cam.project(p.into()).expect("in view");
+        let back = c.unproject(px, 800, 500).expect("section");
+        assert_abs_diff_eq!(back.z, p.z, epsilon = 0.5);
+        assert_abs_diff_eq!(back.x, p.x, epsilon = 0.5);
+        // Changing the factor keeps the point at the centre of the view there.
+        c.look_at(p);
+        c.set_vexag(6.0);
+        let (px, _) = c.camera(800, 500).project(p.into()).expect("in view");
+        assert_abs_diff_eq!(px[1], 250.0, epsilon = 0.5);
+        c.set_vexag(f32::NAN);
+        assert_eq!(c.vexag, 1.0);
     }
 
     #[test]

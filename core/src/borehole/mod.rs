@@ -2,6 +2,7 @@
 //! trajectories by the minimum curvature method.
 
 pub mod desurvey;
+pub mod seam;
 
 pub use desurvey::{desurvey, Trajectory};
 

@@ -8,6 +8,7 @@
 //! | `pointcloud` | the latest point-cloud epoch, streamed, subsampled, tiled and shuffled |
 //! | `slopes` | the measured epoch's DEM shaded by elevation, sectors outlined by compliance with their measured values, crest and toe lines |
 //! | `goaf`, `water_bodies`, `collapse_columns`, `gas_zones`, `burst_zones`, `fire_zones`, `anomalies`, `zones` | translucent outline prisms with opaque edges |
+//! | `seams` | seam floor surfaces from borehole picks: translucent surface, floor contours with labelled index contours, model hull |
 //! | `faults` | traces and translucent dipping surfaces down to the scene bottom |
 //! | `water_lines` | derived exploration / warning lines and fault pillars as outlines |
 //! | `boreholes` | trajectories with lithology-coloured interval tubes and collar labels |
@@ -36,6 +37,7 @@ pub mod ground;
 pub mod licence;
 pub mod pointcloud;
 pub mod prism;
+pub mod seams;
 pub mod slopes;
 pub mod water_bodies;
 pub mod water_lines;
@@ -61,6 +63,7 @@ pub fn all() -> Vec<Box<dyn Visualizer>> {
         Box::new(fire_zones::FireZonesVisualizer),
         Box::new(anomalies::AnomaliesVisualizer),
         Box::new(zones::ZonesVisualizer),
+        Box::new(seams::SeamsVisualizer),
         Box::new(faults::FaultsVisualizer),
         Box::new(water_lines::WaterLinesVisualizer),
         Box::new(boreholes::BoreholesVisualizer),
@@ -85,7 +88,16 @@ pub(crate) mod test_util {
     }
 
     pub fn input<'a>(s: &'a Survey, origin: [f64; 3], z_range: [f64; 2], options: &'a SceneOptions) -> Input<'a> {
-        Input { survey: s, assessment: None, report: None, origin, z_range, options, problems: Default::default() }
+        Input {
+            survey: s,
+            assessment: None,
+            report: None,
+            origin,
+            z_range,
+            options,
+            problems: Default::default(),
+            notes: Default::default(),
+        }
     }
 
     /// Bounds (min, max) of positions.
@@ -145,7 +157,7 @@ mod tests {
         }
         println!("origin {:?} bounds {:?}", scene.origin, scene.bounds);
         let names: Vec<_> = scene.layers.iter().map(|l| l.name.as_str()).collect();
-        for want in ["ground", "grids", "licence", "goaf", "faults", "water_lines", "boreholes", "workings"] {
+        for want in ["ground", "grids", "licence", "goaf", "seams", "faults", "water_lines", "boreholes", "workings"] {
             assert!(names.contains(&want), "{want} missing from {names:?}");
         }
         if report.findings.iter().any(|f| f.at.is_some() || f.working.is_some()) {

@@ -153,6 +153,17 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState) -> bool {
         if ui.button(tr("适应范围", "Fit")).clicked() {
             state.cam.fit_all();
         }
+        if state.cam.mode != Mode::Plan {
+            let lab = ui.label(tr("垂直放大", "Vertical exaggeration"));
+            let mut v = state.cam.vexag;
+            let slider = egui::Slider::new(&mut v, 1.0..=crate::render::camera::MAX_VEXAG)
+                .logarithmic(true)
+                .suffix("×")
+                .max_decimals(1);
+            if ui.add(slider).labelled_by(lab.id).changed() {
+                state.cam.set_vexag(v);
+            }
+        }
         ui.separator();
         ui.label(tr("工具", "Tool"));
         let mut tool = state.tool;
@@ -223,6 +234,7 @@ fn english_name(layer: &str) -> String {
         "fire_zones" => "fire zones",
         "anomalies" => "geophysical anomalies",
         "zones" => "zones (mineable / deferred / no-mining)",
+        "seams" => "seam floors",
         "faults" => "faults",
         "water_lines" => "exploration / warning lines, pillars",
         "boreholes" => "boreholes",

@@ -1,0 +1,300 @@
+//! 煤层底板 (seam floors): each seam's floor surface modelled from the borehole seam picks
+//! ([`minehaz_core::borehole::seam`]: Delaunay with natural-neighbour interpolation, nothing
+//! extrapolated beyond the picks' hull), drawn as
+//! - a faint translucent surface at its elevation (3D and sections), every [`MESH_STRIDE`]th
+//!   grid node;
+//! - for the seam being mined ([`mined_seam`]) floor contours (底板等高线) at a round interval for the seam's relief (about
+//!   [`CONTOUR_LINES`] levels), every [`INDEX_EVERY`]th level an index contour, darker and
+//!   labelled with its elevation;
+//! - the hull of the picks as a dashed outline (where the model ends).
+//!
+//! A seam with too few picks (or all on one line) is not drawn and is said in [`Input::notes`]
+//! (the render prints them), never silently left out.
+
+use super::geom::{self, Legend, V3};
+use crate::scene::style::{self, Rgba};
+use crate::scene::{priority, Input, Label, MeshVertex, SceneLayer, Visualizer};
+use minehaz_core::borehole::seam::{self, SeamGrid, SeamSurface};
+
+/// About this many contour levels over a seam's relief.
+pub const CONTOUR_LINES: f64 = 12.0;
+/// Every this many levels (by elevation: multiples of interval × this) is an index contour.
+pub const INDEX_EVERY: i64 = 5;
+/// The surface mesh uses every this many grid nodes.
+pub const MESH_STRIDE: usize = 2;
+/// Alpha of the seam surface.
+pub const SURFACE_ALPHA: f32 = 0.15;
+
+pub struct SeamsVisualizer;
+
+/// The colour of the `k`th seam: coal browns and greys that read over rasters.
+pub fn seam_color(k: usize) -> Rgba {
+    const C: [u32; 5] = [0x5b3a1e, 0x37474f, 0x7b4b2a, 0x4e342e, 0x263238];
+    style::hex(C[k % C.len()])
+}
+
+/// The surface as triangles over grid cells whose four corners are inside the hull.
+fn surface_mesh(input: &Input<'_>, g: &SeamGrid, color: Rgba, out: &mut crate::scene::Mesh) {
+    let s = MESH_STRIDE;
+    let (ni, nj) = ((g.nx - 1) / s, (g.ny - 1) / s);
+    let fill = style::with_alpha(color, SURFACE_ALPHA);
+    let vertex = |i: usize, j: usize| {
+        let [x, y] = g.xy(i, j);
+        input.local([x, y, g.at(i, j)])
+    };
+    for cj in 0..nj {
+        for ci in 0..ni {
+            let (i0, j0, i1, j1) = (ci * s, cj * s, ci * s + s, cj * s + s);
+            let c = [g.at(i0, j0), g.at(i1, j0), g.at(i1, j1), g.at(i0, j1)];
+            if c.iter().any(|z| !z.is_finite()) {
+                continue;
+            }
+            let p: [V3; 4] = [vertex(i0, j0), vertex(i1, j0), vertex(i1, j1), vertex(i0, j1)];
+            let Some(normal) = geom::normalize(geom::cross(geom::sub(p[1], p[0]), geom::sub(p[3], p[0]))) else {
+                continue;
+            };
+            let base = out.vertices.len() as u32;
+            out.vertices.extend(p.iter().map(|&pos| MeshVertex { pos, normal, color: fill }));
+            out.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+        }
+    }
+}
+
+/// The seam being mined: the one most workings are logged in, else the licence's first
+/// permitted seam that has a surface, else the first surface.
+pub fn mined_seam<'a>(input: &Input<'_>, surfaces: &'a [SeamSurface]) -> Option<&'a SeamSurface> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for w in &input.survey.layers.workings {
+        let Some(seam) = w.seam.as_deref().map(str::trim) else { continue };
+        match counts.iter_mut().find(|c| c.0 == seam) {
+            Some(c) => c.1 += 1,
+            None => counts.push((seam, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    let licence = input.survey.meta.licence.seams.iter().map(String::as_str);
+    counts
+        .iter()
+        .map(|c| c.0)
+        .chain(licence)
+        .find_map(|name| surfaces.iter().find(|s| s.seam == name))
+        .or_else(|| surfaces.first())
+}
+
+/// Draw one seam: its surface and the hull of its picks, and for the mined seam its contours
+/// with index labels (a plan shows one seam's floor; every seam's contours at once read as
+/// noise).
+fn draw_seam(
+    input: &Input<'_>,
+    l: &mut SceneLayer,
+    legend: &mut Legend,
+    s: &SeamSurface,
+    color: Rgba,
+    contoured: bool,
+) {
+    let g = s.grid(seam::GRID_CELLS);
+    surface_mesh(input, &g, color, &mut l.translucent);
+    let minor = style::with_alpha(color, 0.7);
+    let hull: Vec<V3> =
+        s.hull().iter().map(|p| input.local([p[0], p[1], s.elevation_at(p[0], p[1]).unwrap_or(s.bounds[2])])).collect();
+    if hull.len() >= 3 {
+        let mut closed = hull.clone();
+        closed.push(hull[0]);
+        for d in geom::dashes(&closed, 40.0, 25.0) {
+            geom::polyline(&mut l.lines, &d, minor);
+        }
+    }
+    if !contoured {
+        let fill = style::with_alpha(color, SURFACE_ALPHA);
+        legend.add(fill, &format!("{} 号煤层底板", s.seam), &format!("seam {} floor", s.seam));
+        return;
+    }
+    let interval = seam::contour_interval(s.bounds[5] - s.bounds[2], CONTOUR_LINES);
+    for c in seam::contours(&g, interval) {
+        let index = (c.level / interval).round() as i64 % INDEX_EVERY == 0;
+        let pts: Vec<V3> = c.line.iter().map(|p| input.local(*p)).collect();
+        geom::polyline(&mut l.lines, &pts, if index { style::darker(color) } else { minor });
+        if index && pts.len() >= 4 {
+            l.labels.push(Label {
+                pos: pts[pts.len() / 2],
+                text: fmt_interval(c.level),
+                color: style::darker(color),
+                priority: priority::LINE,
+            });
+        }
+    }
+    legend.add(
+        style::darker(color),
+        &format!("{} 号煤层底板等高线（等高距 {} m）", s.seam, fmt_interval(interval)),
+        &format!("seam {} floor contours ({} m interval)", s.seam, fmt_interval(interval)),
+    );
+}
+
+/// A level or interval as a surveyor writes it: 25, 2.5, 1012.5, 0.2.
+fn fmt_interval(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The seam floors cut along a section from `a` to `b` (mine CRS, plan): one opaque tube per
+/// seam and stretch inside its model, sampled at most every `len / 400` m, `len / 800` m thick
+/// (a few pixels at any section length), labelled with the seam at its left end. Drawn only in
+/// sections: in plan and 3D the surface and contours say it.
+pub fn section_profile(input: &Input<'_>, a: [f64; 2], b: [f64; 2]) -> Option<SceneLayer> {
+    let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+    if input.survey.boreholes.is_empty() || len < 1.0 {
+        return None;
+    }
+    let (surfaces, _) = seam::surfaces(&input.survey.boreholes);
+    let mut l =
+        SceneLayer { name: "seam_profile".into(), name_zh: "煤层底板剖面线".into(), ..Default::default() };
+    let mut legend = Legend::default();
+    let n = 400;
+    let radius = (len / 800.0) as f32;
+    for (k, s) in surfaces.iter().enumerate() {
+        let color = seam_color(k);
+        let mut run: Vec<V3> = Vec::new();
+        let mut runs = Vec::new();
+        for i in 0..=n {
+            let t = i as f64 / n as f64;
+            let (x, y) = (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t);
+            match s.elevation_at(x, y) {
+                Some(z) => run.push(input.local([x, y, z])),
+                None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+                None => {}
+            }
+        }
+        runs.push(run);
+        for r in runs.iter().filter(|r| r.len() >= 2) {
+            if geom::tube(&mut l.opaque, r, radius, 6, color) {
+                legend.add(color, &format!("{} 号煤层底板", s.seam), &format!("seam {} floor", s.seam));
+            }
+        }
+        if let Some(first) = runs.iter().find(|r| r.len() >= 2).and_then(|r| r.first()) {
+            l.labels.push(Label {
+                pos: geom::add(*first, [0.0, 0.0, radius * 4.0]),
+                text: format!("{}{}", s.seam, minehaz_core::i18n::tr("号煤", " seam")),
+                color: style::darker(color),
+                priority: priority::FEATURE,
+            });
+        }
+    }
+    l.legend = legend.into_entries();
+    (!l.opaque.vertices.is_empty()).then_some(l)
+}
+
+impl Visualizer for SeamsVisualizer {
+    fn name(&self) -> &'static str {
+        "seams"
+    }
+    fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
+        if input.survey.boreholes.is_empty() {
+            return None;
+        }
+        let (surfaces, problems) = seam::surfaces(&input.survey.boreholes);
+        if !problems.is_empty() {
+            let lang = minehaz_core::i18n::lang();
+            input.notes.borrow_mut().extend(problems.iter().map(|p| p.get(lang).to_string()));
+        }
+        if surfaces.is_empty() {
+            return None;
+        }
+        let mut l = SceneLayer { name: "seams".into(), name_zh: "煤层底板".into(), ..Default::default() };
+        let mut legend = Legend::default();
+        let mined = mined_seam(input, &surfaces).map(|s| s.seam.clone());
+        for (k, s) in surfaces.iter().enumerate() {
+            draw_seam(input, &mut l, &mut legend, s, seam_color(k), mined.as_deref() == Some(s.seam.as_str()));
+        }
+        l.legend = legend.into_entries();
+        Some(l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+    use approx::assert_abs_diff_eq;
+    use minehaz_core::borehole::{Borehole, Collar, Interval};
+
+    fn hole(id: &str, x: f64, y: f64, floor: f64) -> Borehole {
+        Borehole {
+            collar: Collar { id: id.into(), x, y, z: 1200.0, depth_m: None, drilled_at: None },
+            stations: vec![],
+            intervals: vec![Interval {
+                from_m: 1200.0 - floor - 5.0,
+                to_m: 1200.0 - floor,
+                seam: Some("3".into()),
+                ..Default::default()
+            }],
+        }
+    }
+
+    #[test]
+    fn contours_are_drawn_at_their_elevation_and_index_lines_labelled() {
+        let mut s = survey();
+        // A floor dipping east 100 m over 1 km: z = 1000 − 0.1 x.
+        s.boreholes = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 1000.0), (0.0, 1000.0), (500.0, 500.0)]
+            .iter()
+            .enumerate()
+            .map(|(k, &(x, y))| hole(&format!("ZK{k}"), x, y, 1000.0 - 0.1 * x))
+            .collect();
+        let opts = Default::default();
+        let l = SeamsVisualizer.prepare(&input(&s, [500.0, 500.0, 950.0], [800.0, 1200.0], &opts)).expect("layer");
+        // 100 m of relief / 12 → a 10 m interval; index contours (labelled) every 50 m.
+        assert!(l.legend[0].zh.contains("等高距 10 m"), "{}", l.legend[0].zh);
+        let texts: Vec<_> = l.labels.iter().map(|t| t.text.as_str()).collect();
+        assert!(texts.contains(&"950"), "{texts:?}");
+        for t in &l.labels {
+            let level: f32 = t.text.parse().expect("a number");
+            assert_eq!(level as i64 % 50, 0);
+            // The label sits on its contour: local z = level − origin z, and x where the plane is.
+            assert_abs_diff_eq!(t.pos[2], level - 950.0, epsilon = 1e-3);
+            assert_abs_diff_eq!(t.pos[0] + 500.0, (1000.0 - level) / 0.1, epsilon = 0.5);
+        }
+        // The surface is translucent and lies on the plane.
+        assert!(!l.translucent.vertices.is_empty() && l.opaque.vertices.is_empty());
+        for v in &l.translucent.vertices {
+            assert!(v.color[3] < 0.5);
+            assert_abs_diff_eq!(v.pos[2] + 950.0, 1000.0 - 0.1 * (v.pos[0] + 500.0), epsilon = 1e-2);
+        }
+    }
+
+    #[test]
+    fn a_section_cuts_the_floor_where_the_model_is() {
+        let mut s = survey();
+        s.boreholes = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 1000.0), (0.0, 1000.0)]
+            .iter()
+            .enumerate()
+            .map(|(k, &(x, y))| hole(&format!("ZK{k}"), x, y, 1000.0 - 0.1 * x))
+            .collect();
+        let opts = Default::default();
+        let inp = input(&s, [500.0, 500.0, 950.0], [800.0, 1200.0], &opts);
+        // From 500 m west of the model to its middle: only the inside half is drawn.
+        let l = section_profile(&inp, [-500.0, 500.0], [500.0, 500.0]).expect("a profile");
+        let (lo, hi) = bounds(l.opaque.vertices.iter().map(|v| v.pos));
+        let r = 1000.0 / 800.0;
+        // (The end rings lean with the 1:10 floor: ± r·sin(5.7°).)
+        assert_abs_diff_eq!(lo[0] + 500.0, 0.0, epsilon = r * 0.1);
+        assert_abs_diff_eq!(hi[0] + 500.0, 500.0, epsilon = r * 0.1);
+        // Along it the tube follows the floor: at x = 0 the floor is 1000 m, at 500 m 950 m.
+        // (A hexagonal tube reaches r·cos 30° to r above and below its axis.)
+        assert!((1000.0 + r * 0.85..=1000.0 + r).contains(&(hi[2] + 950.0)), "{}", hi[2] + 950.0);
+        assert!((950.0 - r..=950.0 - r * 0.85).contains(&(lo[2] + 950.0)), "{}", lo[2] + 950.0);
+        assert_eq!(l.labels.len(), 1);
+        assert!(section_profile(&inp, [-900.0, 500.0], [-100.0, 500.0]).is_none(), "outside the model");
+    }
+
+    #[test]
+    fn a_seam_that_cannot_be_modelled_is_reported() {
+        let mut s = survey();
+        s.boreholes = vec![hole("A", 0.0, 0.0, 900.0), hole("B", 100.0, 0.0, 900.0)];
+        let opts = Default::default();
+        let inp = input(&s, [0.0, 0.0, 900.0], [800.0, 1200.0], &opts);
+        assert!(SeamsVisualizer.prepare(&inp).is_none());
+        assert!(inp.problems.borrow().is_empty(), "not a drawing failure");
+        let problems = inp.notes.borrow();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains('3'), "{problems:?}");
+    }
+}
