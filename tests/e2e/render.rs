@@ -84,16 +84,7 @@ fn golden_plan_seam_contours() {
 fn golden_section_exaggerated() {
     compare(
         "coal_mine_section_vexag2",
-        &[
-            "--view",
-            "section",
-            "--section",
-            "482000,4050300,485600,4050300",
-            "--section-width",
-            "200",
-            "--vexag",
-            "2",
-        ],
+        &["--view", "section", "--section", "482000,4050300,485600,4050300", "--section-width", "200", "--vexag", "2"],
     );
 }
 

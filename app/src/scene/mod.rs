@@ -115,6 +115,8 @@ pub struct SceneLayer {
     pub labels: Vec<Label>,
     pub legend: Vec<LegendEntry>,
     pub ramp: Option<RampLegend>,
+    /// Left out of plan views (a dipping surface seen from above hides the plan under it).
+    pub hidden_in_plan: bool,
 }
 
 /// A prepared scene: everything the renderer draws, relative to `origin`.

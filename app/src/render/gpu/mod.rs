@@ -352,7 +352,9 @@ impl Gpu {
     /// Encode and submit one frame.
     fn draw(&self, scene: &GpuScene, camera: &Camera, visible: &dyn Fn(&str) -> bool, targets: &Targets) {
         self.queue.write_buffer(&self.camera_buffer, 0, bytemuck::bytes_of(&CameraUniform::new(camera)));
-        let layers: Vec<&GpuLayer> = scene.layers.iter().filter(|l| visible(&l.name)).collect();
+        let plan = camera.kind == crate::render::camera::ViewKind::Plan;
+        let layers: Vec<&GpuLayer> =
+            scene.layers.iter().filter(|l| visible(&l.name) && !(plan && l.hidden_in_plan)).collect();
         let translucent_count = match &scene.translucent {
             Some(t) => {
                 let sorted = t.sorted_indices(&layers, camera.view_from_local);

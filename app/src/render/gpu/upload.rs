@@ -57,6 +57,7 @@ impl Gpu {
                 lines,
                 point_chunks,
                 triangles: first..triangles.len(),
+                hidden_in_plan: layer.hidden_in_plan,
             });
         }
         let translucent = (!triangles.is_empty()).then(|| {
@@ -96,6 +97,8 @@ pub(super) struct GpuLayer {
     pub(super) point_chunks: Vec<GpuChunk>,
     /// This layer's triangles in [`Translucent::triangles`].
     pub(super) triangles: Range<usize>,
+    /// Not drawn in plan ([`crate::scene::SceneLayer::hidden_in_plan`]).
+    pub(super) hidden_in_plan: bool,
 }
 
 pub(super) struct GpuMesh {

@@ -9,7 +9,8 @@
 //! | `slopes` | the measured epoch's DEM shaded by elevation, sectors outlined by compliance with their measured values, crest and toe lines |
 //! | `goaf`, `water_bodies`, `collapse_columns`, `gas_zones`, `burst_zones`, `fire_zones`, `anomalies`, `zones` | translucent outline prisms with opaque edges |
 //! | `seams` | seam floor surfaces from borehole picks: translucent surface, floor contours with labelled index contours, model hull |
-//! | `faults` | traces and translucent dipping surfaces down to the scene bottom |
+//! | `fault_surfaces` | translucent dipping surfaces down to the scene bottom (not in plan) |
+//! | `faults` | traces with dip ticks, labels with throw and dip |
 //! | `water_lines` | derived exploration / warning lines and fault pillars as outlines |
 //! | `boreholes` | trajectories with lithology-coloured interval tubes and collar labels |
 //! | `drillholes` | advance drill holes as thin lines |
@@ -64,6 +65,7 @@ pub fn all() -> Vec<Box<dyn Visualizer>> {
         Box::new(anomalies::AnomaliesVisualizer),
         Box::new(zones::ZonesVisualizer),
         Box::new(seams::SeamsVisualizer),
+        Box::new(faults::FaultSurfacesVisualizer),
         Box::new(faults::FaultsVisualizer),
         Box::new(water_lines::WaterLinesVisualizer),
         Box::new(boreholes::BoreholesVisualizer),

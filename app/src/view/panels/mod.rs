@@ -236,6 +236,7 @@ fn english_name(layer: &str) -> String {
         "zones" => "zones (mineable / deferred / no-mining)",
         "seams" => "seam floors",
         "faults" => "faults",
+        "fault_surfaces" => "fault surfaces",
         "water_lines" => "exploration / warning lines, pillars",
         "boreholes" => "boreholes",
         "drillholes" => "advance drill holes",
