@@ -27,6 +27,10 @@ impl Rect {
     fn within(&self, w: f32, h: f32) -> bool {
         self.x0 >= 0.0 && self.y0 >= 0.0 && self.x1 <= w && self.y1 <= h
     }
+    /// The smallest box holding both.
+    pub fn union(&self, o: &Rect) -> Rect {
+        Rect { x0: self.x0.min(o.x0), y0: self.y0.min(o.y0), x1: self.x1.max(o.x1), y1: self.y1.max(o.y1) }
+    }
     /// The point of the box nearest to `p`.
     pub fn nearest(&self, p: [f32; 2]) -> [f32; 2] {
         [p[0].clamp(self.x0, self.x1), p[1].clamp(self.y0, self.y1)]

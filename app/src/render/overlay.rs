@@ -283,6 +283,9 @@ pub fn draw(img: &mut RgbaImage, scene: &Scene, camera: &Camera, title: &str, la
         ViewKind::Section { .. } => {}
         ViewKind::ThreeD { .. } => {
             blocked.extend(north_arrow_3d(&p, img, scene, camera, small));
+            if full {
+                blocked.extend(elevation_axis_3d(&p, img, scene, camera, small * 0.85));
+            }
         }
     }
     if full {
@@ -441,6 +444,49 @@ fn north_arrow_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Came
     let n_at = [cx + ux * (r + 10.0) - small * 0.3, cy + uy * (r + 10.0) - small * 0.6];
     p.label(img, n_at[0], n_at[1], small, INK, "N");
     Some(Rect::new(cx - r - 14.0, cy - r - 14.0, 2.0 * r + 28.0, 2.0 * r + 28.0))
+}
+
+/// A vertical elevation axis on the 3D box's corner edge that is leftmost on screen (so its
+/// labels read against the background), ticked at round elevations with labels in metres;
+/// follows the vertical exaggeration (it projects through the camera). Returns its box.
+fn elevation_axis_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Camera, small: f32) -> Option<Rect> {
+    let (lo, hi) = (scene.bounds[0], scene.bounds[1]);
+    let pr = camera.projector();
+    let corners = [[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]];
+    let [x, y] = corners
+        .into_iter()
+        .filter_map(|c| Some((c, pr.project([c[0], c[1], lo[2]])?.0[0])))
+        .min_by(|a, b| a.1.total_cmp(&b.1))?
+        .0;
+    let (bottom, _) = pr.project([x, y, lo[2]])?;
+    let (top, _) = pr.project([x, y, hi[2]])?;
+    if (bottom[1] - top[1]).abs() < 40.0 {
+        return None;
+    }
+    p.line(img, bottom, top, 2, INK);
+    let world = |z_local: f32| f64::from(z_local) + scene.origin[2];
+    let step = f64::from(nice_length((hi[2] - lo[2]).max(1.0) / 5.0));
+    let mut z = (world(lo[2]) / step).ceil() * step;
+    let mut rect: Option<Rect> = None;
+    while z <= world(hi[2]) + 1e-6 {
+        let local = (z - scene.origin[2]) as f32;
+        if let Some((px, _)) = pr.project([x, y, local]) {
+            p.line(img, [px[0] - 6.0, px[1]], [px[0], px[1]], 2, INK);
+            let t = format!("{z:.0} m");
+            let tw = p.text_width(&t, small);
+            p.label(img, px[0] - 10.0 - tw, px[1] - small * 0.6, small, INK, &t);
+            let r = Rect::new(px[0] - 12.0 - tw, px[1] - small * 0.7, tw + 14.0, small * 1.4);
+            rect = Some(rect.map_or(r, |u| u.union(&r)));
+        }
+        z += step;
+    }
+    let band = Rect::new(
+        bottom[0].min(top[0]) - 2.0,
+        top[1].min(bottom[1]),
+        (bottom[0] - top[0]).abs() + 4.0,
+        (bottom[1] - top[1]).abs(),
+    );
+    Some(rect.map_or(band, |r| r.union(&band)))
 }
 
 /// The plan's scale bar, bottom left; returns its box.
@@ -765,6 +811,32 @@ mod tests {
             })
             .count();
         assert!(grey_br > 10, "the note of omitted labels is drawn");
+    }
+
+    /// The 3D elevation axis: on the leftmost corner, ticks at round elevations that get
+    /// farther apart on screen under vertical exaggeration.
+    #[test]
+    fn elevation_axis_ticks_round_elevations_and_follows_exaggeration() {
+        let scene = Scene {
+            origin: [0.0, 0.0, 1000.0],
+            bounds: [[-1000.0, -600.0, -300.0], [1000.0, 600.0, 300.0]],
+            ..Default::default()
+        };
+        let kind = ViewKind::ThreeD { azimuth_deg: 210.0, elevation_deg: 25.0 };
+        let p = Painter::new().expect("font");
+        let span = |vexag: f32| {
+            let cam = Camera::fit_exaggerated(kind, scene.bounds, 1200, 800, vexag);
+            let mut img = RgbaImage::from_pixel(1200, 800, Rgba([255, 255, 255, 255]));
+            let r = elevation_axis_3d(&p, &mut img, &scene, &cam, 13.0).expect("an axis");
+            let ink = img.pixels().filter(|px| px.0[0] < 100).count();
+            assert!(ink > 100, "drawn: {ink}");
+            assert!(r.x1 < 600.0, "on the left half: {r:?}");
+            // The 800 m and 1200 m ticks (round elevations) are where the camera puts them.
+            let corner = |z: f32| cam.project([1000.0, 600.0, z - 1000.0]).expect("in").0[1];
+            (corner(800.0) - corner(1200.0)).abs()
+        };
+        let (one, three) = (span(1.0), span(3.0));
+        assert!(three > one * 1.5, "exaggerated ticks spread: {one} → {three}");
     }
 
     #[test]
