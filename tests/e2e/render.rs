@@ -10,9 +10,14 @@ const MEAN_ABS_DIFF_MAX: f64 = 2.0;
 const CHANGED_PIXELS_MAX: f64 = 0.01;
 
 fn compare(name: &str, args: &[&str]) {
+    compare_mine("coal-mine", name, args);
+}
+
+/// Render sample `mine` and compare with golden `name`; returns the fresh render.
+fn compare_mine(mine: &str, name: &str, args: &[&str]) -> image::RgbaImage {
     let d = tempfile::tempdir().expect("tmp");
     let out = d.path().join(format!("{name}.png"));
-    let mine = sample("coal-mine");
+    let mine = sample(mine);
     let mut all = vec!["render", p(&mine), "--as-of", "2026-11-29", "--out", p(&out)];
     if !args.contains(&"--size") {
         all.extend_from_slice(&["--size", "480x300"]);
@@ -21,11 +26,11 @@ fn compare(name: &str, args: &[&str]) {
     let o = minehaz(&all);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let golden = repo().join("tests/e2e/golden").join(format!("{name}.png"));
+    let a = image::open(&out).expect("rendered").to_rgba8();
     if std::env::var("UPDATE_GOLDENS").is_ok() {
         std::fs::copy(&out, &golden).expect("update golden");
-        return;
+        return a;
     }
-    let a = image::open(&out).expect("rendered").to_rgba8();
     let b = image::open(&golden)
         .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDENS=1 creates it)", golden.display()))
         .to_rgba8();
@@ -49,6 +54,7 @@ fn compare(name: &str, args: &[&str]) {
     colours.sort_unstable();
     colours.dedup();
     assert!(colours.len() > 50, "{name}: only {} colours", colours.len());
+    a
 }
 
 #[test]
@@ -86,6 +92,17 @@ fn golden_section_exaggerated() {
         "coal_mine_section_vexag2",
         &["--view", "section", "--section", "482000,4050300,485600,4050300", "--section-width", "200", "--vexag", "2"],
     );
+}
+
+/// The open pit in 3D with its latest scan under eye-dome lighting (benches outlined), and the
+/// same without: the shading is what differs.
+#[test]
+fn golden_open_pit_3d_eye_dome_lighting() {
+    let on = compare_mine("open-pit", "open_pit_3d_edl", &["--view", "3d", "--layers", "pointcloud,licence"]);
+    let off =
+        compare_mine("open-pit", "open_pit_3d_no_edl", &["--view", "3d", "--layers", "pointcloud,licence", "--no-edl"]);
+    let darker = on.pixels().zip(off.pixels()).filter(|(a, b)| u32::from(a.0[1]) + 40 < u32::from(b.0[1])).count();
+    assert!(darker > 200, "eye-dome lighting darkens the bench edges: {darker} pixels");
 }
 
 #[test]

@@ -33,6 +33,9 @@ pub struct Args {
     /// 垂直放大倍数（三维与剖面，1–20）/ vertical exaggeration for 3D and sections (1–20)
     #[arg(long, default_value_t = 1.0)]
     pub vexag: f32,
+    /// 不用眼罩光照（点云默认使用）/ no eye-dome lighting (on by default for point clouds)
+    #[arg(long)]
+    pub no_edl: bool,
     /// 图像尺寸 / image size WxH
     #[arg(long, default_value = "1600x1000")]
     pub size: String,
@@ -172,7 +175,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     super::quiet_mesa();
     let gpu = Gpu::new()?;
     let t = std::time::Instant::now();
-    let gpu_scene = gpu.upload(&scene);
+    let mut gpu_scene = gpu.upload(&scene);
+    gpu_scene.edl &= !a.no_edl;
     let upload = t.elapsed();
     let mut img = gpu.render(&gpu_scene, &camera, &|_| true)?;
     let view_name = match kind {

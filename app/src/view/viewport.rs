@@ -49,6 +49,7 @@ struct FrameKey {
     visible: Vec<bool>,
     data: u64,
     style: u64,
+    edl: bool,
 }
 
 /// The renderer's side of the viewport.
@@ -150,6 +151,7 @@ impl SceneView {
             visible: state.layers.iter().map(|l| l.visible).collect(),
             data: state.data_generation,
             style: state.style_generation,
+            edl: state.edl,
         };
         if self.key.as_ref() == Some(&key) && self.texture.is_some() {
             return Ok(());
@@ -161,7 +163,9 @@ impl SceneView {
             self.gpu_scene = Some(gpu.upload(&scene));
             self.uploaded = Some((key.data, key.style));
         }
-        let gpu_scene = self.gpu_scene.as_ref().ok_or_else(|| anyhow::anyhow!("no scene"))?;
+        let gpu_scene = self.gpu_scene.as_mut().ok_or_else(|| anyhow::anyhow!("no scene"))?;
+        gpu_scene.edl = state.edl && gpu_scene.has_points();
+        let gpu_scene = &*gpu_scene;
         let visible = |name: &str| state.visible(name);
         let start = Instant::now();
         match frame.wgpu_render_state().filter(|_| self.shared_device) {

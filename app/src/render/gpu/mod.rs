@@ -44,6 +44,47 @@ pub const MIN_POINTS_PER_CHUNK: u32 = 16;
 
 const MESH_WGSL: &str = include_str!("../../../../shaders/mesh.wgsl");
 const LINE_WGSL: &str = include_str!("../../../../shaders/line.wgsl");
+const EDL_WGSL: &str = include_str!("../../../../shaders/edl.wgsl");
+
+/// Eye-dome lighting: darkening strength (potree's default) and neighbour radius, pixels.
+pub const EDL_STRENGTH: f32 = 1.0;
+pub const EDL_RADIUS_PX: f32 = 1.5;
+
+/// The eye-dome lighting shader for a depth buffer with or without MSAA.
+pub fn edl_source(multisampled: bool) -> String {
+    if multisampled {
+        EDL_WGSL.replace("texture_depth_2d", "texture_depth_multisampled_2d")
+    } else {
+        EDL_WGSL.to_string()
+    }
+}
+
+/// The uniform of `edl.wgsl`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct EdlUniform {
+    m22: f32,
+    m32: f32,
+    ortho: f32,
+    strength: f32,
+    radius: f32,
+    pad: [f32; 3],
+}
+
+impl EdlUniform {
+    fn new(camera: &Camera) -> Self {
+        let m = camera.clip_from_view;
+        let ortho = m.w_axis.w == 1.0;
+        Self {
+            m22: m.z_axis.z,
+            m32: m.w_axis.z,
+            ortho: if ortho { 1.0 } else { 0.0 },
+            strength: EDL_STRENGTH,
+            radius: EDL_RADIUS_PX,
+            pad: [0.0; 3],
+        }
+    }
+}
 
 /// The camera uniform shared by `mesh.wgsl` and `line.wgsl`.
 #[repr(C)]
@@ -91,7 +132,13 @@ pub struct Gpu {
     opaque_pipeline: wgpu::RenderPipeline,
     translucent_pipeline: wgpu::RenderPipeline,
     line_pipeline: wgpu::RenderPipeline,
+    /// Lines that leave the depth buffer to the surfaces and points, under eye-dome lighting
+    /// (else every line over a point cloud would be outlined in black).
+    line_pipeline_edl: wgpu::RenderPipeline,
     point_pipeline: wgpu::RenderPipeline,
+    edl_pipeline: wgpu::RenderPipeline,
+    edl_layout: wgpu::BindGroupLayout,
+    edl_buffer: wgpu::Buffer,
     /// Render targets of the last size used; the lock also serialises frames (the camera
     /// uniform and the translucent index buffer are shared).
     targets: Mutex<Option<Targets>>,
@@ -249,7 +296,9 @@ impl Gpu {
         let translucent_pipeline =
             pipeline("translucent", &mesh_module, &mesh_layout, T::TriangleList, false, Some(over));
         let line_pipeline = pipeline("lines", &line_module, &line_layout, T::LineList, true, Some(over));
+        let line_pipeline_edl = pipeline("lines (edl)", &line_module, &line_layout, T::LineList, false, Some(over));
         let point_pipeline = pipeline("points", &line_module, &line_layout, T::PointList, true, Some(over));
+        let (edl_pipeline, edl_layout, edl_buffer) = edl_pipeline(&device, sample_count);
 
         Ok(Gpu {
             device,
@@ -263,7 +312,11 @@ impl Gpu {
             opaque_pipeline,
             translucent_pipeline,
             line_pipeline,
+            line_pipeline_edl,
             point_pipeline,
+            edl_pipeline,
+            edl_layout,
+            edl_buffer,
             targets: Mutex::new(None),
         })
     }
@@ -387,7 +440,11 @@ impl Gpu {
                 })],
                 depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
                     view: &targets.depth,
-                    depth_ops: Some(wgpu::Operations { load: wgpu::LoadOp::Clear(1.0), store: wgpu::StoreOp::Discard }),
+                    depth_ops: Some(wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(1.0),
+                        // Kept for the eye-dome lighting pass.
+                        store: if scene.edl { wgpu::StoreOp::Store } else { wgpu::StoreOp::Discard },
+                    }),
                     stencil_ops: None,
                 }),
                 timestamp_writes: None,
@@ -403,12 +460,18 @@ impl Gpu {
                 pass.draw_indexed(0..m.index_count, 0, 0..1);
             }
 
-            pass.set_pipeline(&self.line_pipeline);
-            for l in layers.iter().filter_map(|l| l.lines.as_ref()) {
-                pass.set_vertex_buffer(0, l.vertices.slice(..));
-                pass.draw(0..l.count, 0..1);
+            // Under eye-dome lighting the points go first and the lines after them without
+            // writing depth, so the shading sees only surfaces and points.
+            let draw_lines = |pass: &mut wgpu::RenderPass<'_>| {
+                pass.set_pipeline(if scene.edl { &self.line_pipeline_edl } else { &self.line_pipeline });
+                for l in layers.iter().filter_map(|l| l.lines.as_ref()) {
+                    pass.set_vertex_buffer(0, l.vertices.slice(..));
+                    pass.draw(0..l.count, 0..1);
+                }
+            };
+            if !scene.edl {
+                draw_lines(&mut pass);
             }
-
             pass.set_pipeline(&self.point_pipeline);
             let chunks: Vec<&GpuChunk> = layers.iter().flat_map(|l| &l.point_chunks).collect();
             let mut counts: Vec<u32> = chunks
@@ -423,6 +486,10 @@ impl Gpu {
                 }
             }
 
+            if scene.edl {
+                draw_lines(&mut pass);
+            }
+
             if let (Some(t), true) = (&scene.translucent, translucent_count > 0) {
                 pass.set_pipeline(&self.translucent_pipeline);
                 pass.set_vertex_buffer(0, t.vertices.slice(..));
@@ -430,7 +497,40 @@ impl Gpu {
                 pass.draw_indexed(0..translucent_count, 0, 0..1);
             }
         }
+        if scene.edl {
+            self.edl_pass(&mut encoder, camera, targets);
+        }
         self.queue.submit([encoder.finish()]);
+    }
+
+    /// Eye-dome lighting over the resolved colour: a full-screen triangle whose fragment is the
+    /// shade of its pixel, multiplied into the colour (`edl.wgsl`).
+    fn edl_pass(&self, encoder: &mut wgpu::CommandEncoder, camera: &Camera, targets: &Targets) {
+        self.queue.write_buffer(&self.edl_buffer, 0, bytemuck::bytes_of(&EdlUniform::new(camera)));
+        let bind = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("edl"),
+            layout: &self.edl_layout,
+            entries: &[
+                wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::TextureView(&targets.depth) },
+                wgpu::BindGroupEntry { binding: 1, resource: self.edl_buffer.as_entire_binding() },
+            ],
+        });
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("eye-dome lighting"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &targets.color_view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        pass.set_pipeline(&self.edl_pipeline);
+        pass.set_bind_group(0, &bind, &[]);
+        pass.draw(0..3, 0..1);
     }
 
     /// Copy the resolved colour target to the readback buffer, wait, strip the row padding.
@@ -472,6 +572,93 @@ impl Gpu {
         targets.readback.unmap();
         RgbaImage::from_raw(width, height, pixels).context("readback size")
     }
+}
+
+/// The eye-dome lighting pipeline (single-sampled, over the resolved colour), its bind group
+/// layout (depth texture, uniform) and its uniform buffer.
+fn edl_pipeline(
+    device: &wgpu::Device,
+    sample_count: u32,
+) -> (wgpu::RenderPipeline, wgpu::BindGroupLayout, wgpu::Buffer) {
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some("edl.wgsl"),
+        source: wgpu::ShaderSource::Wgsl(Cow::Owned(edl_source(sample_count > 1))),
+    });
+    let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("edl"),
+        entries: &[
+            wgpu::BindGroupLayoutEntry {
+                binding: 0,
+                visibility: wgpu::ShaderStages::FRAGMENT,
+                ty: wgpu::BindingType::Texture {
+                    sample_type: wgpu::TextureSampleType::Depth,
+                    view_dimension: wgpu::TextureViewDimension::D2,
+                    multisampled: sample_count > 1,
+                },
+                count: None,
+            },
+            wgpu::BindGroupLayoutEntry {
+                binding: 1,
+                visibility: wgpu::ShaderStages::FRAGMENT,
+                ty: wgpu::BindingType::Buffer {
+                    ty: wgpu::BufferBindingType::Uniform,
+                    has_dynamic_offset: false,
+                    min_binding_size: wgpu::BufferSize::new(std::mem::size_of::<EdlUniform>() as u64),
+                },
+                count: None,
+            },
+        ],
+    });
+    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("edl"),
+        size: std::mem::size_of::<EdlUniform>() as u64,
+        usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+        label: Some("edl"),
+        bind_group_layouts: &[Some(&layout)],
+        immediate_size: 0,
+    });
+    // colour × shade: the source (the shade) scales the destination.
+    let multiply = wgpu::BlendState {
+        color: wgpu::BlendComponent {
+            src_factor: wgpu::BlendFactor::Zero,
+            dst_factor: wgpu::BlendFactor::Src,
+            operation: wgpu::BlendOperation::Add,
+        },
+        alpha: wgpu::BlendComponent {
+            src_factor: wgpu::BlendFactor::Zero,
+            dst_factor: wgpu::BlendFactor::One,
+            operation: wgpu::BlendOperation::Add,
+        },
+    };
+    let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some("edl"),
+        layout: Some(&pipeline_layout),
+        vertex: wgpu::VertexState {
+            module: &module,
+            entry_point: Some("vs_main"),
+            compilation_options: Default::default(),
+            buffers: &[],
+        },
+        primitive: wgpu::PrimitiveState::default(),
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        fragment: Some(wgpu::FragmentState {
+            module: &module,
+            entry_point: Some("fs_main"),
+            compilation_options: Default::default(),
+            targets: &[Some(wgpu::ColorTargetState {
+                format: COLOR_FORMAT,
+                blend: Some(multiply),
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+        }),
+        multiview_mask: None,
+        cache: None,
+    });
+    (pipeline, layout, buffer)
 }
 
 /// sRGB transfer function, inverse (0..1).

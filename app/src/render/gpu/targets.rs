@@ -52,7 +52,9 @@ impl Targets {
         });
         let msaa = (sample_count > 1)
             .then(|| texture("colour msaa", COLOR_FORMAT, sample_count, attachment).create_view(&Default::default()));
-        let depth = texture("depth", DEPTH_FORMAT, sample_count, attachment).create_view(&Default::default());
+        // TEXTURE_BINDING: the eye-dome lighting pass reads it.
+        let depth = texture("depth", DEPTH_FORMAT, sample_count, attachment | wgpu::TextureUsages::TEXTURE_BINDING)
+            .create_view(&Default::default());
         let align = wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
         let padded_row = (width * 4).div_ceil(align) * align;
         let readback = device.create_buffer(&wgpu::BufferDescriptor {

@@ -28,7 +28,15 @@ fn every_wgsl_shader_validates_with_naga() {
         }
     }
     checked.sort();
-    assert_eq!(checked, ["line.wgsl", "mesh.wgsl"]);
+    assert_eq!(checked, ["edl.wgsl", "line.wgsl", "mesh.wgsl"]);
+    // And the multisampled variant of the eye-dome lighting pass the host builds.
+    let src = edl_source(true);
+    assert!(src.contains("texture_depth_multisampled_2d"));
+    let module =
+        naga::front::wgsl::parse_str(&src).unwrap_or_else(|e| panic!("edl (MSAA): {}", e.emit_to_string(&src)));
+    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
+        .validate(&module)
+        .unwrap_or_else(|e| panic!("edl (MSAA): {}", e.emit_to_string(&src)));
 }
 
 #[test]
@@ -203,4 +211,33 @@ fn point_budget_thins_chunks_in_proportion() {
     let mut tiny = [1_000_000, 1];
     fit_budget(&mut tiny, 1_000);
     assert_eq!(tiny, [999, 1], "a drawn chunk keeps a point");
+}
+
+/// Eye-dome lighting darkens the lower side of a step (its neighbours are nearer the eye) and
+/// leaves flat ground and the upper side as they were; off, the step does not show.
+#[test]
+fn eye_dome_lighting_outlines_a_step() {
+    let gpu = gpu();
+    let camera = plan();
+    let mut l = layer("terraces");
+    l.opaque = quad([-10.0, 0.0], [-10.0, 10.0], 0.0, RED);
+    l.opaque.extend(&quad([0.0, 10.0], [-10.0, 10.0], -2.0, RED));
+    let mut scene = gpu.upload(&Scene { bounds: BOUNDS, layers: vec![l], ..Default::default() });
+    assert!(!scene.edl, "no points: no eye-dome lighting by default");
+    let mpp = camera.metres_per_pixel.expect("ortho");
+    let red = |img: &RgbaImage, x: f32| i32::from(pixel(img, &camera, [x, 0.3])[0]);
+    let off = gpu.render(&scene, &camera, &|_| true).expect("render");
+    scene.edl = true;
+    let on = gpu.render(&scene, &camera, &|_| true).expect("render");
+    let (step_low, far_low, step_high, far_high) = (0.5 * mpp, 8.0, -0.5 * mpp, -8.0);
+    assert!((red(&off, step_low) - red(&off, far_low)).abs() <= 2, "off: the step does not show");
+    assert!(
+        f64::from(red(&on, step_low)) < 0.7 * f64::from(red(&on, far_low)),
+        "on: the lower side of the step is dark: {} vs {}",
+        red(&on, step_low),
+        red(&on, far_low)
+    );
+    assert!((red(&on, step_high) - red(&off, step_high)).abs() <= 2, "the upper side is not darkened");
+    assert!((red(&on, far_high) - red(&off, far_high)).abs() <= 2, "flat ground is not darkened");
+    assert!((red(&on, far_low) - red(&off, far_low)).abs() <= 2, "flat ground is not darkened");
 }

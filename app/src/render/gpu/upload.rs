@@ -80,7 +80,16 @@ impl Gpu {
                 centroids,
             }
         });
-        GpuScene { layers, translucent }
+        // Eye-dome lighting by default where there is a point cloud to shade.
+        let edl = scene.layers.iter().any(|l| !l.point_chunks.is_empty());
+        GpuScene { layers, translucent, edl }
+    }
+}
+
+impl GpuScene {
+    /// Does the scene hold point-cloud points (what eye-dome lighting is for)?
+    pub fn has_points(&self) -> bool {
+        self.layers.iter().any(|l| !l.point_chunks.is_empty())
     }
 }
 
@@ -88,6 +97,8 @@ impl Gpu {
 pub struct GpuScene {
     pub(super) layers: Vec<GpuLayer>,
     pub(super) translucent: Option<Translucent>,
+    /// Shade the frame with eye-dome lighting (on by default when the scene has points).
+    pub edl: bool,
 }
 
 pub(super) struct GpuLayer {
