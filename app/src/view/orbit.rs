@@ -71,6 +71,9 @@ pub struct ViewCamera {
     /// Vertical exaggeration (1 = true scale; [`ViewCamera::set_vexag`]). The 3D target and
     /// the section's centre elevation are kept in the stretched space.
     pub vexag: f32,
+    /// Zoom so that this radius (m) around the centre fills the view, at the next
+    /// [`ViewCamera::camera`] ([`ViewCamera::frame_around`]).
+    frame_radius: Option<f32>,
 }
 
 impl ViewCamera {
@@ -91,6 +94,7 @@ impl ViewCamera {
             section_mpp: 1.0,
             fit_pending: true,
             vexag: 1.0,
+            frame_radius: None,
         };
         c.fit_all();
         c
@@ -150,8 +154,25 @@ impl ViewCamera {
         self.fit_pending = true;
     }
 
+    /// Centre every view on `p` (local) and zoom so that `radius_m` around it fills the view
+    /// (fly to a finding: the finding in the middle, its feature around it).
+    pub fn frame_around(&mut self, p: Vec3, radius_m: f32) {
+        self.look_at(p);
+        self.frame_radius = Some(radius_m.max(1.0));
+    }
+
     fn resolve_fit(&mut self, width: u32, height: u32) {
-        if !self.fit_pending || width == 0 || height == 0 {
+        if width == 0 || height == 0 {
+            return;
+        }
+        if let Some(r) = self.frame_radius.take() {
+            let short = width.min(height) as f32;
+            self.plan_mpp = 2.0 * r / short;
+            self.section_mpp = 2.0 * r / short;
+            // A sphere of radius r fits the vertical field of view (and the wider horizontal).
+            self.distance = r / (FOV_DEG.to_radians() / 2.0).sin();
+        }
+        if !self.fit_pending {
             return;
         }
         let (w, h) = (width as f32, height as f32);
@@ -291,6 +312,7 @@ impl ViewCamera {
     /// Centre the view on a local point (fly to a finding).
     pub fn look_at(&mut self, p: Vec3) {
         self.fit_pending = false;
+        self.frame_radius = None;
         let p = self.stretched(p);
         self.plan_centre = Vec2::new(p.x, p.y);
         self.target = p;

@@ -276,6 +276,17 @@ pub fn unit(field: &str) -> &'static str {
 }
 
 /// A value for display, with the field's unit.
+/// A value as the user reads it in `lang`: coded values and 0/1 flags by name (禁采区, 是),
+/// numbers with their units as [`format_value`].
+pub fn display_value(field: &str, v: &Value, lang: minehaz_core::i18n::Lang) -> String {
+    use minehaz_core::model::labels;
+    match v {
+        Value::Text(t) => labels::value_name(field, t, lang).map_or_else(|| t.clone(), str::to_string),
+        Value::Int(i) => labels::flag_name(field, *i, lang).map_or_else(|| format_value(field, v), str::to_string),
+        _ => format_value(field, v),
+    }
+}
+
 pub fn format_value(field: &str, v: &Value) -> String {
     let u = unit(field);
     let with_unit = |s: String| if u.is_empty() { s } else { format!("{s} {u}") };
@@ -288,6 +299,16 @@ pub fn format_value(field: &str, v: &Value) -> String {
             with_unit(s.to_string())
         }
         Value::Text(t) => t.clone(),
+    }
+}
+
+/// The farthest a geometry's vertices lie from `p` in plan, m.
+pub fn reach_from(g: &Geom, p: [f64; 3]) -> f64 {
+    let d = |q: [f64; 2]| ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt();
+    match g {
+        Geom::Polygon(poly) => poly.exterior().0.iter().map(|c| d([c.x, c.y])).fold(0.0, f64::max),
+        Geom::Line { coords, .. } => coords.iter().map(|c| d([c[0], c[1]])).fold(0.0, f64::max),
+        Geom::Point { pos, .. } => d([pos[0], pos[1]]),
     }
 }
 
@@ -381,6 +402,12 @@ mod tests {
         assert_eq!(format_value("z_floor", &Value::Real(994.0)), "994 m");
         assert_eq!(format_value("pressure_mpa", &Value::Null), "—");
         assert_eq!(format_value("status", &Value::Text("active".into())), "active");
+        use minehaz_core::i18n::Lang;
+        assert_eq!(display_value("status", &Value::Text("active".into()), Lang::Zh), "在掘/在采");
+        assert_eq!(display_value("class", &Value::Text("no_mining".into()), Lang::En), "no-mining zone");
+        assert_eq!(display_value("water", &Value::Int(1), Lang::Zh), "是");
+        assert_eq!(display_value("z_floor", &Value::Real(994.0), Lang::Zh), "994 m");
+        assert_eq!(display_value("name", &Value::Text("no_mining".into()), Lang::Zh), "no_mining", "not a code here");
         assert_eq!(unit("throw_m"), "m");
         assert_eq!(unit("dip_deg"), "°");
     }

@@ -99,6 +99,10 @@ pub fn is_store(path: &Path) -> bool {
     !path.is_dir() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
 }
 
+/// The smallest and largest radius shown around a finding flown to, m.
+pub const FLY_MIN_RADIUS_M: f64 = 80.0;
+pub const FLY_MAX_RADIUS_M: f64 = 800.0;
+
 /// Everything the viewer knows and does.
 pub struct AppState {
     pub as_of: NaiveDate,
@@ -126,6 +130,8 @@ pub struct AppState {
     pub section_points: Vec<[f64; 2]>,
     /// Full width of the section slab, m.
     pub section_width_m: f32,
+    /// Eye-dome lighting of point clouds (on by default).
+    pub edl: bool,
     pub measure: Vec<[f64; 3]>,
     pub message: Option<Message>,
     /// The drilling design shown in the design panel ("plan this heading").
@@ -171,6 +177,7 @@ impl AppState {
             confirm_delete: None,
             section_points: Vec::new(),
             section_width_m: 100.0,
+            edl: true,
             measure: Vec::new(),
             message: None,
             design: None,
@@ -379,7 +386,8 @@ impl AppState {
             .collect()
     }
 
-    /// Select finding `i`: centre the view on its location and select its working and feature.
+    /// Select finding `i`: centre the view on its location, zoomed so its working and feature
+    /// are seen around it ([`FLY_MIN_RADIUS_M`]..[`FLY_MAX_RADIUS_M`]), and select them.
     pub fn select_finding(&mut self, i: usize) {
         let Some(l) = &self.loaded else { return };
         let Some(f) = l.report.findings.get(i) else { return };
@@ -389,12 +397,19 @@ impl AppState {
             .filter_map(|id| l.catalog.find_id(id).map(|x| x.r.clone()))
             .collect();
         let at = f.at;
+        // How far the finding's features reach from it (a working's extent, a zone's outline),
+        // kept between a close-up and a district.
+        let reach = at.map(|a| {
+            refs.iter()
+                .filter_map(|r| l.catalog.get(r)?.geom.as_ref().map(|g| pick::reach_from(g, a)))
+                .fold(0.0f64, f64::max)
+        });
         self.selection = refs;
         self.active = 0;
         self.selected_finding = Some(i);
-        if let Some(at) = at {
+        if let (Some(at), Some(reach)) = (at, reach) {
             let p = self.to_local(at);
-            self.cam.look_at(p);
+            self.cam.frame_around(p, (reach * 1.2).clamp(FLY_MIN_RADIUS_M, FLY_MAX_RADIUS_M) as f32);
         }
     }
 

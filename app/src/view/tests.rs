@@ -147,6 +147,7 @@ fn clicking_a_finding_flies_to_it_and_selects_its_working_and_feature() {
             l.report.findings.iter().enumerate().find(|(_, f)| f.rule == "zone.no_mining").expect("W46 → ZN03");
         (i, finding_title(f), f.at.expect("located"))
     };
+    let fitted_mpp = h.state().state.cam.plan_mpp;
     h.get_by_label(&title).click();
     h.run();
     let app = h.state_mut();
@@ -157,9 +158,13 @@ fn clicking_a_finding_flies_to_it_and_selects_its_working_and_feature() {
     let rect = app.view.rect.expect("viewport");
     let p = app.world_to_screen(at).expect("in view");
     assert!((p - rect.center()).length() < 2.0, "{p:?} vs {:?}", rect.center());
-    // The attribute panel shows the working's fields with units.
+    // And zoomed in so the working and the zone are seen around it, not the whole mine.
+    let mpp = app.state.cam.plan_mpp;
+    assert!(mpp < fitted_mpp * 0.8, "framed: {mpp} m/px vs {fitted_mpp} fitted");
+    // The attribute panel shows the working's fields by name, coded values in words.
     h.get_by_label("井巷工程 (workings) W46");
-    h.get_by_label("status");
+    h.get_by_label("状态");
+    h.get_by_label("类型");
 }
 
 #[test]

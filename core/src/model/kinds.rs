@@ -96,6 +96,9 @@ macro_rules! layers_registry {
             /// Every layer name with its geometry type, in package order.
             pub const GEOMETRIES: &'static [(&'static str, GeomType)] =
                 &[$((<$ty as LayerKind>::NAME, <$ty as LayerKind>::GEOMETRY)),+];
+            /// Every layer name with its attribute fields, in package order.
+            pub const FIELDS: &'static [(&'static str, &'static [FieldDef])] =
+                &[$((<$ty as LayerKind>::NAME, <$ty as LayerKind>::FIELDS)),+];
             pub fn visit(&self, v: &mut impl LayerVisitor) { $(v.visit(&self.$field);)+ }
             pub fn visit_mut(&mut self, v: &mut impl LayerVisitorMut) { $(v.visit(&mut self.$field);)+ }
         }

@@ -3,6 +3,7 @@
 //! f64 world coordinates in the mine CRS: x = easting, y = northing, z = elevation (m).
 
 pub mod kinds;
+pub mod labels;
 pub mod layers;
 pub mod meta;
 pub mod monitoring;

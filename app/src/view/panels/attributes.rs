@@ -26,10 +26,14 @@ pub fn attributes_ui(ui: &mut egui::Ui, state: &mut AppState) {
     if let Some(f) = state.active_feature() {
         let layer = if lang() == Lang::En { f.r.layer.clone() } else { format!("{} ({})", f.layer_zh, f.r.layer) };
         ui.label(RichText::new(format!("{layer} {}", f.r.id)).strong());
-        egui::Grid::new("attributes").striped(true).num_columns(2).show(ui, |ui| {
+        // Field names as users read them (the code on hover); a first column wide enough for
+        // them, so names and values never run into each other.
+        let grid = egui::Grid::new("attributes").striped(true).num_columns(2).min_col_width(96.0).spacing([12.0, 4.0]);
+        grid.show(ui, |ui| {
             for (k, v) in &f.attrs {
-                ui.label(k);
-                ui.label(pick::format_value(k, v));
+                let name = minehaz_core::model::labels::field_name(k, lang()).unwrap_or(k.as_str());
+                ui.add(egui::Label::new(name).truncate()).on_hover_text(k.as_str());
+                ui.add(egui::Label::new(pick::display_value(k, v, lang())).wrap());
                 ui.end_row();
             }
             if let Some(g) = &f.geom {

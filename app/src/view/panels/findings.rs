@@ -1,6 +1,7 @@
 //! The findings grouped by severity (click to fly there) and the levels with their drivers.
 
 use super::*;
+use minehaz_core::model::meta::MineKind;
 
 /// Check results grouped by severity; a click flies to the finding and selects its working and
 /// feature.
@@ -143,12 +144,42 @@ pub fn levels_ui(ui: &mut egui::Ui, state: &AppState) {
     let Some(l) = &state.loaded else { return };
     ui.heading(tr("防治等级（就高不就低）", "Protection levels (highest applicable)"));
     let levels = &l.report.levels;
+    let kind = l.survey().meta.mine.kind;
     for (key, name, level) in [
         ("water", tr("水害", "Water"), &levels.water),
         ("gas", tr("瓦斯", "Gas"), &levels.gas),
         ("burst", tr("冲击地压", "Rock burst"), &levels.burst),
     ] {
-        level_ui(ui, key, name, level);
+        if level_applies(kind, key) {
+            level_ui(ui, key, name, level);
+        }
+    }
+    match kind {
+        MineKind::OpenPit => {
+            ui.label(
+                RichText::new(tr(
+                    "露天矿：瓦斯与冲击地压等级不适用",
+                    "Open pit: gas and rock-burst levels do not apply",
+                ))
+                .weak(),
+            );
+        }
+        MineKind::UndergroundMetal => {
+            ui.label(
+                RichText::new(tr("金属非金属矿：瓦斯等级不适用", "Metal mine: the gas level does not apply")).weak(),
+            );
+        }
+        MineKind::UndergroundCoal => {}
+    }
+}
+
+/// Does the level `key` (water, gas, burst) apply to a mine of `kind`? Gas grading is a coal
+/// mine's; an open pit has neither gas nor rock-burst grading.
+pub fn level_applies(kind: MineKind, key: &str) -> bool {
+    match kind {
+        MineKind::UndergroundCoal => true,
+        MineKind::UndergroundMetal => key != "gas",
+        MineKind::OpenPit => key == "water",
     }
 }
 
@@ -173,4 +204,17 @@ fn level_ui(ui: &mut egui::Ui, key: &str, name: &str, level: &Level) {
                 }
             });
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_pit_shows_only_the_water_level() {
+        let shown = |k| ["water", "gas", "burst"].into_iter().filter(|key| level_applies(k, key)).collect::<Vec<_>>();
+        assert_eq!(shown(MineKind::UndergroundCoal), ["water", "gas", "burst"]);
+        assert_eq!(shown(MineKind::UndergroundMetal), ["water", "burst"]);
+        assert_eq!(shown(MineKind::OpenPit), ["water"]);
+    }
 }

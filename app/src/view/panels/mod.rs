@@ -153,6 +153,12 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState) -> bool {
         if ui.button(tr("适应范围", "Fit")).clicked() {
             state.cam.fit_all();
         }
+        if state.loaded.as_ref().is_some_and(|l| l.scene.layers.iter().any(|x| !x.point_chunks.is_empty())) {
+            ui.checkbox(&mut state.edl, tr("点云眼罩光照", "Eye-dome lighting")).on_hover_text(tr(
+                "按深度差为点云加暗边，台阶一目了然",
+                "shades point clouds by depth so benches read",
+            ));
+        }
         if state.cam.mode != Mode::Plan {
             let lab = ui.label(tr("垂直放大", "Vertical exaggeration"));
             let mut v = state.cam.vexag;
