@@ -242,8 +242,23 @@ enum Row<'a> {
     Entry([f32; 4], &'a str),
 }
 
+/// What the overlay did with the scene's labels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LabelStats {
+    /// Labels whose anchor is in the frame.
+    pub in_frame: usize,
+    pub placed: usize,
+    pub omitted: usize,
+}
+
 /// Draw every overlay for `camera` onto `img`.
-pub fn draw(img: &mut RgbaImage, scene: &Scene, camera: &Camera, title: &str, lang: Lang) -> anyhow::Result<()> {
+pub fn draw(
+    img: &mut RgbaImage,
+    scene: &Scene,
+    camera: &Camera,
+    title: &str,
+    lang: Lang,
+) -> anyhow::Result<LabelStats> {
     let p = Painter::new()?;
     let zh = lang == Lang::Zh;
     let (w, h) = (img.width() as f32, img.height() as f32);
@@ -288,10 +303,7 @@ pub fn draw(img: &mut RgbaImage, scene: &Scene, camera: &Camera, title: &str, la
             }
         }
     }
-    if full {
-        draw_labels(&p, img, scene, camera, small, &blocked, zh);
-    }
-    Ok(())
+    Ok(if full { draw_labels(&p, img, scene, camera, small, &blocked, zh) } else { LabelStats::default() })
 }
 
 /// The scene's labels, placed by priority without overlaps; a note says how many found no room.
@@ -303,7 +315,7 @@ fn draw_labels(
     size: f32,
     blocked: &[Rect],
     zh: bool,
-) {
+) -> LabelStats {
     let (w, h) = (img.width() as f32, img.height() as f32);
     let pr = camera.projector();
     let mut labels = Vec::new();
@@ -336,6 +348,7 @@ fn draw_labels(
         let fs = size * 0.85;
         p.label(img, w - p.text_width(&t, fs) - 10.0, h - fs * 1.6, fs, GREY, &t);
     }
+    LabelStats { in_frame: requests.len(), placed: placed.len(), omitted }
 }
 
 /// Draw the legend (top right, in columns as needed so it never runs off the image); returns
@@ -465,7 +478,15 @@ fn elevation_axis_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &C
     }
     p.line(img, bottom, top, 2, INK);
     let world = |z_local: f32| f64::from(z_local) + scene.origin[2];
-    let step = f64::from(nice_length((hi[2] - lo[2]).max(1.0) / 5.0));
+    // Round steps at least two label heights apart on screen.
+    let px_per_m = (bottom[1] - top[1]).abs() / (hi[2] - lo[2]).max(1.0);
+    let min_step = small * 2.2 / px_per_m.max(1e-6);
+    let mut step = nice_length((hi[2] - lo[2]).max(1.0) / 5.0);
+    if step < min_step {
+        // nice_length rounds down; 2.5× up is the next round step at or above.
+        step = nice_length(min_step * 2.5);
+    }
+    let step = f64::from(step);
     let mut z = (world(lo[2]) / step).ceil() * step;
     let mut rect: Option<Rect> = None;
     while z <= world(hi[2]) + 1e-6 {

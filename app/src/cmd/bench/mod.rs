@@ -11,11 +11,13 @@
 //! - the viewer's zone edit as a user makes it (`--edits`, default 100): the mine imported into a
 //!   store and opened as the viewer opens it, then a zone moved 1 m and saved — the audited store
 //!   transaction, `Assessment::apply`, the zone and finding layers prepared again — p50 and p99;
+//! - `--maps`: the cartography ([`maps`]): seam surface, labels, legend, whole-process render;
 //! - the peer, `bench/geopandas_check.py` (GeoPandas + shapely 2 + pyogrio, the same five
 //!   checks on the same files, whole process), when `python3` with geopandas is available; the
 //!   ratio is printed beside.
 
 pub mod ledger;
+pub mod maps;
 pub mod mine;
 pub mod pit;
 pub mod rollup;
@@ -58,6 +60,9 @@ pub struct Args {
     /// 省级汇总：--mines 座样例煤矿规模的矿井，计时 minehaz rollup（整进程）/ the provincial roll-up of --mines mines of the sample coal mine's size, whole process
     #[arg(long)]
     pub rollup: bool,
+    /// 制图：生成矿井上的煤层底板面（500 个钻孔）、标注布置与图例、整进程 render / cartography on the generated mine: seam floor surface from its 500 boreholes, label placement and legend, whole-process render
+    #[arg(long)]
+    pub maps: bool,
     /// --rollup 的矿井数 / mines of --rollup
     #[arg(long, default_value_t = 1000)]
     pub mines: usize,
@@ -159,6 +164,18 @@ fn ensure_mine(dir: &Path, scale: f64) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// The generated mine of `scale` under `dir`, made in a child when missing: this process must
+/// stay small while it times children (a child's peak memory, as the kernel counts it,
+/// includes the parent's pages at spawn).
+fn generate_in_child(exe: &Path, dir: &Path, scale: f64) -> anyhow::Result<PathBuf> {
+    let status = Command::new(exe)
+        .args(["bench", "--generate-only", "--scale", &scale.to_string(), "--dir"])
+        .arg(dir)
+        .status()?;
+    anyhow::ensure!(status.success(), "generating the ×{scale} mine failed: {status}");
+    Ok(dir.join(format!("mine-x{scale}")))
+}
+
 fn percentile(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
     if v.is_empty() {
@@ -169,14 +186,7 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
 
 fn bench_scale(a: &Args, scale: f64) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
-    // Generated in a child: this process must stay small while it times children (a child's
-    // peak memory, as the kernel counts it, includes the parent's pages at spawn).
-    let status = Command::new(&exe)
-        .args(["bench", "--generate-only", "--scale", &scale.to_string(), "--dir"])
-        .arg(&a.dir)
-        .status()?;
-    anyhow::ensure!(status.success(), "generating the ×{scale} mine failed: {status}");
-    let dir = a.dir.join(format!("mine-x{scale}"));
+    let dir = generate_in_child(&exe, &a.dir, scale)?;
     let as_of = "2026-11-29";
     println!("\n== scale ×{scale}: {}", dir.display());
     whole_processes(a, &dir, &exe, as_of)?;
@@ -411,12 +421,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         // The generated mine of each scale, made in a child (the timing process stays small).
         let exe = std::env::current_exe()?;
         for s in scales {
-            let status = Command::new(&exe)
-                .args(["bench", "--generate-only", "--scale", &s.to_string(), "--dir"])
-                .arg(&a.dir)
-                .status()?;
-            anyhow::ensure!(status.success(), "generating the ×{s} mine failed: {status}");
-            let dir = a.dir.join(format!("mine-x{s}"));
+            let dir = generate_in_child(&exe, &a.dir, s)?;
             if a.watch {
                 watch::bench(&exe, &dir, &a.dir.join(format!("watch-x{s}.gpkg")), a.faces, a.fixes)?;
             } else {
@@ -427,6 +432,13 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     }
     if a.rollup {
         rollup::bench(&std::env::current_exe()?, &a.dir, a.mines)?;
+        return Ok(0);
+    }
+    if a.maps {
+        let exe = std::env::current_exe()?;
+        for s in scales {
+            maps::bench(&exe, &generate_in_child(&exe, &a.dir, s)?, a.repeat, "2026-11-29")?;
+        }
         return Ok(0);
     }
     if a.generate_only {
