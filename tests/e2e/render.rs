@@ -105,6 +105,19 @@ fn golden_open_pit_3d_eye_dome_lighting() {
     assert!(darker > 200, "eye-dome lighting darkens the bench edges: {darker} pixels");
 }
 
+/// The latest scan coloured by its change since the previous one (DEM of difference): the
+/// western pushback is cut (blue).
+#[test]
+fn golden_open_pit_change_since_the_previous_epoch() {
+    let img = compare_mine(
+        "open-pit",
+        "open_pit_3d_change",
+        &["--view", "3d", "--layers", "pointcloud", "--point-colour", "change"],
+    );
+    let blue = img.pixels().filter(|p| u16::from(p.0[2]) > u16::from(p.0[0]) + 50).count();
+    assert!(blue > 300, "cut shows blue: {blue} pixels");
+}
+
 #[test]
 fn bad_render_arguments_exit_2() {
     let d = tempfile::tempdir().expect("tmp");
@@ -120,6 +133,7 @@ fn bad_render_arguments_exit_2() {
         vec!["--view", "3d", "--vexag", "0.5"],
         vec!["--view", "3d", "--vexag", "nan"],
         vec!["--view", "3d", "--vexag", "50"],
+        vec!["--view", "3d", "--point-colour", "rainbow"],
         vec!["--as-of", "2026-13-01"],
     ] {
         let mine = sample("coal-mine");

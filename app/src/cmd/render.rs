@@ -33,6 +33,12 @@ pub struct Args {
     /// 垂直放大倍数（三维与剖面，1–20）/ vertical exaggeration for 3D and sections (1–20)
     #[arg(long, default_value_t = 1.0)]
     pub vexag: f32,
+    /// 点云着色：高程、分类、强度、与上一期的变化 / colour point clouds by elevation, class, intensity or change since the previous epoch
+    #[arg(long, value_enum, default_value = "elevation")]
+    pub point_colour: crate::scene::layers::pointcloud::PointColour,
+    /// 显示的点云期次（日期，默认最新）/ the point-cloud epoch shown (its date; default the latest)
+    #[arg(long)]
+    pub epoch: Option<String>,
     /// 不用眼罩光照（点云默认使用）/ no eye-dome lighting (on by default for point clouds)
     #[arg(long)]
     pub no_edl: bool,
@@ -109,7 +115,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     super::print_warnings(&survey.warnings);
     let assessment = minehaz_core::rules::Assessment::new(survey, as_of)?;
     let survey = assessment.survey();
-    let options = SceneOptions { layers: wanted, max_points: a.max_points };
+    let options =
+        SceneOptions { layers: wanted, max_points: a.max_points, epoch: a.epoch.clone(), point_colour: a.point_colour };
     let t = std::time::Instant::now();
     let scene = super::step("准备场景", "preparing the scene", || {
         scene::prepare_assessed(&assessment, &assessment.report(), &options)

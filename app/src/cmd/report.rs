@@ -78,7 +78,11 @@ fn worst(report: &Report) -> Option<&rules::Finding> {
 
 /// The plan, the 3D view and a section through the worst finding, rendered by minehaz.
 fn maps(a: &rules::Assessment, report: &Report, as_of: chrono::NaiveDate) -> anyhow::Result<Vec<Map>> {
-    let scene = scene::prepare_assessed(a, report, &SceneOptions { layers: Vec::new(), max_points: 400_000 });
+    let scene = scene::prepare_assessed(
+        a,
+        report,
+        &SceneOptions { layers: Vec::new(), max_points: 400_000, ..Default::default() },
+    );
     super::quiet_mesa();
     let gpu = Gpu::new()?;
     let gs = gpu.upload(&scene);

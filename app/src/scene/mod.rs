@@ -144,6 +144,10 @@ pub struct SceneOptions {
     pub layers: Vec<String>,
     /// Maximum point-cloud points kept in memory per epoch (chunks are subsampled to fit).
     pub max_points: usize,
+    /// The point-cloud epoch drawn (None: the latest).
+    pub epoch: Option<String>,
+    /// What point-cloud points are coloured by.
+    pub point_colour: layers::pointcloud::PointColour,
 }
 
 /// Everything a visualizer needs.
@@ -269,6 +273,7 @@ pub fn reprepare(
     }
     scene.bounds = bounds_of(&scene.layers);
     scene.problems.extend(input.problems.into_inner());
+    scene.notes.extend(input.notes.into_inner());
     changed
 }
 

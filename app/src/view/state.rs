@@ -132,6 +132,9 @@ pub struct AppState {
     pub section_width_m: f32,
     /// Eye-dome lighting of point clouds (on by default).
     pub edl: bool,
+    /// What the scene is prepared with: the point-cloud epoch and colouring (the viewer's
+    /// epoch switch and colour choice).
+    pub scene_options: SceneOptions,
     pub measure: Vec<[f64; 3]>,
     pub message: Option<Message>,
     /// The drilling design shown in the design panel ("plan this heading").
@@ -178,6 +181,7 @@ impl AppState {
             section_points: Vec::new(),
             section_width_m: 100.0,
             edl: true,
+            scene_options: SceneOptions::default(),
             measure: Vec::new(),
             message: None,
             design: None,
@@ -312,7 +316,7 @@ impl AppState {
         let catalog = Catalog::new(&survey);
         let assessment = minehaz_core::rules::Assessment::new(survey, self.as_of)?;
         let report = assessment.report();
-        let scene = scene::prepare_assessed(&assessment, &report, &SceneOptions::default());
+        let scene = scene::prepare_assessed(&assessment, &report, &self.scene_options);
         let snap_vertices = catalog.vertices_of(marking::SNAP_LAYERS);
         let old: Vec<LayerStyle> = std::mem::take(&mut self.layers);
         self.layers = scene
@@ -521,6 +525,23 @@ impl AppState {
         Ok(entry)
     }
 
+    /// Show another point-cloud epoch or colouring: only the `pointcloud` layer is prepared
+    /// again (read from its file), the camera and the rest of the scene stay.
+    pub fn set_point_view(&mut self, epoch: Option<String>, colour: scene::layers::pointcloud::PointColour) {
+        if self.scene_options.epoch == epoch && self.scene_options.point_colour == colour {
+            return;
+        }
+        self.scene_options.epoch = epoch;
+        self.scene_options.point_colour = colour;
+        let Some(l) = self.loaded.as_mut() else { return };
+        scene::reprepare(&mut l.scene, &l.assessment, &l.report, &["pointcloud"], &self.scene_options);
+        let notes = std::mem::take(&mut l.scene.notes);
+        if let Some(n) = notes.last() {
+            self.message = Some(Message { text: n.clone(), error: false });
+        }
+        self.data_generation += 1;
+    }
+
     /// After a zone was written to the store: re-check only what the zone touches
     /// (`Assessment::apply`), and prepare again only the `zones` and `findings` layers; the
     /// camera, styles and the rest of the scene stay.
@@ -530,7 +551,7 @@ impl AppState {
         let l = self.loaded.as_mut().context("nothing is open")?;
         l.assessment.apply(change)?;
         l.report = l.assessment.report();
-        scene::reprepare(&mut l.scene, &l.assessment, &l.report, &["zones", "findings"], &SceneOptions::default());
+        scene::reprepare(&mut l.scene, &l.assessment, &l.report, &["zones", "findings"], &self.scene_options);
         l.catalog.replace_layer(&l.assessment.survey().layers.zones);
         l.snap_vertices = l.catalog.vertices_of(marking::SNAP_LAYERS);
         for sl in &l.scene.layers {

@@ -445,6 +445,29 @@ fn the_slopes_panel_shows_sectors_a_profile_chart_and_the_prisms() {
         assert!(h.query_by_label_contains(p).is_some(), "{p}");
     }
     dump(&mut h, "slopes");
+    // The toolbar's point-cloud controls: eye-dome lighting, epoch and colouring.
+    h.get_by_label("点云眼罩光照");
+    h.get_by_label("期次");
+    h.get_by_label("着色");
+    // The earlier epoch, coloured by change: no earlier epoch than it, so elevation, said.
+    h.state_mut()
+        .state
+        .set_point_view(Some("2026-03-15".into()), crate::scene::layers::pointcloud::PointColour::Change);
+    h.run();
+    let layer_zh = |h: &Harness<'_, ViewerApp>| {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let pc = l.scene.layers.iter().find(|x| x.name == "pointcloud").expect("pointcloud");
+        (pc.name_zh.clone(), pc.ramp.as_ref().map(|r| r.title_zh.clone()).unwrap_or_default())
+    };
+    assert_eq!(layer_zh(&h).0, "点云 2026-03-15");
+    assert!(h.state().state.message.as_ref().is_some_and(|m| m.text.contains("2026-03-15")));
+    // The latest, coloured by the change since the earlier one (the DEM of difference).
+    h.state_mut().state.set_point_view(None, crate::scene::layers::pointcloud::PointColour::Change);
+    h.run();
+    let (name, ramp) = layer_zh(&h);
+    assert_eq!(name, "点云 2026-09-15");
+    assert!(ramp.starts_with("高程变化 2026-09-15"), "{ramp}");
+    dump(&mut h, "open_pit_change");
 }
 
 /// `view STORE --follow`: events committed by `watch` show up — findings re-read, the alarms in

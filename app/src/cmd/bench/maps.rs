@@ -49,7 +49,7 @@ pub fn bench(exe: &Path, dir: &Path, repeat: usize, as_of: &str) -> anyhow::Resu
     let date = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d")?;
     let assessment = minehaz_core::rules::Assessment::new(survey.clone(), date)?;
     let report = assessment.report();
-    let options = SceneOptions { layers: Vec::new(), max_points: 2_000_000 };
+    let options = SceneOptions { layers: Vec::new(), max_points: 2_000_000, ..Default::default() };
     let sc = scene::prepare_assessed(&assessment, &report, &options);
     let input = Input {
         survey: &survey,

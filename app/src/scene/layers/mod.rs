@@ -194,7 +194,11 @@ mod tests {
             !survey.point_clouds.is_empty(),
             "no point clouds: run scripts/samples.sh (or `cargo run --bin gen-samples -- --only open-pit --pointclouds-only`)"
         );
-        let options = SceneOptions { layers: vec!["pointcloud".into(), "workings".into()], max_points: 100_000 };
+        let options = SceneOptions {
+            layers: vec!["pointcloud".into(), "workings".into()],
+            max_points: 100_000,
+            ..Default::default()
+        };
         let scene = prepare(&survey, None, &options);
         for l in &scene.layers {
             println!(

@@ -135,7 +135,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState) -> bool {
         ui.separator();
         ui.label(format!("{} {}", tr("检查日期", "as of"), state.as_of));
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(tr("视图", "View"));
         let mut mode = state.cam.mode;
         ui.selectable_value(&mut mode, Mode::Plan, tr("平面图", "Plan"));
@@ -153,11 +153,18 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState) -> bool {
         if ui.button(tr("适应范围", "Fit")).clicked() {
             state.cam.fit_all();
         }
-        if state.loaded.as_ref().is_some_and(|l| l.scene.layers.iter().any(|x| !x.point_chunks.is_empty())) {
+        let epochs: Vec<String> = state
+            .loaded
+            .as_ref()
+            .map(|l| l.survey().point_clouds.iter().map(|p| p.epoch.clone()).collect())
+            .unwrap_or_default();
+        if !epochs.is_empty() {
+            ui.separator();
             ui.checkbox(&mut state.edl, tr("点云眼罩光照", "Eye-dome lighting")).on_hover_text(tr(
                 "按深度差为点云加暗边，台阶一目了然",
                 "shades point clouds by depth so benches read",
             ));
+            point_view_ui(ui, state, &epochs);
         }
         if state.cam.mode != Mode::Plan {
             let lab = ui.label(tr("垂直放大", "Vertical exaggeration"));
@@ -192,6 +199,45 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState) -> bool {
         }
     });
     lang_changed
+}
+
+/// The point-cloud epoch switch and colouring.
+fn point_view_ui(ui: &mut egui::Ui, state: &mut AppState, epochs: &[String]) {
+    use crate::scene::layers::pointcloud::PointColour;
+    let latest = epochs.iter().max().cloned();
+    let mut epoch = state.scene_options.epoch.clone().or_else(|| latest.clone());
+    let mut colour = state.scene_options.point_colour;
+    let lab = ui.label(tr("期次", "Epoch"));
+    egui::ComboBox::from_id_salt("epoch")
+        .selected_text(epoch.clone().unwrap_or_default())
+        .show_ui(ui, |ui| {
+            let mut sorted = epochs.to_vec();
+            sorted.sort();
+            for e in sorted {
+                ui.selectable_value(&mut epoch, Some(e.clone()), e);
+            }
+        })
+        .response
+        .labelled_by(lab.id);
+    let name = |c: PointColour| match c {
+        PointColour::Elevation => tr("按高程", "by elevation"),
+        PointColour::Class => tr("按分类", "by class"),
+        PointColour::Intensity => tr("按强度", "by intensity"),
+        PointColour::Change => tr("与上一期变化", "change since previous"),
+    };
+    let lab = ui.label(tr("着色", "Colour"));
+    egui::ComboBox::from_id_salt("point colour")
+        .selected_text(name(colour))
+        .show_ui(ui, |ui| {
+            for c in [PointColour::Elevation, PointColour::Class, PointColour::Intensity, PointColour::Change] {
+                ui.selectable_value(&mut colour, c, name(c));
+            }
+        })
+        .response
+        .labelled_by(lab.id);
+    // The latest is the default: keep None for it, so a reload keeps following the latest.
+    let epoch = epoch.filter(|e| Some(e) != latest.as_ref());
+    state.set_point_view(epoch, colour);
 }
 
 fn color32(c: [f32; 4]) -> Color32 {
