@@ -169,6 +169,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         if let Some(l) = scene::layers::seams::section_profile(&input, world(sa), world(sb)) {
             scene.layers.push(l);
         }
+        let half = f64::from(a.section_width) / 2.0;
+        if let Some(l) = scene::layers::seams::section_correlation(&input, world(sa), world(sb), half) {
+            scene.layers.push(l);
+        }
     }
     let mut bounds = scene.bounds;
     if let Some(v) = &window {

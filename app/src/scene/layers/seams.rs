@@ -183,6 +183,62 @@ pub fn section_profile(input: &Input<'_>, a: [f64; 2], b: [f64; 2]) -> Option<Sc
     (!l.opaque.vertices.is_empty()).then_some(l)
 }
 
+/// Seams correlated between neighbouring boreholes along a section (剖面钻孔煤层对比): the
+/// holes whose seam picks lie within `half_width` m of the line a→b (mine CRS, plan), in order
+/// along it; between each two neighbours that both cut a seam, the band from roof to floor is
+/// filled in the section plane (the picks projected onto it) in the seam's colour, with its
+/// roof and floor drawn as lines. The correlation is by seam name (the marker beds the logs
+/// name); lithology between them is not correlated.
+pub fn section_correlation(input: &Input<'_>, a: [f64; 2], b: [f64; 2], half_width: f64) -> Option<SceneLayer> {
+    let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+    if len < 1.0 {
+        return None;
+    }
+    let (ux, uy) = ((b[0] - a[0]) / len, (b[1] - a[1]) / len);
+    let picks = seam::picks(&input.survey.boreholes);
+    let (surfaces, _) = seam::surfaces(&input.survey.boreholes);
+    let colour_of = |name: &str| surfaces.iter().position(|s| s.seam == name).map_or(seam_color(0), seam_color);
+    // Along-line distance and the point on the line, per pick within the slab.
+    let on_line = |p: [f64; 3]| {
+        let (dx, dy) = (p[0] - a[0], p[1] - a[1]);
+        let along = dx * ux + dy * uy;
+        let off = -dx * uy + dy * ux;
+        (off.abs() <= half_width && (0.0..=len).contains(&along))
+            .then_some((along, [a[0] + ux * along, a[1] + uy * along]))
+    };
+    let mut by_seam: std::collections::BTreeMap<&str, Vec<(f64, [f64; 2], f64, f64)>> = Default::default();
+    for p in &picks {
+        if let Some((along, xy)) = on_line(p.floor) {
+            by_seam.entry(p.seam.as_str()).or_default().push((along, xy, p.roof_z, p.floor[2]));
+        }
+    }
+    let mut l =
+        SceneLayer { name: "seam_correlation".into(), name_zh: "钻孔煤层对比".into(), ..Default::default() };
+    let mut legend = Legend::default();
+    for (seam_name, mut holes) in by_seam {
+        if holes.len() < 2 {
+            continue;
+        }
+        holes.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let color = colour_of(seam_name);
+        let fill = style::with_alpha(color, 0.55);
+        for w in holes.windows(2) {
+            let (p, q) = (w[0], w[1]);
+            let v = |xy: [f64; 2], z: f64| input.local([xy[0], xy[1], z]);
+            let quad = [v(p.1, p.3), v(q.1, q.3), v(q.1, q.2), v(p.1, p.2)];
+            let normal = [uy as f32, -ux as f32, 0.0];
+            let base = l.translucent.vertices.len() as u32;
+            l.translucent.vertices.extend(quad.iter().map(|&pos| MeshVertex { pos, normal, color: fill }));
+            l.translucent.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+            geom::segment(&mut l.lines, quad[0], quad[1], style::darker(color));
+            geom::segment(&mut l.lines, quad[3], quad[2], style::darker(color));
+        }
+        legend.add(fill, &format!("{seam_name} 号煤层对比"), &format!("seam {seam_name} correlated"));
+    }
+    l.legend = legend.into_entries();
+    (!l.translucent.vertices.is_empty()).then_some(l)
+}
+
 impl Visualizer for SeamsVisualizer {
     fn name(&self) -> &'static str {
         "seams"
@@ -283,6 +339,43 @@ mod tests {
         assert!((950.0 - r..=950.0 - r * 0.85).contains(&(lo[2] + 950.0)), "{}", lo[2] + 950.0);
         assert_eq!(l.labels.len(), 1);
         assert!(section_profile(&inp, [-900.0, 500.0], [-100.0, 500.0]).is_none(), "outside the model");
+    }
+
+    #[test]
+    fn seams_are_correlated_between_neighbouring_holes_in_the_slab() {
+        let mut s = survey();
+        // Three holes on the line y = 0 (one 30 m off it), one far off the slab.
+        let at = |id: &str, x: f64, y: f64, floor: f64| hole(id, x, y, floor);
+        s.boreholes = vec![
+            at("A", 0.0, 0.0, 900.0),
+            at("B", 400.0, 30.0, 880.0),
+            at("C", 800.0, 0.0, 860.0),
+            at("D", 400.0, 500.0, 700.0),
+        ];
+        let opts = Default::default();
+        let inp = input(&s, [400.0, 0.0, 880.0], [600.0, 1200.0], &opts);
+        let l = section_correlation(&inp, [-100.0, 0.0], [900.0, 0.0], 50.0).expect("a correlation");
+        // Two bands (A–B, B–C), D is outside the slab.
+        assert_eq!(l.translucent.indices.len(), 2 * 6);
+        // In the section plane (y = 0), from floor to roof (5 m) at each hole.
+        for v in &l.translucent.vertices {
+            assert_eq!(v.pos[1], 0.0);
+        }
+        let at_x = |x: f32| {
+            l.translucent
+                .vertices
+                .iter()
+                .filter(|v| (v.pos[0] + 400.0 - x).abs() < 1e-3)
+                .map(|v| v.pos[2] + 880.0)
+                .collect::<Vec<_>>()
+        };
+        let b = at_x(400.0);
+        assert!(b.iter().any(|z| (z - 880.0).abs() < 1e-3) && b.iter().any(|z| (z - 885.0).abs() < 1e-3), "{b:?}");
+        assert!(
+            section_correlation(&inp, [-100.0, 0.0], [900.0, 0.0], 10.0)
+                .is_some_and(|l| l.translucent.indices.len() == 6),
+            "B is 30 m off: A–C only"
+        );
     }
 
     #[test]
