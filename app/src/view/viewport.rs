@@ -355,7 +355,8 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
             galleys.push((g, color));
         }
     }
-    let (placed, _) = placement::place(&requests, rect.width(), rect.height(), &[]);
+    let blocked = frame_furniture(&painter, &cam, rect, ppp);
+    let (placed, _) = placement::place(&requests, rect.width(), rect.height(), &blocked);
     for pl in placed {
         let (g, color) = &galleys[pl.index];
         if let Some([a, b]) = pl.leader {
@@ -428,6 +429,52 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
     }
 }
 
+/// The plan's north arrow (top left) and, in plan and section, a scale bar of a round length
+/// (bottom left), as the PNG renders have them; returns their boxes (relative to `rect`) for
+/// the label placer.
+fn frame_furniture(painter: &egui::Painter, cam: &Camera, rect: Rect, ppp: f32) -> Vec<placement::Rect> {
+    let ink = Color32::from_gray(20);
+    let halo = Stroke::new(4.0, Color32::from_white_alpha(200));
+    let mut boxes = Vec::new();
+    if let Some(mpp) = cam.metres_per_pixel {
+        // Metres per logical point on screen.
+        let m_per_pt = mpp * ppp;
+        let len_m = crate::render::overlay::nice_length(rect.width() * 0.2 * m_per_pt);
+        let len = len_m / m_per_pt;
+        let (x0, y) = (rect.min.x + 14.0, rect.max.y - 18.0);
+        let bar = [Pos2::new(x0, y), Pos2::new(x0 + len, y)];
+        painter.line_segment(bar, halo);
+        painter.line_segment(bar, Stroke::new(3.0, ink));
+        for x in [x0, x0 + len] {
+            painter.line_segment([Pos2::new(x, y - 5.0), Pos2::new(x, y + 5.0)], Stroke::new(2.0, ink));
+        }
+        let text = if len_m >= 1000.0 { format!("{} km", len_m / 1000.0) } else { format!("{len_m} m") };
+        let t = painter.text(
+            Pos2::new(x0 + len + 6.0, y),
+            egui::Align2::LEFT_CENTER,
+            text,
+            egui::FontId::proportional(13.0),
+            ink,
+        );
+        boxes.push(placement::Rect::new(4.0, rect.height() - 32.0, len + 24.0 + t.width(), 30.0));
+    }
+    if cam.kind == crate::render::camera::ViewKind::Plan {
+        let (cx, top) = (rect.min.x + 24.0, rect.min.y + 14.0);
+        let tip = Pos2::new(cx, top);
+        for (a, b) in [
+            (Pos2::new(cx, top + 36.0), tip),
+            (Pos2::new(cx - 7.0, top + 12.0), tip),
+            (Pos2::new(cx + 7.0, top + 12.0), tip),
+        ] {
+            painter.line_segment([a, b], halo);
+            painter.line_segment([a, b], Stroke::new(2.5, ink));
+        }
+        painter.text(Pos2::new(cx, top + 40.0), egui::Align2::CENTER_TOP, "N", egui::FontId::proportional(13.0), ink);
+        boxes.push(placement::Rect::new(8.0, 8.0, 32.0, 64.0));
+    }
+    boxes
+}
+
 /// Outline a feature: polygons at their floor (or the scene centre), lines and points as they
 /// are.
 fn draw_feature(
@@ -455,5 +502,33 @@ fn draw_feature(
             }
         }
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::camera::ViewKind;
+
+    /// Plan: a scale bar and a north arrow, both kept clear of labels; 3D: neither.
+    #[test]
+    fn plan_has_a_scale_bar_and_a_north_arrow_and_3d_has_none() {
+        let ctx = egui::Context::default();
+        let bounds = [[-1000.0, -1000.0, -10.0], [1000.0, 1000.0, 10.0]];
+        let rect = Rect::from_min_size(Pos2::ZERO, Vec2::new(800.0, 500.0));
+        let mut counts = Vec::new();
+        let mut out = ctx.run_pass(Default::default(), |ctx| {
+            let painter = ctx.layer_painter(egui::LayerId::background());
+            for kind in [ViewKind::Plan, ViewKind::ThreeD { azimuth_deg: 0.0, elevation_deg: 30.0 }] {
+                let cam = Camera::fit(kind, bounds, 800, 500);
+                let boxes = frame_furniture(&painter, &cam, rect, 1.0);
+                for b in &boxes {
+                    assert!(b.x0 >= 0.0 && b.y0 >= 0.0 && b.x1 <= 800.0 && b.y1 <= 500.0, "{b:?}");
+                }
+                counts.push(boxes.len());
+            }
+        });
+        out.textures_delta.clear();
+        assert_eq!(counts, [2, 0]);
     }
 }
