@@ -117,6 +117,9 @@ pub struct SceneLayer {
     pub ramp: Option<RampLegend>,
     /// Left out of plan views (a dipping surface seen from above hides the plan under it).
     pub hidden_in_plan: bool,
+    /// In plan, drawn under everything else whatever its elevation (a geophysical raster at
+    /// 950 m must not hide the workings at 900 m in a plan).
+    pub underlay_in_plan: bool,
 }
 
 /// A prepared scene: everything the renderer draws, relative to `origin`.

@@ -130,6 +130,8 @@ pub struct Gpu {
     camera_buffer: wgpu::Buffer,
     camera_bind_group: wgpu::BindGroup,
     opaque_pipeline: wgpu::RenderPipeline,
+    /// Opaque surfaces that leave no depth: plan underlays, drawn first.
+    underlay_pipeline: wgpu::RenderPipeline,
     translucent_pipeline: wgpu::RenderPipeline,
     line_pipeline: wgpu::RenderPipeline,
     /// Lines that leave the depth buffer to the surfaces and points, under eye-dome lighting
@@ -293,6 +295,7 @@ impl Gpu {
         };
         use wgpu::PrimitiveTopology as T;
         let opaque_pipeline = pipeline("opaque", &mesh_module, &mesh_layout, T::TriangleList, true, None);
+        let underlay_pipeline = pipeline("underlay", &mesh_module, &mesh_layout, T::TriangleList, false, None);
         let translucent_pipeline =
             pipeline("translucent", &mesh_module, &mesh_layout, T::TriangleList, false, Some(over));
         let line_pipeline = pipeline("lines", &line_module, &line_layout, T::LineList, true, Some(over));
@@ -310,6 +313,7 @@ impl Gpu {
             camera_buffer,
             camera_bind_group,
             opaque_pipeline,
+            underlay_pipeline,
             translucent_pipeline,
             line_pipeline,
             line_pipeline_edl,
@@ -453,8 +457,16 @@ impl Gpu {
             });
             pass.set_bind_group(0, &self.camera_bind_group, &[]);
 
+            // In plan, underlays first without depth, so what follows draws over them.
+            let underlay = |l: &&&GpuLayer| plan && l.underlay_in_plan;
+            pass.set_pipeline(&self.underlay_pipeline);
+            for m in layers.iter().filter(underlay).filter_map(|l| l.opaque.as_ref()) {
+                pass.set_vertex_buffer(0, m.vertices.slice(..));
+                pass.set_index_buffer(m.indices.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..m.index_count, 0, 0..1);
+            }
             pass.set_pipeline(&self.opaque_pipeline);
-            for m in layers.iter().filter_map(|l| l.opaque.as_ref()) {
+            for m in layers.iter().filter(|l| !underlay(l)).filter_map(|l| l.opaque.as_ref()) {
                 pass.set_vertex_buffer(0, m.vertices.slice(..));
                 pass.set_index_buffer(m.indices.slice(..), wgpu::IndexFormat::Uint32);
                 pass.draw_indexed(0..m.index_count, 0, 0..1);

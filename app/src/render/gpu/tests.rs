@@ -241,3 +241,29 @@ fn eye_dome_lighting_outlines_a_step() {
     assert!((red(&on, far_high) - red(&off, far_high)).abs() <= 2, "flat ground is not darkened");
     assert!((red(&on, far_low) - red(&off, far_low)).abs() <= 2, "flat ground is not darkened");
 }
+
+/// A plan underlay (a geophysical raster at its survey level) does not hide what lies below
+/// it in plan; in 3D it is an ordinary surface.
+#[test]
+fn plan_underlays_do_not_hide_deeper_features() {
+    let gpu = gpu();
+    let mut raster = layer("grids");
+    raster.opaque = quad([-10.0, 10.0], [-10.0, 10.0], 0.5, RED);
+    raster.underlay_in_plan = true;
+    let mut deeper = layer("workings");
+    deeper.opaque = quad([-2.0, 2.0], [-2.0, 2.0], -0.5, GREEN);
+    let scene = gpu.upload(&Scene { bounds: BOUNDS, layers: vec![raster, deeper], ..Default::default() });
+    let camera = plan();
+    let img = gpu.render(&scene, &camera, &|_| true).expect("render");
+    let s = plan_shade(&camera);
+    assert_near(pixel(&img, &camera, [0.0, 0.0]), [0.0, s, 0.0], "the deeper working shows through in plan");
+    assert_near(pixel(&img, &camera, [6.0, 6.0]), [s, 0.0, 0.0], "the raster elsewhere");
+    // Not an underlay: the raster above hides it.
+    let mut raster = layer("grids");
+    raster.opaque = quad([-10.0, 10.0], [-10.0, 10.0], 0.5, RED);
+    let mut deeper = layer("workings");
+    deeper.opaque = quad([-2.0, 2.0], [-2.0, 2.0], -0.5, GREEN);
+    let scene = gpu.upload(&Scene { bounds: BOUNDS, layers: vec![raster, deeper], ..Default::default() });
+    let img = gpu.render(&scene, &camera, &|_| true).expect("render");
+    assert_near(pixel(&img, &camera, [0.0, 0.0]), [s, 0.0, 0.0], "hidden by the surface above");
+}

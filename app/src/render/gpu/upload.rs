@@ -58,6 +58,7 @@ impl Gpu {
                 point_chunks,
                 triangles: first..triangles.len(),
                 hidden_in_plan: layer.hidden_in_plan,
+                underlay_in_plan: layer.underlay_in_plan,
             });
         }
         let translucent = (!triangles.is_empty()).then(|| {
@@ -110,6 +111,8 @@ pub(super) struct GpuLayer {
     pub(super) triangles: Range<usize>,
     /// Not drawn in plan ([`crate::scene::SceneLayer::hidden_in_plan`]).
     pub(super) hidden_in_plan: bool,
+    /// Under everything in plan ([`crate::scene::SceneLayer::underlay_in_plan`]).
+    pub(super) underlay_in_plan: bool,
 }
 
 pub(super) struct GpuMesh {

@@ -67,7 +67,12 @@ impl Visualizer for GridsVisualizer {
         let same_unit = grids.iter().all(|g| g.meta.unit == first.meta.unit);
         let ranges: Vec<(f32, f32)> = grids.iter().filter_map(|g| g.value_range()).collect();
         let all = ranges.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |a, r| (a.0.min(r.0), a.1.max(r.1)));
-        let mut l = SceneLayer { name: "grids".into(), name_zh: "物探网格".into(), ..Default::default() };
+        let mut l = SceneLayer {
+            name: "grids".into(),
+            name_zh: "物探网格".into(),
+            underlay_in_plan: true,
+            ..Default::default()
+        };
         let mesh = &mut l.opaque;
         for (g, own) in grids.iter().zip(&ranges) {
             let (lo, hi) = if same_unit { all } else { *own };
