@@ -152,27 +152,9 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         }
     };
     let mut scene = scene;
-    if let ViewKind::Section { a: sa, b: sb, .. } = kind {
-        // The seam floors cut along the line (the section's own layer).
-        let input = scene::Input {
-            survey,
-            assessment: Some(&assessment),
-            report: None,
-            origin: scene.origin,
-            z_range: scene.z_range,
-            options: &options,
-            problems: Default::default(),
-            notes: Default::default(),
-        };
-        let o = scene.origin;
-        let world = |p: [f32; 2]| [f64::from(p[0]) + o[0], f64::from(p[1]) + o[1]];
-        if let Some(l) = scene::layers::seams::section_profile(&input, world(sa), world(sb)) {
-            scene.layers.push(l);
-        }
-        let half = f64::from(a.section_width) / 2.0;
-        if let Some(l) = scene::layers::seams::section_correlation(&input, world(sa), world(sb), half) {
-            scene.layers.push(l);
-        }
+    if let ViewKind::Section { a: sa, b: sb, half_width_m } = kind {
+        // The seam floors cut along the line and the seams correlated between its boreholes.
+        scene::set_section_layers(&mut scene, survey, Some(&assessment), Some((sa, sb, half_width_m)));
     }
     let mut bounds = scene.bounds;
     if let Some(v) = &window {

@@ -280,6 +280,50 @@ pub fn reprepare(
     changed
 }
 
+/// The names of the layers only a section has ([`set_section_layers`]).
+pub const SECTION_LAYERS: [&str; 2] = ["seam_profile", "seam_correlation"];
+
+/// Replace the section-only layers of `scene` with those of the section from `a` to `b` (local
+/// plan coordinates, `half_width` m each side; None removes them): the seam floors cut along
+/// the line and the seams correlated between the boreholes in the slab. `render` and the
+/// viewer's section tool both call this. Returns whether the layers changed.
+pub fn set_section_layers(
+    scene: &mut Scene,
+    survey: &Survey,
+    assessment: Option<&Assessment>,
+    section: Option<([f32; 2], [f32; 2], f32)>,
+) -> bool {
+    let before = scene.layers.len();
+    scene.layers.retain(|l| !SECTION_LAYERS.contains(&l.name.as_str()));
+    let mut changed = scene.layers.len() != before;
+    let Some((a, b, half)) = section else { return changed };
+    let options = SceneOptions::default();
+    let input = Input {
+        survey,
+        assessment,
+        report: None,
+        origin: scene.origin,
+        z_range: scene.z_range,
+        options: &options,
+        problems: Default::default(),
+        notes: Default::default(),
+    };
+    let o = scene.origin;
+    let world = |p: [f32; 2]| [f64::from(p[0]) + o[0], f64::from(p[1]) + o[1]];
+    let (wa, wb) = (world(a), world(b));
+    for l in [
+        layers::seams::section_profile(&input, wa, wb),
+        layers::seams::section_correlation(&input, wa, wb, f64::from(half)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        scene.layers.push(l);
+        changed = true;
+    }
+    changed
+}
+
 /// The local origin (the centre of the data, rounded to the metre) and the world z range.
 fn frame(survey: &Survey) -> ([f64; 3], [f64; 2]) {
     let mut world =

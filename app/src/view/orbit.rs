@@ -123,7 +123,10 @@ impl ViewCamera {
         let k = v / self.vexag;
         self.target.z = zc + (self.target.z - zc) * k;
         self.section_z = zc + (self.section_z - zc) * k;
+        // The 3D view stands off in proportion, so the stretched scene stays framed.
+        let before = self.radius();
         self.vexag = v;
+        self.distance *= self.radius() / before.max(1e-3);
     }
 
     /// A local point as the camera sees it (elevation stretched).

@@ -581,7 +581,23 @@ impl AppState {
                 half_width_m: self.section_width_m / 2.0,
             });
             self.cam.mode = Mode::Section;
+            self.section_layers_changed();
         }
+    }
+
+    /// The section-only layers (seam floors along the line, correlated seams) for the current
+    /// section line, and their entries in the layer tree.
+    fn section_layers_changed(&mut self) {
+        let Some(l) = self.loaded.as_mut() else { return };
+        let section = self.cam.section.map(|s| (s.a, s.b, s.half_width_m));
+        if !scene::set_section_layers(&mut l.scene, l.assessment.survey(), Some(&l.assessment), section) {
+            return;
+        }
+        self.layers.retain(|x| !scene::SECTION_LAYERS.contains(&x.name.as_str()));
+        for sl in l.scene.layers.iter().filter(|x| scene::SECTION_LAYERS.contains(&x.name.as_str())) {
+            self.layers.push(LayerStyle::new(sl));
+        }
+        self.data_generation += 1;
     }
 
     /// Change the slab width of the current section.
@@ -590,6 +606,7 @@ impl AppState {
         if let Some(s) = &mut self.cam.section {
             s.half_width_m = self.section_width_m / 2.0;
         }
+        self.section_layers_changed();
     }
 
     /// A measuring click (world point).

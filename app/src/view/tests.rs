@@ -304,6 +304,17 @@ fn section_tool_and_plan_measuring() {
     let s = app.state.cam.section.expect("a section line");
     assert!((s.b[0] - s.a[0] - 2800.0).abs() < 10.0, "{s:?}");
     assert!(h.state().view.renders >= 2, "the section was rendered");
+    // The section's own layers: the seam floors along the line and the correlated seams, in
+    // the scene and in the layer tree.
+    let names: Vec<String> =
+        h.state().state.loaded.as_ref().expect("loaded").scene.layers.iter().map(|l| l.name.clone()).collect();
+    assert!(names.iter().any(|n| n == "seam_profile"), "{names:?}");
+    assert!(h.state().state.layers.iter().any(|l| l.name == "seam_profile"));
+    h.get_by_label("煤层底板剖面线");
+    // Exaggerated, as the PNG: the slider is there in a section.
+    h.state_mut().state.cam.set_vexag(2.0);
+    h.run();
+    dump(&mut h, "section_vexag2");
 }
 
 #[test]

@@ -355,7 +355,8 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
             galleys.push((g, color));
         }
     }
-    let blocked = frame_furniture(&painter, &cam, rect, ppp);
+    let mut blocked = frame_furniture(&painter, &cam, rect, ppp);
+    blocked.extend(section_axes(&painter, &cam, &l.scene, rect, ppp));
     let (placed, _) = placement::place(&requests, rect.width(), rect.height(), &blocked);
     for pl in placed {
         let (g, color) = &galleys[pl.index];
@@ -471,6 +472,57 @@ fn frame_furniture(painter: &egui::Painter, cam: &Camera, rect: Rect, ppp: f32) 
         }
         painter.text(Pos2::new(cx, top + 40.0), egui::Align2::CENTER_TOP, "N", egui::FontId::proportional(13.0), ink);
         boxes.push(placement::Rect::new(8.0, 8.0, 32.0, 64.0));
+    }
+    boxes
+}
+
+/// A section's elevation ticks along the left edge (round elevations in metres, through the
+/// camera, so exaggeration shows) and its ends A and A′ at the bottom; returns their boxes.
+fn section_axes(
+    painter: &egui::Painter,
+    cam: &Camera,
+    scene: &crate::scene::Scene,
+    rect: Rect,
+    ppp: f32,
+) -> Vec<placement::Rect> {
+    let crate::render::camera::ViewKind::Section { a, b, .. } = cam.kind else { return Vec::new() };
+    let ink = Color32::from_gray(20);
+    let font = egui::FontId::proportional(12.0);
+    let to_screen = |p: [f32; 3]| cam.project(p).map(|(px, _)| rect.min + Vec2::new(px[0], px[1]) / ppp);
+    let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+    let (zlo, zhi) = (scene.bounds[0][2], scene.bounds[1][2]);
+    let (Some(top), Some(bottom)) = (to_screen([mid[0], mid[1], zhi]), to_screen([mid[0], mid[1], zlo])) else {
+        return Vec::new();
+    };
+    let px_per_m = (bottom.y - top.y).abs() / (zhi - zlo).max(1.0);
+    let mut step = crate::render::overlay::nice_length((zhi - zlo).max(1.0) / 6.0);
+    if step * px_per_m < 28.0 {
+        step = crate::render::overlay::nice_length(28.0 / px_per_m.max(1e-6) * 2.5);
+    }
+    let o = scene.origin[2];
+    let mut z = ((f64::from(zlo) + o) / f64::from(step)).ceil() * f64::from(step);
+    let mut widest: f32 = 0.0;
+    while z <= f64::from(zhi) + o {
+        if let Some(p) = to_screen([mid[0], mid[1], (z - o) as f32]).filter(|p| rect.y_range().contains(p.y)) {
+            painter.line_segment([Pos2::new(rect.min.x, p.y), Pos2::new(rect.min.x + 8.0, p.y)], Stroke::new(2.0, ink));
+            let r = painter.text(
+                Pos2::new(rect.min.x + 11.0, p.y),
+                egui::Align2::LEFT_CENTER,
+                format!("{z:.0} m"),
+                font.clone(),
+                ink,
+            );
+            widest = widest.max(r.width());
+        }
+        z += f64::from(step);
+    }
+    let mut boxes = vec![placement::Rect::new(0.0, 0.0, widest + 16.0, rect.height())];
+    for (end, name) in [(a, "A"), (b, "A′")] {
+        if let Some(p) = to_screen([end[0], end[1], zlo]) {
+            let p = Pos2::new(p.x.clamp(rect.min.x + 30.0, rect.max.x - 20.0), (p.y - 4.0).min(rect.max.y - 40.0));
+            let r = painter.text(p, egui::Align2::CENTER_BOTTOM, name, egui::FontId::proportional(15.0), ink);
+            boxes.push(placement::Rect::new(r.min.x - rect.min.x, r.min.y - rect.min.y, r.width(), r.height()));
+        }
     }
     boxes
 }

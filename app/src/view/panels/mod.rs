@@ -287,6 +287,8 @@ fn english_name(layer: &str) -> String {
         "anomalies" => "geophysical anomalies",
         "zones" => "zones (mineable / deferred / no-mining)",
         "seams" => "seam floors",
+        "seam_profile" => "seam floors along the section",
+        "seam_correlation" => "seams correlated between boreholes",
         "faults" => "faults",
         "fault_surfaces" => "fault surfaces",
         "water_lines" => "exploration / warning lines, pillars",
