@@ -262,7 +262,7 @@ fn trace_level(g: &SeamGrid, level: f64) -> Vec<Vec<[f64; 3]>> {
     let point = |e: u64| -> [f64; 3] {
         let n = (e / 2) as usize;
         let (i, j) = (n % nx, n / nx);
-        let (i2, j2) = if e % 2 == 0 { (i + 1, j) } else { (i, j + 1) };
+        let (i2, j2) = if e.is_multiple_of(2) { (i + 1, j) } else { (i, j + 1) };
         let (za, zb) = (g.at(i, j), g.at(i2, j2));
         let t = if (zb - za).abs() > 1e-12 { ((level - za) / (zb - za)).clamp(0.0, 1.0) } else { 0.5 };
         let (a, b) = (g.xy(i, j), g.xy(i2, j2));

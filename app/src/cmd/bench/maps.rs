@@ -26,7 +26,7 @@ fn time<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
         best_s = best_s.min(t.elapsed().as_secs_f64());
         out = Some(r);
     }
-    (best_s, out.unwrap_or_else(|| f()))
+    (best_s, out.unwrap_or_else(f))
 }
 
 pub fn bench(exe: &Path, dir: &Path, repeat: usize, as_of: &str) -> anyhow::Result<()> {

@@ -107,6 +107,9 @@ enum Attr {
     Change(f32),
 }
 
+/// A kept point: its local position and the value it is coloured by.
+type Kept = ([f32; 3], Attr);
+
 /// The `q`-quantile of `v` (sorted in place); NaN when empty.
 fn quantile(v: &mut [f32], q: f32) -> f32 {
     if v.is_empty() {
@@ -160,7 +163,7 @@ pub fn tiles_coloured(
     let h = &src.header;
     let (zlo, zhi) = (h.bounds[2] as f32, h.bounds[5] as f32);
     let k = h.point_count.div_ceil(max_points as u64).max(1);
-    let mut buckets: BTreeMap<(i64, i64), Vec<([f32; 3], Attr)>> = BTreeMap::new();
+    let mut buckets: BTreeMap<(i64, i64), Vec<Kept>> = BTreeMap::new();
     let empty = Colouring { ramp: None, legend: Vec::new() };
     let mut reader = match CloudReader::open(&src.path) {
         Ok(r) => r,

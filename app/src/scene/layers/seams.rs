@@ -71,7 +71,7 @@ pub fn mined_seam<'a>(input: &Input<'_>, surfaces: &'a [SeamSurface]) -> Option<
             None => counts.push((seam, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let licence = input.survey.meta.licence.seams.iter().map(String::as_str);
     counts
         .iter()
@@ -183,6 +183,10 @@ pub fn section_profile(input: &Input<'_>, a: [f64; 2], b: [f64; 2]) -> Option<Sc
     (!l.opaque.vertices.is_empty()).then_some(l)
 }
 
+/// Where a hole cuts a seam, on a section: distance along the line, the point on the line (plan),
+/// roof and floor elevations.
+type HoleCut = (f64, [f64; 2], f64, f64);
+
 /// Seams correlated between neighbouring boreholes along a section (剖面钻孔煤层对比): the
 /// holes whose seam picks lie within `half_width` m of the line a→b (mine CRS, plan), in order
 /// along it; between each two neighbours that both cut a seam, the band from roof to floor is
@@ -206,7 +210,7 @@ pub fn section_correlation(input: &Input<'_>, a: [f64; 2], b: [f64; 2], half_wid
         (off.abs() <= half_width && (0.0..=len).contains(&along))
             .then_some((along, [a[0] + ux * along, a[1] + uy * along]))
     };
-    let mut by_seam: std::collections::BTreeMap<&str, Vec<(f64, [f64; 2], f64, f64)>> = Default::default();
+    let mut by_seam: std::collections::BTreeMap<&str, Vec<HoleCut>> = Default::default();
     for p in &picks {
         if let Some((along, xy)) = on_line(p.floor) {
             by_seam.entry(p.seam.as_str()).or_default().push((along, xy, p.roof_z, p.floor[2]));
