@@ -62,6 +62,20 @@ impl Camera {
         self.clip_from_view * self.view_from_local
     }
 
+    /// A camera at true vertical scale.
+    fn new(kind: ViewKind, view: Mat4, proj: Mat4, (width, height): (u32, u32), mpp: Option<f32>, eye: Vec3) -> Self {
+        Self {
+            kind,
+            view_from_local: view,
+            clip_from_view: proj,
+            width,
+            height,
+            metres_per_pixel: mpp,
+            eye,
+            vexag: 1.0,
+        }
+    }
+
     /// [`Camera::fit`] with elevations stretched `vexag` times (clamped to 1..=[`MAX_VEXAG`]):
     /// the view is fitted to the stretched bounds, and every projection (the GPU's, the
     /// overlay's, the cursor's inverse) goes through the stretch.
@@ -89,16 +103,7 @@ impl Camera {
                 let view = Mat4::look_at_rh(eye, Vec3::new(center.x, center.y, lo.z), Vec3::Y);
                 let depth = size.z + 200.0;
                 let proj = Mat4::orthographic_rh(-w / 2.0, w / 2.0, -h / 2.0, h / 2.0, 0.0, depth);
-                Self {
-                    kind,
-                    view_from_local: view,
-                    clip_from_view: proj,
-                    width,
-                    height,
-                    metres_per_pixel: Some(w / width as f32),
-                    eye,
-                    vexag: 1.0,
-                }
+                Self::new(kind, view, proj, (width, height), Some(w / width as f32), eye)
             }
             ViewKind::ThreeD { azimuth_deg, elevation_deg } => {
                 let (az, el) = (azimuth_deg.to_radians(), elevation_deg.clamp(-89.0, 89.0).to_radians());
@@ -112,16 +117,7 @@ impl Camera {
                 let view = Mat4::look_at_rh(eye, center, Vec3::Z);
                 let proj =
                     Mat4::perspective_rh(fov, aspect, (dist - radius * 1.5).max(dist * 0.01), dist + radius * 1.5);
-                Self {
-                    kind,
-                    view_from_local: view,
-                    clip_from_view: proj,
-                    width,
-                    height,
-                    metres_per_pixel: None,
-                    eye,
-                    vexag: 1.0,
-                }
+                Self::new(kind, view, proj, (width, height), None, eye)
             }
             ViewKind::Section { a, b, half_width_m } => {
                 let (a3, b3) = (Vec3::new(a[0], a[1], 0.0), Vec3::new(b[0], b[1], 0.0));
@@ -135,16 +131,7 @@ impl Camera {
                 let eye = Vec3::new(mid.x, mid.y, center.z) + normal * (half_width_m + 10.0);
                 let view = Mat4::look_at_rh(eye, Vec3::new(mid.x, mid.y, center.z), Vec3::Z);
                 let proj = Mat4::orthographic_rh(-w / 2.0, w / 2.0, -h / 2.0, h / 2.0, 10.0, 10.0 + 2.0 * half_width_m);
-                Self {
-                    kind,
-                    view_from_local: view,
-                    clip_from_view: proj,
-                    width,
-                    height,
-                    metres_per_pixel: Some(w / width as f32),
-                    eye,
-                    vexag: 1.0,
-                }
+                Self::new(kind, view, proj, (width, height), Some(w / width as f32), eye)
             }
         }
     }

@@ -99,6 +99,13 @@ pub struct RampLegend {
     pub colors: Vec<[f32; 4]>,
 }
 
+impl RampLegend {
+    /// An elevation ramp (viridis, metres) from `min` to `max`.
+    pub fn elevation(title_zh: String, title_en: String, min: f32, max: f32) -> Self {
+        Self { title_zh, title_en, min, max, unit: "m".into(), colors: style::ramp_stops() }
+    }
+}
+
 /// The prepared data of one layer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SceneLayer {

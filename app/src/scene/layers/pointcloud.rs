@@ -222,14 +222,12 @@ pub fn tiles_coloured(
     let (colouring, colour): (Colouring, Box<dyn Fn(Attr) -> Rgba>) = match mode {
         PointColour::Elevation => (
             Colouring {
-                ramp: Some(RampLegend {
-                    title_zh: format!("点云高程 {}", src.epoch),
-                    title_en: format!("point cloud elevation {}", src.epoch),
-                    min: zlo,
-                    max: zhi,
-                    unit: "m".into(),
-                    colors: style::ramp_stops(),
-                }),
+                ramp: Some(RampLegend::elevation(
+                    format!("点云高程 {}", src.epoch),
+                    format!("point cloud elevation {}", src.epoch),
+                    zlo,
+                    zhi,
+                )),
                 legend: Vec::new(),
             },
             Box::new(move |a| match a {

@@ -118,14 +118,8 @@ impl Visualizer for SlopesVisualizer {
             }
         }
         if lo.is_finite() {
-            l.ramp = Some(RampLegend {
-                title_zh: format!("数字高程模型 {}", m.epoch),
-                title_en: format!("DEM {}", m.epoch),
-                min: lo,
-                max: hi,
-                unit: "m".into(),
-                colors: style::ramp_stops(),
-            });
+            l.ramp =
+                Some(RampLegend::elevation(format!("数字高程模型 {}", m.epoch), format!("DEM {}", m.epoch), lo, hi));
         }
         // Sectors and bench lines.
         let report = input.report;
