@@ -169,7 +169,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let gpu = Gpu::new()?;
     let t = std::time::Instant::now();
     let mut gpu_scene = gpu.upload(&scene);
-    gpu_scene.edl &= !a.no_edl;
+    // Not in sections: a slab of points seen edge-on is all depth edges.
+    gpu_scene.edl &= !a.no_edl && !matches!(kind, ViewKind::Section { .. });
     let upload = t.elapsed();
     let mut img = gpu.render(&gpu_scene, &camera, &|_| true)?;
     let view_name = match kind {

@@ -288,11 +288,11 @@ pub fn reprepare(
 }
 
 /// The names of the layers only a section has ([`set_section_layers`]).
-pub const SECTION_LAYERS: [&str; 2] = ["seam_profile", "seam_correlation"];
+pub const SECTION_LAYERS: [&str; 3] = ["ground_profile", "seam_profile", "seam_correlation"];
 
 /// Replace the section-only layers of `scene` with those of the section from `a` to `b` (local
-/// plan coordinates, `half_width` m each side; None removes them): the seam floors cut along
-/// the line and the seams correlated between the boreholes in the slab. `render` and the
+/// plan coordinates, `half_width` m each side; None removes them): the ground line, the seam
+/// floors cut along the line and the seams correlated between the boreholes in the slab. `render` and the
 /// viewer's section tool both call this. Returns whether the layers changed.
 pub fn set_section_layers(
     scene: &mut Scene,
@@ -319,6 +319,7 @@ pub fn set_section_layers(
     let world = |p: [f32; 2]| [f64::from(p[0]) + o[0], f64::from(p[1]) + o[1]];
     let (wa, wb) = (world(a), world(b));
     for l in [
+        layers::seams::ground_profile(&input, wa, wb),
         layers::seams::section_profile(&input, wa, wb),
         layers::seams::section_correlation(&input, wa, wb, f64::from(half)),
     ]

@@ -15,7 +15,7 @@
 use super::orbit::Mode;
 use super::pick::{self, Feature};
 use super::state::{AppState, Tool};
-use crate::render::camera::Camera;
+use crate::render::camera::{Camera, ViewKind};
 use crate::render::gpu::{Gpu, GpuScene};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use minehaz_core::i18n::tr;
@@ -164,7 +164,8 @@ impl SceneView {
             self.uploaded = Some((key.data, key.style));
         }
         let gpu_scene = self.gpu_scene.as_mut().ok_or_else(|| anyhow::anyhow!("no scene"))?;
-        gpu_scene.edl = state.edl && gpu_scene.has_points();
+        // Not in sections: a slab of points seen edge-on is all depth edges.
+        gpu_scene.edl = state.edl && gpu_scene.has_points() && !matches!(camera.kind, ViewKind::Section { .. });
         let gpu_scene = &*gpu_scene;
         let visible = |name: &str| state.visible(name);
         let start = Instant::now();

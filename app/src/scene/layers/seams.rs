@@ -136,6 +136,96 @@ fn fmt_interval(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// Sample points along a→b (mine CRS, plan), at most every `len / n` m.
+fn along(a: [f64; 2], b: [f64; 2], n: usize) -> impl Iterator<Item = [f64; 2]> {
+    (0..=n).map(move |i| {
+        let t = i as f64 / n as f64;
+        [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
+    })
+}
+
+/// Runs of consecutive defined elevations along a→b, as local points.
+fn runs(input: &Input<'_>, a: [f64; 2], b: [f64; 2], z: impl Fn([f64; 2]) -> Option<f64>) -> Vec<Vec<V3>> {
+    let mut out = vec![Vec::new()];
+    for p in along(a, b, 400) {
+        match z(p).filter(|z| z.is_finite()) {
+            Some(z) => {
+                if let Some(r) = out.last_mut() {
+                    r.push(input.local([p[0], p[1], z]));
+                }
+            }
+            None if out.last().is_some_and(|r| !r.is_empty()) => out.push(Vec::new()),
+            None => {}
+        }
+    }
+    out.retain(|r| r.len() >= 2);
+    out
+}
+
+/// The ground along a section (地面线): from the latest point-cloud epoch where there is one
+/// (its DEM at [`GROUND_DEM_CELL_M`] sampled along the line), else from the borehole collars
+/// (natural neighbour between them, inside their hull). A dark tube labelled 地面 with its
+/// source; None when neither covers the line.
+pub fn ground_profile(input: &Input<'_>, a: [f64; 2], b: [f64; 2]) -> Option<SceneLayer> {
+    let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+    if len < 1.0 {
+        return None;
+    }
+    let pad = 2.0 * GROUND_DEM_CELL_M;
+    let window = [a[0].min(b[0]) - pad, a[1].min(b[1]) - pad, a[0].max(b[0]) + pad, a[1].max(b[1]) + pad];
+    let cloud = super::pointcloud::latest(&input.survey.point_clouds);
+    let (lines, zh, en) =
+        match cloud.map(|c| minehaz_core::slope::dem::Dem::from_file(&c.path, GROUND_DEM_CELL_M, Some(window))) {
+            Some(Ok(dem)) => {
+                let epoch = cloud.map_or("", |c| c.epoch.as_str());
+                (
+                    runs(input, a, b, |p| Some(dem.sample(p[0], p[1]))),
+                    format!("地面（点云 {epoch}）"),
+                    format!("ground (scan {epoch})"),
+                )
+            }
+            _ => {
+                let collars: Vec<seam::SeamPick> = input
+                    .survey
+                    .boreholes
+                    .iter()
+                    .map(|h| seam::SeamPick {
+                        hole: h.collar.id.clone(),
+                        seam: "ground".into(),
+                        floor: [h.collar.x, h.collar.y, h.collar.z],
+                        roof_z: h.collar.z,
+                    })
+                    .collect();
+                let surface = SeamSurface::build("ground", &collars).ok()?;
+                (
+                    runs(input, a, b, |p| surface.elevation_at(p[0], p[1])),
+                    "地面（钻孔孔口）".to_string(),
+                    "ground (borehole collars)".to_string(),
+                )
+            }
+        };
+    let mut l = SceneLayer { name: "ground_profile".into(), name_zh: "地面线".into(), ..Default::default() };
+    let color = style::hex(0x4d5a1e);
+    let radius = (len / 1000.0) as f32;
+    for r in &lines {
+        geom::tube(&mut l.opaque, r, radius, 6, color);
+    }
+    let first = lines.first().and_then(|r| r.first())?;
+    l.labels.push(Label {
+        pos: geom::add(*first, [0.0, 0.0, radius * 5.0]),
+        text: minehaz_core::i18n::tr("地面", "ground").to_string(),
+        color,
+        priority: priority::FEATURE,
+    });
+    let mut legend = Legend::default();
+    legend.add(color, &zh, &en);
+    l.legend = legend.into_entries();
+    Some(l)
+}
+
+/// The DEM cell of a point-cloud ground line, m.
+pub const GROUND_DEM_CELL_M: f64 = 2.0;
+
 /// The seam floors cut along a section from `a` to `b` (mine CRS, plan): one opaque tube per
 /// seam and stretch inside its model, sampled at most every `len / 400` m, `len / 800` m thick
 /// (a few pixels at any section length), labelled with the seam at its left end. Drawn only in
@@ -149,22 +239,10 @@ pub fn section_profile(input: &Input<'_>, a: [f64; 2], b: [f64; 2]) -> Option<Sc
     let mut l =
         SceneLayer { name: "seam_profile".into(), name_zh: "煤层底板剖面线".into(), ..Default::default() };
     let mut legend = Legend::default();
-    let n = 400;
     let radius = (len / 800.0) as f32;
     for (k, s) in surfaces.iter().enumerate() {
         let color = seam_color(k);
-        let mut run: Vec<V3> = Vec::new();
-        let mut runs = Vec::new();
-        for i in 0..=n {
-            let t = i as f64 / n as f64;
-            let (x, y) = (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t);
-            match s.elevation_at(x, y) {
-                Some(z) => run.push(input.local([x, y, z])),
-                None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
-                None => {}
-            }
-        }
-        runs.push(run);
+        let runs = runs(input, a, b, |p| s.elevation_at(p[0], p[1]));
         for r in runs.iter().filter(|r| r.len() >= 2) {
             if geom::tube(&mut l.opaque, r, radius, 6, color) {
                 legend.add(color, &format!("{} 号煤层底板", s.seam), &format!("seam {} floor", s.seam));
@@ -380,6 +458,33 @@ mod tests {
                 .is_some_and(|l| l.translucent.indices.len() == 6),
             "B is 30 m off: A–C only"
         );
+    }
+
+    #[test]
+    fn the_ground_line_follows_the_collars() {
+        let mut s = survey();
+        // Collars on a ground rising 0.05 m per metre east; every hole at 1200 + 0.05 x.
+        s.boreholes = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 1000.0), (0.0, 1000.0)]
+            .iter()
+            .enumerate()
+            .map(|(k, &(x, y))| {
+                let mut h = hole(&format!("ZK{k}"), x, y, 900.0);
+                h.collar.z = 1200.0 + 0.05 * x;
+                h
+            })
+            .collect();
+        let opts = Default::default();
+        let inp = input(&s, [500.0, 500.0, 1200.0], [800.0, 1300.0], &opts);
+        let l = ground_profile(&inp, [0.0, 500.0], [1000.0, 500.0]).expect("a ground line");
+        assert!(l.legend[0].en.contains("collars"));
+        // The tube's axis is the ground: every ring centre at 1200 + 0.05 x (within its radius).
+        let r = 1000.0 / 1000.0;
+        for v in &l.opaque.vertices {
+            let (x, z) = (v.pos[0] + 500.0, v.pos[2] + 1200.0);
+            assert!((z - (1200.0 + 0.05 * x)).abs() <= r * 1.01, "{x} {z}");
+        }
+        // Off the collars' hull: none.
+        assert!(ground_profile(&inp, [2000.0, 500.0], [3000.0, 500.0]).is_none());
     }
 
     #[test]

@@ -288,6 +288,7 @@ fn english_name(layer: &str) -> String {
         "zones" => "zones (mineable / deferred / no-mining)",
         "seams" => "seam floors",
         "seam_profile" => "seam floors along the section",
+        "ground_profile" => "ground line",
         "seam_correlation" => "seams correlated between boreholes",
         "faults" => "faults",
         "fault_surfaces" => "fault surfaces",
