@@ -10,6 +10,8 @@ struct Camera {
     eye: vec4<f32>,
     // xyz: unit direction towards the light (scene-local); w: ambient fraction (0..1).
     light_dir: vec4<f32>,
+    // Image width and height (px), point size (m), focal length (px): for point sprites.
+    viewport: vec4<f32>,
 };
 
 @group(0) @binding(0) var<uniform> camera: Camera;

@@ -95,16 +95,37 @@ struct CameraUniform {
     eye: [f32; 4],
     /// Unit direction towards the light (local), w = ambient fraction.
     light_dir: [f32; 4],
+    /// Image width, height (px), point size (m), focal length (px).
+    viewport: [f32; 4],
 }
 
 impl CameraUniform {
-    fn new(camera: &Camera) -> Self {
+    fn new(camera: &Camera, point_size_m: f32) -> Self {
+        let h = camera.height as f32;
         Self {
             clip_from_local: camera.clip_from_local().to_cols_array_2d(),
             eye: camera.eye.extend(1.0).to_array(),
             light_dir: light_dir_in_local(camera).extend(AMBIENT).to_array(),
+            viewport: [camera.width as f32, h, point_size_m, camera.clip_from_view.y_axis.y * h / 2.0],
         }
     }
+}
+
+/// The size of a drawn point, m: its chunk's point spacing at the level of detail drawn
+/// (√(plan area / points)), the median over the drawn chunks, so that sprites of that size
+/// close up into a surface.
+pub fn point_size_m(chunks: &[([[f32; 3]; 2], u32)]) -> f32 {
+    let mut s: Vec<f32> = chunks
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(b, n)| (((b[1][0] - b[0][0]) * (b[1][1] - b[0][1])).max(0.0) / *n as f32).sqrt())
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    if s.is_empty() {
+        return 0.0;
+    }
+    s.sort_by(f32::total_cmp);
+    s[s.len() / 2]
 }
 
 /// A headlight from over the viewer's upper-left shoulder (in plan: from the north-west, the
@@ -300,7 +321,39 @@ impl Gpu {
             pipeline("translucent", &mesh_module, &mesh_layout, T::TriangleList, false, Some(over));
         let line_pipeline = pipeline("lines", &line_module, &line_layout, T::LineList, true, Some(over));
         let line_pipeline_edl = pipeline("lines (edl)", &line_module, &line_layout, T::LineList, false, Some(over));
-        let point_pipeline = pipeline("points", &line_module, &line_layout, T::PointList, true, Some(over));
+        let point_layout =
+            wgpu::VertexBufferLayout { step_mode: wgpu::VertexStepMode::Instance, ..line_layout.clone() };
+        let point_pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some("points"),
+            layout: Some(&layout),
+            vertex: wgpu::VertexState {
+                module: &line_module,
+                entry_point: Some("vs_point"),
+                compilation_options: Default::default(),
+                buffers: &[Some(point_layout)],
+            },
+            primitive: wgpu::PrimitiveState { topology: T::TriangleStrip, cull_mode: None, ..Default::default() },
+            depth_stencil: Some(wgpu::DepthStencilState {
+                format: DEPTH_FORMAT,
+                depth_write_enabled: Some(true),
+                depth_compare: Some(wgpu::CompareFunction::LessEqual),
+                stencil: Default::default(),
+                bias: Default::default(),
+            }),
+            multisample: wgpu::MultisampleState { count: sample_count, ..Default::default() },
+            fragment: Some(wgpu::FragmentState {
+                module: &line_module,
+                entry_point: Some("fs_main"),
+                compilation_options: Default::default(),
+                targets: &[Some(wgpu::ColorTargetState {
+                    format: COLOR_FORMAT,
+                    blend: Some(over),
+                    write_mask: wgpu::ColorWrites::ALL,
+                })],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
         let (edl_pipeline, edl_layout, edl_buffer) = edl_pipeline(&device, sample_count);
 
         Ok(Gpu {
@@ -408,10 +461,20 @@ impl Gpu {
 
     /// Encode and submit one frame.
     fn draw(&self, scene: &GpuScene, camera: &Camera, visible: &dyn Fn(&str) -> bool, targets: &Targets) {
-        self.queue.write_buffer(&self.camera_buffer, 0, bytemuck::bytes_of(&CameraUniform::new(camera)));
         let plan = camera.kind == crate::render::camera::ViewKind::Plan;
         let layers: Vec<&GpuLayer> =
             scene.layers.iter().filter(|l| visible(&l.name) && !(plan && l.hidden_in_plan)).collect();
+        let clip_from_local = camera.clip_from_local();
+        // Point level of detail first: the sprites' size follows the spacing drawn.
+        let chunks: Vec<&GpuChunk> = layers.iter().flat_map(|l| &l.point_chunks).collect();
+        let mut counts: Vec<u32> = chunks
+            .iter()
+            .map(|c| lod_count(clip_from_local, targets.width, targets.height, c.bounds, c.count))
+            .collect();
+        fit_budget(&mut counts, POINT_BUDGET);
+        let drawn: Vec<([[f32; 3]; 2], u32)> = chunks.iter().zip(&counts).map(|(c, &n)| (c.bounds, n)).collect();
+        let uniform = CameraUniform::new(camera, point_size_m(&drawn));
+        self.queue.write_buffer(&self.camera_buffer, 0, bytemuck::bytes_of(&uniform));
         let translucent_count = match &scene.translucent {
             Some(t) => {
                 let sorted = t.sorted_indices(&layers, camera.view_from_local);
@@ -422,8 +485,6 @@ impl Gpu {
             }
             None => 0,
         };
-        let clip_from_local = camera.clip_from_local();
-
         let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("frame") });
         {
             let (view, resolve_target) = match &targets.msaa {
@@ -485,16 +546,11 @@ impl Gpu {
                 draw_lines(&mut pass);
             }
             pass.set_pipeline(&self.point_pipeline);
-            let chunks: Vec<&GpuChunk> = layers.iter().flat_map(|l| &l.point_chunks).collect();
-            let mut counts: Vec<u32> = chunks
-                .iter()
-                .map(|c| lod_count(clip_from_local, targets.width, targets.height, c.bounds, c.count))
-                .collect();
-            fit_budget(&mut counts, POINT_BUDGET);
             for (c, &n) in chunks.iter().zip(&counts) {
                 if n > 0 {
+                    // One instance per point, a strip of four corners each.
                     pass.set_vertex_buffer(0, c.vertices.slice(..));
-                    pass.draw(0..n, 0..1);
+                    pass.draw(0..4, 0..n);
                 }
             }
 

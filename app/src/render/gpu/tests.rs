@@ -41,8 +41,8 @@ fn every_wgsl_shader_validates_with_naga() {
 
 #[test]
 fn camera_uniform_matches_the_wgsl_struct() {
-    // mat4x4 (64) + vec4 (16) + vec4 (16), no padding.
-    assert_eq!(std::mem::size_of::<CameraUniform>(), 96);
+    // mat4x4 (64) + vec4 (16) + vec4 (16) + vec4 (16), no padding.
+    assert_eq!(std::mem::size_of::<CameraUniform>(), 112);
 }
 
 const BOUNDS: [[f32; 3]; 2] = [[-10.0, -10.0, -1.0], [10.0, 10.0, 1.0]];
@@ -266,4 +266,36 @@ fn plan_underlays_do_not_hide_deeper_features() {
     let scene = gpu.upload(&Scene { bounds: BOUNDS, layers: vec![raster, deeper], ..Default::default() });
     let img = gpu.render(&scene, &camera, &|_| true).expect("render");
     assert_near(pixel(&img, &camera, [0.0, 0.0]), [s, 0.0, 0.0], "hidden by the surface above");
+}
+
+/// Points are sprites as wide as the spacing drawn (√(area / points)), from 1 to 5 px: a sparse
+/// chunk draws large points, a dense one fine points.
+#[test]
+fn point_sprites_follow_the_spacing_drawn() {
+    assert_eq!(point_size_m(&[([[0.0; 3], [10.0, 10.0, 1.0]], 100), ([[0.0; 3], [10.0, 10.0, 1.0]], 0)]), 1.0);
+    assert_eq!(point_size_m(&[]), 0.0);
+    let gpu = gpu();
+    let camera = plan();
+    let dark = |pts: Vec<[f32; 3]>| {
+        let mut l = layer("pointcloud");
+        let (lo, hi) = (
+            pts.iter().fold([f32::MAX; 3], |a, p| [a[0].min(p[0]), a[1].min(p[1]), a[2].min(p[2])]),
+            pts.iter().fold([f32::MIN; 3], |a, p| [a[0].max(p[0]), a[1].max(p[1]), a[2].max(p[2])]),
+        );
+        l.point_chunks = vec![PointChunk {
+            bounds: [lo, hi],
+            points: pts.iter().map(|&pos| LineVertex { pos, color: [0.0, 0.0, 0.0, 1.0] }).collect(),
+        }];
+        let mut scene = gpu.upload(&Scene { bounds: BOUNDS, layers: vec![l], ..Default::default() });
+        scene.edl = false;
+        let img = gpu.render(&scene, &camera, &|_| true).expect("render");
+        img.pixels().filter(|p| p.0[0] < 128).count()
+    };
+    // Four points 16 m apart: 8 m spacing ≈ 23 px, clamped to 5 px squares.
+    let sparse = dark(vec![[-8.0, -8.0, 0.0], [8.0, -8.0, 0.0], [-8.0, 8.0, 0.0], [8.0, 8.0, 0.0]]);
+    assert!((4 * 16..=4 * 36).contains(&sparse), "four 5-px sprites: {sparse} dark pixels");
+    // A dense 100 × 100 grid over 1 m: 1 px points, most on the same few pixels.
+    let dense: Vec<[f32; 3]> = (0..10_000).map(|i| [(i % 100) as f32 * 0.01, (i / 100) as f32 * 0.01, 0.0]).collect();
+    let n = dark(dense);
+    assert!(n <= 25, "1 m square of fine points: {n} px");
 }
