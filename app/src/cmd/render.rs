@@ -115,8 +115,13 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     super::print_warnings(&survey.warnings);
     let assessment = minehaz_core::rules::Assessment::new(survey, as_of)?;
     let survey = assessment.survey();
-    let options =
-        SceneOptions { layers: wanted, max_points: a.max_points, epoch: a.epoch.clone(), point_colour: a.point_colour };
+    let options = SceneOptions {
+        layers: wanted,
+        max_points: a.max_points,
+        epoch: a.epoch.clone(),
+        point_colour: a.point_colour,
+        skip: Vec::new(),
+    };
     let t = std::time::Instant::now();
     let scene = super::step("准备场景", "preparing the scene", || {
         scene::prepare_assessed(&assessment, &assessment.report(), &options)

@@ -158,6 +158,49 @@ pub struct SceneOptions {
     pub epoch: Option<String>,
     /// What point-cloud points are coloured by.
     pub point_colour: layers::pointcloud::PointColour,
+    /// Layers not prepared now (the viewer reads the point cloud on a loading thread:
+    /// [`prepare_points`]).
+    pub skip: Vec<String>,
+}
+
+/// The point-cloud layer of the survey's scans, prepared alone (on a loading thread: it needs
+/// only the scans, the scene's origin and the options), with what it could not read
+/// (problems) and what it said (notes).
+pub fn prepare_points(
+    point_clouds: Vec<minehaz_core::model::PointCloudSource>,
+    origin: [f64; 3],
+    z_range: [f64; 2],
+    options: &SceneOptions,
+) -> (Option<SceneLayer>, Vec<String>, Vec<String>) {
+    let survey = Survey { point_clouds, ..Default::default() };
+    let input = Input {
+        survey: &survey,
+        assessment: None,
+        report: None,
+        origin,
+        z_range,
+        options,
+        problems: Default::default(),
+        notes: Default::default(),
+    };
+    let layer = layers::pointcloud::PointCloudVisualizer.prepare(&input);
+    (layer, input.problems.into_inner(), input.notes.into_inner())
+}
+
+/// Put `layer` into the scene in drawing order (replacing one of its name), and grow the
+/// bounds to it.
+pub fn put_layer(scene: &mut Scene, layer: SceneLayer) {
+    let order = visualizers();
+    let rank = |name: &str| order.iter().position(|v| v.name() == name).unwrap_or(usize::MAX);
+    match scene.layers.iter().position(|l| l.name == layer.name) {
+        Some(i) => scene.layers[i] = layer,
+        None => {
+            let r = rank(&layer.name);
+            let i = scene.layers.iter().position(|x| rank(&x.name) > r).unwrap_or(scene.layers.len());
+            scene.layers.insert(i, layer);
+        }
+    }
+    scene.bounds = bounds_of(&scene.layers);
 }
 
 /// Everything a visualizer needs.
@@ -230,6 +273,7 @@ fn prepare_with(survey: &Survey, assessed: Option<(&Assessment, &Report)>, optio
     let layers = visualizers()
         .iter()
         .filter(|v| options.layers.is_empty() || options.layers.iter().any(|l| l == v.name()))
+        .filter(|v| !options.skip.iter().any(|l| l == v.name()))
         .filter_map(|v| v.prepare(&input))
         .collect::<Vec<_>>();
     let bounds = bounds_of(&layers);
@@ -259,21 +303,15 @@ pub fn reprepare(
         problems: Default::default(),
         notes: Default::default(),
     };
-    let order: Vec<Box<dyn Visualizer>> = visualizers();
-    let rank = |name: &str| order.iter().position(|v| v.name() == name).unwrap_or(usize::MAX);
     let mut changed = Vec::new();
-    for v in order.iter().filter(|v| names.contains(&v.name())) {
+    for v in visualizers().iter().filter(|v| names.contains(&v.name())) {
         if !options.layers.is_empty() && !options.layers.iter().any(|l| l == v.name()) {
             continue;
         }
         let fresh = v.prepare(&input);
         let at = scene.layers.iter().position(|l| l.name == v.name());
         match (fresh, at) {
-            (Some(l), Some(i)) => scene.layers[i] = l,
-            (Some(l), None) => {
-                let i = scene.layers.iter().position(|x| rank(&x.name) > rank(v.name())).unwrap_or(scene.layers.len());
-                scene.layers.insert(i, l);
-            }
+            (Some(l), _) => put_layer(scene, l),
             (None, Some(i)) => {
                 scene.layers.remove(i);
             }

@@ -157,7 +157,7 @@ impl ViewerApp {
         if a.finished {
             return;
         }
-        if a.bench_frames > 0 && self.view.renders > 0 {
+        if a.bench_frames > 0 && self.view.renders > 0 && self.state.points_job.is_none() {
             // Phase 1 orbits one step per frame (the scene is rendered every frame); phase 2
             // repaints as many frames without a change (egui's own cost: panels, labels,
             // compositing the texture, presenting). The first rendered frame starts the clock.
@@ -222,7 +222,7 @@ impl ViewerApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                     return;
                 }
-            } else if self.view.renders > 0 || self.state.loaded.is_none() {
+            } else if (self.view.renders > 0 && self.state.points_job.is_none()) || self.state.loaded.is_none() {
                 a.frames_after_render += 1;
                 if a.frames_after_render >= 3 {
                     let (tx, rx) = mpsc::channel();
@@ -248,6 +248,10 @@ impl eframe::App for ViewerApp {
         egui::Panel::top("top").show(ui, |ui| {
             panels::top_bar_ui(ui, &mut self.state);
         });
+        if self.state.points_job.is_some() {
+            self.state.poll_points(false);
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
         if self.state.follow.is_some() {
             self.state.poll_follow(false);
             ui.ctx().request_repaint_after(Duration::from_secs(1));

@@ -10,7 +10,7 @@ use crate::scene::{self, Mesh, Scene, SceneLayer, SceneOptions};
 use anyhow::Context;
 use chrono::NaiveDate;
 use glam::Vec3;
-use minehaz_core::i18n::{lang, Text};
+use minehaz_core::i18n::{lang, tr, Text};
 use minehaz_core::io::{audit, edit};
 use minehaz_core::rules::{Report, Severity};
 use minehaz_core::Survey;
@@ -69,6 +69,10 @@ pub struct Message {
     pub error: bool,
     pub text: String,
 }
+
+/// What a point-cloud loading thread sends back: the layer (None: nothing to draw), the
+/// problems (unreadable scans) and the notes.
+pub type PointsDone = (Option<SceneLayer>, Vec<String>, Vec<String>);
 
 /// An opened survey: the model, its check, the prepared scene and the pick catalog.
 pub struct Loaded {
@@ -135,6 +139,10 @@ pub struct AppState {
     /// What the scene is prepared with: the point-cloud epoch and colouring (the viewer's
     /// epoch switch and colour choice).
     pub scene_options: SceneOptions,
+    /// The point cloud being read on its loading thread (the window stays live): the job's
+    /// number and where its layer arrives ([`AppState::poll_points`]).
+    pub points_job: Option<(u64, std::sync::mpsc::Receiver<PointsDone>)>,
+    points_jobs: u64,
     pub measure: Vec<[f64; 3]>,
     pub message: Option<Message>,
     /// The drilling design shown in the design panel ("plan this heading").
@@ -182,6 +190,8 @@ impl AppState {
             section_width_m: 100.0,
             edl: true,
             scene_options: SceneOptions::default(),
+            points_job: None,
+            points_jobs: 0,
             measure: Vec::new(),
             message: None,
             design: None,
@@ -316,7 +326,13 @@ impl AppState {
         let catalog = Catalog::new(&survey);
         let assessment = minehaz_core::rules::Assessment::new(survey, self.as_of)?;
         let report = assessment.report();
-        let scene = scene::prepare_assessed(&assessment, &report, &self.scene_options);
+        // The point cloud is read on a loading thread, after the rest is on screen.
+        let deferred = !assessment.survey().point_clouds.is_empty();
+        let mut options = self.scene_options.clone();
+        if deferred {
+            options.skip.push("pointcloud".into());
+        }
+        let scene = scene::prepare_assessed(&assessment, &report, &options);
         let snap_vertices = catalog.vertices_of(marking::SNAP_LAYERS);
         let old: Vec<LayerStyle> = std::mem::take(&mut self.layers);
         self.layers = scene
@@ -345,7 +361,68 @@ impl AppState {
         self.loaded = Some(Loaded { path: path.to_path_buf(), assessment, report, scene, catalog, snap_vertices });
         self.data_generation += 1;
         self.style_generation += 1;
+        if deferred {
+            self.start_points_job();
+        } else {
+            self.points_job = None;
+        }
         Ok(())
+    }
+
+    /// Read the point cloud (the epoch and colouring of `scene_options`) on a loading thread;
+    /// a job started before it is forgotten.
+    fn start_points_job(&mut self) {
+        let Some(l) = &self.loaded else { return };
+        let clouds = l.survey().point_clouds.clone();
+        let (origin, z_range) = (l.scene.origin, l.scene.z_range);
+        let options = self.scene_options.clone();
+        self.points_jobs += 1;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(scene::prepare_points(clouds, origin, z_range, &options));
+        });
+        self.points_job = Some((self.points_jobs, rx));
+        self.info("正在读取点云…", "reading the point cloud…");
+    }
+
+    /// Take the point-cloud layer when its loading thread is done (`wait`: block until then);
+    /// true when the scene changed.
+    pub fn poll_points(&mut self, wait: bool) -> bool {
+        let Some((_, rx)) = &self.points_job else { return false };
+        let done = if wait { rx.recv().ok() } else { rx.try_recv().ok() };
+        let Some((layer, problems, notes)) = done else {
+            // Still reading, or the thread is gone (it panicked: said, not waited on forever).
+            if matches!(rx.try_recv(), Err(std::sync::mpsc::TryRecvError::Disconnected)) {
+                self.points_job = None;
+                self.message = Some(Message {
+                    error: true,
+                    text: tr("点云读取线程异常结束", "the point-cloud reader stopped").into(),
+                });
+            }
+            return false;
+        };
+        self.points_job = None;
+        let Some(l) = self.loaded.as_mut() else { return false };
+        l.scene.layers.retain(|x| x.name != "pointcloud");
+        if let Some(layer) = layer {
+            let style = LayerStyle::new(&layer);
+            match self.layers.iter_mut().find(|x| x.name == "pointcloud") {
+                Some(s) => {
+                    s.name_zh = style.name_zh;
+                    s.swatch = style.swatch;
+                }
+                None => self.layers.push(style),
+            }
+            scene::put_layer(&mut l.scene, layer);
+            self.cam.bounds = l.scene.bounds;
+        }
+        self.message = match (problems.last(), notes.last()) {
+            (Some(p), _) => Some(Message { error: true, text: p.clone() }),
+            (None, Some(n)) => Some(Message { error: false, text: n.clone() }),
+            (None, None) => None,
+        };
+        self.data_generation += 1;
+        true
     }
 
     /// The scene origin (world coordinates of local 0, 0, 0).
@@ -526,20 +603,15 @@ impl AppState {
     }
 
     /// Show another point-cloud epoch or colouring: only the `pointcloud` layer is prepared
-    /// again (read from its file), the camera and the rest of the scene stay.
+    /// again, read from its file on the loading thread; the camera and the rest of the scene
+    /// stay, and the old layer is shown until the new one is there.
     pub fn set_point_view(&mut self, epoch: Option<String>, colour: scene::layers::pointcloud::PointColour) {
         if self.scene_options.epoch == epoch && self.scene_options.point_colour == colour {
             return;
         }
         self.scene_options.epoch = epoch;
         self.scene_options.point_colour = colour;
-        let Some(l) = self.loaded.as_mut() else { return };
-        scene::reprepare(&mut l.scene, &l.assessment, &l.report, &["pointcloud"], &self.scene_options);
-        let notes = std::mem::take(&mut l.scene.notes);
-        if let Some(n) = notes.last() {
-            self.message = Some(Message { text: n.clone(), error: false });
-        }
-        self.data_generation += 1;
+        self.start_points_job();
     }
 
     /// After a zone was written to the store: re-check only what the zone touches

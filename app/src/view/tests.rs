@@ -43,6 +43,10 @@ fn harness_with(path: Option<&Path>, mode: Mode) -> Harness<'static, ViewerApp> 
         .wgpu()
         .build_eframe(move |cc| ViewerApp::new(cc, options));
     h.run();
+    // The point cloud comes from its loading thread: wait for it, so tests see the whole scene.
+    if h.state_mut().state.poll_points(true) {
+        h.run();
+    }
     h
 }
 
@@ -464,6 +468,8 @@ fn the_slopes_panel_shows_sectors_a_profile_chart_and_the_prisms() {
     h.state_mut()
         .state
         .set_point_view(Some("2026-03-15".into()), crate::scene::layers::pointcloud::PointColour::Change);
+    assert!(h.state().state.points_job.is_some(), "read on the loading thread");
+    assert!(h.state_mut().state.poll_points(true));
     h.run();
     let layer_zh = |h: &Harness<'_, ViewerApp>| {
         let l = h.state().state.loaded.as_ref().expect("loaded");
@@ -474,6 +480,7 @@ fn the_slopes_panel_shows_sectors_a_profile_chart_and_the_prisms() {
     assert!(h.state().state.message.as_ref().is_some_and(|m| m.text.contains("2026-03-15")));
     // The latest, coloured by the change since the earlier one (the DEM of difference).
     h.state_mut().state.set_point_view(None, crate::scene::layers::pointcloud::PointColour::Change);
+    assert!(h.state_mut().state.poll_points(true));
     h.run();
     let (name, ramp) = layer_zh(&h);
     assert_eq!(name, "点云 2026-09-15");
