@@ -110,6 +110,29 @@ const VALUES: &[(&str, &str, &str, &str)] = &[
     ("status", "planned", "设计", "planned"),
 ];
 
+/// The criteria of the protection levels (`rules::levels`), (id, 中文, English), sorted.
+const CRITERIA: &[(&str, &str, &str)] = &[
+    ("absolute_gas_m3min", "矿井绝对瓦斯涌出量", "mine absolute gas emission"),
+    ("burst_history", "冲击地压史", "rock-burst history"),
+    ("burst_zone_level", "冲击危险区最高等级", "highest burst-zone level"),
+    ("gas_pressure_mpa", "最大瓦斯压力", "highest gas pressure"),
+    ("goaf_water", "位置不可靠的积水老空区", "water-filled goaf of unreliable position"),
+    ("max_heading_gas_m3min", "掘进工作面最大绝对瓦斯涌出量", "highest heading gas emission"),
+    ("max_inflow_m3h", "矿井最大涌水量", "mine maximum inflow"),
+    ("max_inrush_m3h", "最大突水量", "largest inrush"),
+    ("max_longwall_gas_m3min", "采煤工作面最大绝对瓦斯涌出量", "highest longwall gas emission"),
+    ("normal_inflow_m3h", "矿井正常涌水量", "mine normal inflow"),
+    ("outburst_history", "突出史", "outburst history"),
+    ("outburst_prone_zone", "突出危险区", "outburst-prone zone"),
+    ("relative_gas_m3t", "矿井相对瓦斯涌出量", "mine relative gas emission"),
+];
+
+/// The readable name of a protection-level criterion (`normal_inflow_m3h` is 矿井正常涌水量).
+pub fn criterion_name(id: &str, lang: Lang) -> Option<&'static str> {
+    let i = CRITERIA.binary_search_by(|e| e.0.cmp(id)).ok()?;
+    Some(pick(CRITERIA[i].1, CRITERIA[i].2, lang))
+}
+
 /// Fields that hold 0/1 flags.
 const FLAGS: &[&str] = &[
     "declared",
@@ -165,6 +188,7 @@ mod tests {
         assert!(FIELDS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(VALUES.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
         assert!(FLAGS.windows(2).all(|w| w[0] < w[1]));
+        assert!(CRITERIA.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]
@@ -203,6 +227,15 @@ mod tests {
             for c in codes {
                 if value_name(field, c, Lang::Zh).is_none() {
                     missing.push(format!("{field} = {c}"));
+                }
+            }
+        }
+        // And every criterion of the protection levels.
+        let levels = crate::rules::levels::derive(&crate::model::Survey::default(), &Default::default());
+        for l in [&levels.water, &levels.gas, &levels.burst] {
+            for d in &l.drivers {
+                if criterion_name(d.criterion, Lang::Zh).is_none() {
+                    missing.push(format!("criterion {}", d.criterion));
                 }
             }
         }

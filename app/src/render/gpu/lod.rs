@@ -7,6 +7,23 @@ use super::*;
 /// its bounds project to (clamped to the image), at least [`MIN_POINTS_PER_CHUNK`], at most
 /// `len`. A chunk reaching behind the eye is drawn whole.
 pub fn lod_count(clip_from_local: Mat4, width: u32, height: u32, bounds: [[f32; 3]; 2], len: u32) -> u32 {
+    match projected_pixels(clip_from_local, width, height, bounds) {
+        None => 0,
+        Some(None) => len,
+        Some(Some(pixels)) => {
+            let wanted = (pixels * POINTS_PER_PIXEL).ceil();
+            if wanted >= len as f32 {
+                len
+            } else {
+                (wanted as u32).max(MIN_POINTS_PER_CHUNK).min(len)
+            }
+        }
+    }
+}
+
+/// The pixels of the screen rectangle `bounds` project to, clamped to the image: None when
+/// outside the view frustum, Some(None) when the box reaches behind the eye.
+pub fn projected_pixels(clip_from_local: Mat4, width: u32, height: u32, bounds: [[f32; 3]; 2]) -> Option<Option<f32>> {
     let corners: Vec<Vec4> = (0..8)
         .map(|k| {
             let pick = |axis: usize| bounds[(k >> axis) & 1][axis];
@@ -17,10 +34,10 @@ pub fn lod_count(clip_from_local: Mat4, width: u32, height: u32, bounds: [[f32; 
     let planes: [fn(&Vec4) -> bool; 6] =
         [|c| c.x < -c.w, |c| c.x > c.w, |c| c.y < -c.w, |c| c.y > c.w, |c| c.z < 0.0, |c| c.z > c.w];
     if planes.iter().any(|outside| corners.iter().all(outside)) {
-        return 0;
+        return None;
     }
     if corners.iter().any(|c| c.w <= 1e-6) {
-        return len;
+        return Some(None);
     }
     let (mut lo, mut hi) = (glam::Vec2::splat(f32::INFINITY), glam::Vec2::splat(f32::NEG_INFINITY));
     for c in &corners {
@@ -29,13 +46,7 @@ pub fn lod_count(clip_from_local: Mat4, width: u32, height: u32, bounds: [[f32; 
         hi = hi.max(ndc);
     }
     let (lo, hi) = (lo.max(glam::Vec2::splat(-1.0)), hi.min(glam::Vec2::splat(1.0)));
-    let pixels = ((hi.x - lo.x).max(0.0) / 2.0 * width as f32) * ((hi.y - lo.y).max(0.0) / 2.0 * height as f32);
-    let wanted = (pixels * POINTS_PER_PIXEL).ceil();
-    if wanted >= len as f32 {
-        len
-    } else {
-        (wanted as u32).max(MIN_POINTS_PER_CHUNK).min(len)
-    }
+    Some(Some(((hi.x - lo.x).max(0.0) / 2.0 * width as f32) * ((hi.y - lo.y).max(0.0) / 2.0 * height as f32)))
 }
 
 /// Thin every chunk's count in proportion so they add up to at most `budget` (a chunk that is

@@ -159,6 +159,9 @@ pub struct Gpu {
     /// (else every line over a point cloud would be outlined in black).
     line_pipeline_edl: wgpu::RenderPipeline,
     point_pipeline: wgpu::RenderPipeline,
+    /// Points as sprites sized by distance, for chunks drawn whole (near the eye, where 1-px
+    /// points would leave gaps).
+    sprite_pipeline: wgpu::RenderPipeline,
     edl_pipeline: wgpu::RenderPipeline,
     edl_layout: wgpu::BindGroupLayout,
     edl_buffer: wgpu::Buffer,
@@ -321,10 +324,11 @@ impl Gpu {
             pipeline("translucent", &mesh_module, &mesh_layout, T::TriangleList, false, Some(over));
         let line_pipeline = pipeline("lines", &line_module, &line_layout, T::LineList, true, Some(over));
         let line_pipeline_edl = pipeline("lines (edl)", &line_module, &line_layout, T::LineList, false, Some(over));
+        let point_pipeline = pipeline("points", &line_module, &line_layout, T::PointList, true, Some(over));
         let point_layout =
             wgpu::VertexBufferLayout { step_mode: wgpu::VertexStepMode::Instance, ..line_layout.clone() };
-        let point_pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some("points"),
+        let sprite_pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some("point sprites"),
             layout: Some(&layout),
             vertex: wgpu::VertexState {
                 module: &line_module,
@@ -371,6 +375,7 @@ impl Gpu {
             line_pipeline,
             line_pipeline_edl,
             point_pipeline,
+            sprite_pipeline,
             edl_pipeline,
             edl_layout,
             edl_buffer,
@@ -471,9 +476,22 @@ impl Gpu {
             .iter()
             .map(|c| lod_count(clip_from_local, targets.width, targets.height, c.bounds, c.count))
             .collect();
+        // A chunk drawn whole is sparser on screen than the level of detail wants (it is near the
+        // eye): its points are sprites that close the gaps. The others stay 1-px points, four
+        // times cheaper to draw.
+        let whole: Vec<bool> = chunks
+            .iter()
+            .zip(&counts)
+            .map(|(c, &n)| {
+                // Drawn whole and more than 1.5 px apart on screen.
+                let px = projected_pixels(clip_from_local, targets.width, targets.height, c.bounds);
+                n > 0 && n == c.count && px.is_none_or(|p| p.is_none_or(|p| p > 2.25 * n as f32))
+            })
+            .collect();
         fit_budget(&mut counts, POINT_BUDGET);
-        let drawn: Vec<([[f32; 3]; 2], u32)> = chunks.iter().zip(&counts).map(|(c, &n)| (c.bounds, n)).collect();
-        let uniform = CameraUniform::new(camera, point_size_m(&drawn));
+        let sprites: Vec<([[f32; 3]; 2], u32)> =
+            chunks.iter().zip(&counts).zip(&whole).filter(|(_, w)| **w).map(|((c, &n), _)| (c.bounds, n)).collect();
+        let uniform = CameraUniform::new(camera, point_size_m(&sprites));
         self.queue.write_buffer(&self.camera_buffer, 0, bytemuck::bytes_of(&uniform));
         let translucent_count = match &scene.translucent {
             Some(t) => {
@@ -546,7 +564,14 @@ impl Gpu {
                 draw_lines(&mut pass);
             }
             pass.set_pipeline(&self.point_pipeline);
-            for (c, &n) in chunks.iter().zip(&counts) {
+            for ((c, &n), _) in chunks.iter().zip(&counts).zip(&whole).filter(|(_, w)| !**w) {
+                if n > 0 {
+                    pass.set_vertex_buffer(0, c.vertices.slice(..));
+                    pass.draw(0..n, 0..1);
+                }
+            }
+            pass.set_pipeline(&self.sprite_pipeline);
+            for ((c, &n), _) in chunks.iter().zip(&counts).zip(&whole).filter(|(_, w)| **w) {
                 if n > 0 {
                     // One instance per point, a strip of four corners each.
                     pass.set_vertex_buffer(0, c.vertices.slice(..));
@@ -744,7 +769,7 @@ mod targets;
 mod tests;
 mod upload;
 
-pub use lod::{fit_budget, lod_count};
+pub use lod::{fit_budget, lod_count, projected_pixels};
 use targets::Targets;
 pub use upload::GpuScene;
 use upload::{GpuChunk, GpuLayer};

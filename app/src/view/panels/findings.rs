@@ -197,7 +197,8 @@ fn level_ui(ui: &mut egui::Ui, key: &str, name: &str, level: &Level) {
                         DriverValue::Flag(b) => b.to_string(),
                         DriverValue::Unknown => tr("未知", "unknown").to_string(),
                     };
-                    ui.label(d.criterion);
+                    let name = minehaz_core::model::labels::criterion_name(d.criterion, lang()).unwrap_or(d.criterion);
+                    ui.label(name).on_hover_text(d.criterion);
                     ui.label(v);
                     ui.label(format!("→ {}", level_name(d.level)));
                     ui.end_row();
