@@ -113,7 +113,8 @@ fn panels_list_the_layers_findings_and_levels_and_the_scene_is_drawn() {
     }
     // Levels with their drivers.
     h.get_by_label("水害: 复杂 (complex)");
-    h.get_by_label("goaf_water");
+    // The criterion by name (its id on hover).
+    h.get_by_label("位置不可靠的积水老空区");
     h.get_by_label("冲击地压: 强 (strong)");
 
     // Our renderer drew into egui's device: the viewport is not blank.
