@@ -118,6 +118,39 @@ fn golden_open_pit_change_since_the_previous_epoch() {
     assert!(blue > 300, "cut shows blue: {blue} pixels");
 }
 
+/// A mine these tests were not written for fills its frame: at 1200×800 no one colour (the
+/// background included) covers more than 85 % of the pixels, in plan or in 3D.
+#[test]
+fn an_unseen_mine_fills_its_frame() {
+    let d = tempfile::tempdir().expect("tmp");
+    for mine in ["province/SX-P04", "open-pit"] {
+        for view in ["plan", "3d"] {
+            let out = d.path().join(format!("{}-{view}.png", mine.replace('/', "-")));
+            let dir = sample(mine);
+            let o = minehaz(&[
+                "render",
+                p(&dir),
+                "--view",
+                view,
+                "--size",
+                "1200x800",
+                "--as-of",
+                "2026-11-29",
+                "--out",
+                p(&out),
+            ]);
+            assert_eq!(code(&o), 0, "{mine} {view}: {}", stderr(&o));
+            let img = image::open(&out).expect("rendered").to_rgba8();
+            let mut counts = std::collections::HashMap::new();
+            for px in img.pixels() {
+                *counts.entry(px.0).or_insert(0usize) += 1;
+            }
+            let top = counts.values().copied().max().unwrap_or(0) as f64 / f64::from(img.width() * img.height());
+            assert!(top <= 0.85, "{mine} {view}: one colour covers {:.1} % of the frame", top * 100.0);
+        }
+    }
+}
+
 #[test]
 fn bad_render_arguments_exit_2() {
     let d = tempfile::tempdir().expect("tmp");

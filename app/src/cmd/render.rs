@@ -161,7 +161,8 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         // The seam floors cut along the line and the seams correlated between its boreholes.
         scene::set_section_layers(&mut scene, survey, Some(&assessment), Some((sa, sb, half_width_m)));
     }
-    let mut bounds = scene.bounds;
+    // 3D is fitted to the mine's data, plan and sections to everything (the licence included).
+    let mut bounds = if matches!(kind, ViewKind::ThreeD { .. }) { scene.data_bounds() } else { scene.bounds };
     if let Some(v) = &window {
         let o = scene.origin;
         bounds[0][0] = (v[0].min(v[2]) - o[0]) as f32;

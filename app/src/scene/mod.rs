@@ -325,6 +325,20 @@ pub fn reprepare(
     changed
 }
 
+impl Scene {
+    /// The bounds of what the mine is made of: every layer but the licence prism and the
+    /// ground reference grid (a 3D view fitted to the licence's levels is mostly empty sky);
+    /// all the bounds when nothing else is drawn.
+    pub fn data_bounds(&self) -> [[f32; 3]; 2] {
+        let data = || self.layers.iter().filter(|l| l.name != "licence" && l.name != "ground");
+        if data().next().is_none() {
+            self.bounds
+        } else {
+            bounds_of(data())
+        }
+    }
+}
+
 /// The names of the layers only a section has ([`set_section_layers`]).
 pub const SECTION_LAYERS: [&str; 3] = ["ground_profile", "seam_profile", "seam_correlation"];
 
@@ -418,7 +432,7 @@ fn frame(survey: &Survey) -> ([f64; 3], [f64; 2]) {
 }
 
 /// Local bounds of everything drawn.
-fn bounds_of(layers: &[SceneLayer]) -> [[f32; 3]; 2] {
+fn bounds_of<'a>(layers: impl IntoIterator<Item = &'a SceneLayer>) -> [[f32; 3]; 2] {
     let mut bounds = [[f32::INFINITY; 3], [f32::NEG_INFINITY; 3]];
     let mut grow = |p: [f32; 3]| {
         for k in 0..3 {
