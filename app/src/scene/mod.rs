@@ -173,16 +173,7 @@ pub fn prepare_points(
     options: &SceneOptions,
 ) -> (Option<SceneLayer>, Vec<String>, Vec<String>) {
     let survey = Survey { point_clouds, ..Default::default() };
-    let input = Input {
-        survey: &survey,
-        assessment: None,
-        report: None,
-        origin,
-        z_range,
-        options,
-        problems: Default::default(),
-        notes: Default::default(),
-    };
+    let input = Input::new(&survey, (None, None), origin, z_range, options);
     let layer = layers::pointcloud::PointCloudVisualizer.prepare(&input);
     (layer, input.problems.into_inner(), input.notes.into_inner())
 }
@@ -222,7 +213,29 @@ pub struct Input<'a> {
     pub notes: std::cell::RefCell<Vec<String>>,
 }
 
-impl Input<'_> {
+impl<'a> Input<'a> {
+    /// The input of a scene at `origin` spanning `z_range`: the survey, and its assessment and
+    /// report where there are some.
+    pub fn new(
+        survey: &'a Survey,
+        assessed: (Option<&'a Assessment>, Option<&'a Report>),
+        origin: [f64; 3],
+        z_range: [f64; 2],
+        options: &'a SceneOptions,
+    ) -> Self {
+        let (assessment, report) = assessed;
+        Self {
+            survey,
+            assessment,
+            report,
+            origin,
+            z_range,
+            options,
+            problems: Default::default(),
+            notes: Default::default(),
+        }
+    }
+
     /// World → local (f64 subtraction first, then f32).
     pub fn local(&self, p: [f64; 3]) -> [f32; 3] {
         [(p[0] - self.origin[0]) as f32, (p[1] - self.origin[1]) as f32, (p[2] - self.origin[2]) as f32]
@@ -260,16 +273,7 @@ pub fn prepare(survey: &Survey, assessment: Option<&Assessment>, options: &Scene
 fn prepare_with(survey: &Survey, assessed: Option<(&Assessment, &Report)>, options: &SceneOptions) -> Scene {
     let (assessment, report) = (assessed.map(|a| a.0), assessed.map(|a| a.1));
     let (origin, z_range) = frame(survey);
-    let input = Input {
-        survey,
-        assessment,
-        report,
-        origin,
-        z_range,
-        options,
-        problems: Default::default(),
-        notes: Default::default(),
-    };
+    let input = Input::new(survey, (assessment, report), origin, z_range, options);
     let layers = visualizers()
         .iter()
         .filter(|v| options.layers.is_empty() || options.layers.iter().any(|l| l == v.name()))
@@ -293,16 +297,7 @@ pub fn reprepare(
     names: &[&str],
     options: &SceneOptions,
 ) -> Vec<&'static str> {
-    let input = Input {
-        survey: a.survey(),
-        assessment: Some(a),
-        report: Some(report),
-        origin: scene.origin,
-        z_range: scene.z_range,
-        options,
-        problems: Default::default(),
-        notes: Default::default(),
-    };
+    let input = Input::new(a.survey(), (Some(a), Some(report)), scene.origin, scene.z_range, options);
     let mut changed = Vec::new();
     for v in visualizers().iter().filter(|v| names.contains(&v.name())) {
         if !options.layers.is_empty() && !options.layers.iter().any(|l| l == v.name()) {
@@ -357,16 +352,7 @@ pub fn set_section_layers(
     let mut changed = scene.layers.len() != before;
     let Some((a, b, half)) = section else { return changed };
     let options = SceneOptions::default();
-    let input = Input {
-        survey,
-        assessment,
-        report: None,
-        origin: scene.origin,
-        z_range: scene.z_range,
-        options: &options,
-        problems: Default::default(),
-        notes: Default::default(),
-    };
+    let input = Input::new(survey, (assessment, None), scene.origin, scene.z_range, &options);
     let o = scene.origin;
     let world = |p: [f32; 2]| [f64::from(p[0]) + o[0], f64::from(p[1]) + o[1]];
     let (wa, wb) = (world(a), world(b));

@@ -51,16 +51,7 @@ pub fn bench(exe: &Path, dir: &Path, repeat: usize, as_of: &str) -> anyhow::Resu
     let report = assessment.report();
     let options = SceneOptions { layers: Vec::new(), max_points: 2_000_000, ..Default::default() };
     let sc = scene::prepare_assessed(&assessment, &report, &options);
-    let input = Input {
-        survey: &survey,
-        assessment: Some(&assessment),
-        report: Some(&report),
-        origin: sc.origin,
-        z_range: sc.z_range,
-        options: &options,
-        problems: Default::default(),
-        notes: Default::default(),
-    };
+    let input = Input::new(&survey, (Some(&assessment), Some(&report)), sc.origin, sc.z_range, &options);
     let (t_layer, layer) = time(repeat, || SeamsVisualizer.prepare(&input));
     let layer = layer.ok_or_else(|| anyhow::anyhow!("no seams layer"))?;
     println!(

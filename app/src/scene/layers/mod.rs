@@ -90,16 +90,7 @@ pub(crate) mod test_util {
     }
 
     pub fn input<'a>(s: &'a Survey, origin: [f64; 3], z_range: [f64; 2], options: &'a SceneOptions) -> Input<'a> {
-        Input {
-            survey: s,
-            assessment: None,
-            report: None,
-            origin,
-            z_range,
-            options,
-            problems: Default::default(),
-            notes: Default::default(),
-        }
+        Input::new(s, (None, None), origin, z_range, options)
     }
 
     /// Bounds (min, max) of positions.
