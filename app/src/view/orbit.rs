@@ -71,6 +71,9 @@ pub struct ViewCamera {
     /// Vertical exaggeration (1 = true scale; [`ViewCamera::set_vexag`]). The 3D target and
     /// the section's centre elevation are kept in the stretched space.
     pub vexag: f32,
+    /// What the 3D view is fitted to: the mine's data without the licence prism
+    /// ([`crate::scene::Scene::data_bounds`]); None: `bounds`.
+    pub data_bounds: Option<[[f32; 3]; 2]>,
     /// Zoom so that this radius (m) around the centre fills the view, at the next
     /// [`ViewCamera::camera`] ([`ViewCamera::frame_around`]).
     frame_radius: Option<f32>,
@@ -94,6 +97,7 @@ impl ViewCamera {
             section_mpp: 1.0,
             fit_pending: true,
             vexag: 1.0,
+            data_bounds: None,
             frame_radius: None,
         };
         c.fit_all();
@@ -103,6 +107,11 @@ impl ViewCamera {
     /// The scene's bounds as the camera sees them: stretched by the exaggeration.
     fn seen_bounds(&self) -> [[f32; 3]; 2] {
         camera::exaggerate_bounds(self.bounds, self.vexag)
+    }
+
+    /// The 3D view's fitting box, stretched by the exaggeration.
+    fn seen_data_bounds(&self) -> [[f32; 3]; 2] {
+        camera::exaggerate_bounds(self.data_bounds.unwrap_or(self.bounds), self.vexag)
     }
 
     fn centre(&self) -> Vec3 {
@@ -142,7 +151,8 @@ impl ViewCamera {
     pub fn fit_all(&mut self) {
         let c = self.centre();
         self.plan_centre = Vec2::new(c.x, c.y);
-        self.target = c;
+        let d = self.seen_data_bounds();
+        self.target = (Vec3::from(d[0]) + Vec3::from(d[1])) / 2.0;
         self.distance = self.radius() / (FOV_DEG.to_radians() / 2.0).sin() * 1.05;
         self.section_u = 0.0;
         self.section_z = c.z;
@@ -182,7 +192,7 @@ impl ViewCamera {
         let size = self.size();
         let (az, el) = (self.azimuth_deg.to_radians(), self.elevation_deg.clamp(-89.0, 89.0).to_radians());
         let dir = Vec3::new(az.sin() * el.cos(), az.cos() * el.cos(), el.sin());
-        self.distance = camera::fit_distance(self.seen_bounds(), dir, FOV_DEG.to_radians(), w / h);
+        self.distance = camera::fit_distance(self.seen_data_bounds(), dir, FOV_DEG.to_radians(), w / h);
         self.plan_mpp = (size.x * 1.1 / w).max(size.y * 1.1 / h);
         if let Some(s) = &self.section {
             self.section_mpp = (s.length() * 1.1 / w).max(size.z * 1.3 / h);
@@ -411,6 +421,20 @@ mod tests {
         assert_abs_diff_eq!(px[1], 250.0, epsilon = 0.5);
         c.set_vexag(f32::NAN);
         assert_eq!(c.vexag, 1.0);
+    }
+
+    /// 3D is framed to the data box when one is given (as `render` frames it), plan to all.
+    #[test]
+    fn three_d_is_fitted_to_the_data_and_plan_to_everything() {
+        let data = [[-600.0, -400.0, -150.0], [600.0, 400.0, 100.0]];
+        let mut c = ViewCamera::new(B, Mode::ThreeD);
+        c.data_bounds = Some(data);
+        c.fit_all();
+        let kind = ViewKind::ThreeD { azimuth_deg: DEFAULT_AZIMUTH_DEG, elevation_deg: DEFAULT_ELEVATION_DEG };
+        let (fitted, want) = (c.camera(800, 500), Camera::fit(kind, data, 800, 500));
+        assert_abs_diff_eq!(fitted.eye.distance(want.eye), 0.0, epsilon = 0.5);
+        c.mode = Mode::Plan;
+        assert_camera_eq(&c.camera(800, 500), &Camera::fit(ViewKind::Plan, B, 800, 500));
     }
 
     #[test]

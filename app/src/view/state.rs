@@ -348,8 +348,12 @@ impl AppState {
             .collect();
         if keep_view {
             self.cam.bounds = scene.bounds;
+            self.cam.data_bounds = Some(scene.data_bounds());
         } else {
             self.cam = ViewCamera::new(scene.bounds, self.cam.mode);
+            // 3D is framed to the mine's data, as `render` frames it.
+            self.cam.data_bounds = Some(scene.data_bounds());
+            self.cam.fit_all();
             self.selection.clear();
             self.selected_finding = None;
             self.draft.clear();
@@ -415,6 +419,7 @@ impl AppState {
             }
             scene::put_layer(&mut l.scene, layer);
             self.cam.bounds = l.scene.bounds;
+            self.cam.data_bounds = Some(l.scene.data_bounds());
         }
         self.message = match (problems.last(), notes.last()) {
             (Some(p), _) => Some(Message { error: true, text: p.clone() }),
