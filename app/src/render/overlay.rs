@@ -320,13 +320,12 @@ fn draw_labels(
     let pr = camera.projector();
     let mut labels = Vec::new();
     let mut requests = Vec::new();
+    // Many labels repeat (a rule's name on every finding of it): each text is measured once.
+    let mut widths: HashMap<&str, f32> = HashMap::new();
     for lab in scene.layers.iter().flat_map(|l| &l.labels) {
         if let Some(px) = pr.in_frame(lab.pos) {
-            requests.push(Request {
-                anchor: px,
-                size: [p.text_width(&lab.text, size) + 2.0, size * 1.3],
-                priority: lab.priority,
-            });
+            let w = *widths.entry(lab.text.as_str()).or_insert_with(|| p.text_width(&lab.text, size));
+            requests.push(Request { anchor: px, size: [w + 2.0, size * 1.3], priority: lab.priority });
             labels.push(lab);
         }
     }
