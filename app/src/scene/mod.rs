@@ -356,10 +356,12 @@ pub fn set_section_layers(
     let o = scene.origin;
     let world = |p: [f32; 2]| [f64::from(p[0]) + o[0], f64::from(p[1]) + o[1]];
     let (wa, wb) = (world(a), world(b));
+    // The seam models once, for both layers that cut them.
+    let (surfaces, _) = minehaz_core::borehole::seam::surfaces(&survey.boreholes);
     for l in [
         layers::seams::ground_profile(&input, wa, wb),
-        layers::seams::section_profile(&input, wa, wb),
-        layers::seams::section_correlation(&input, wa, wb, f64::from(half)),
+        layers::seams::section_profile(&input, &surfaces, wa, wb),
+        layers::seams::section_correlation(&input, &surfaces, wa, wb, f64::from(half)),
     ]
     .into_iter()
     .flatten()

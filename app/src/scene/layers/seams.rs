@@ -230,12 +230,11 @@ pub const GROUND_DEM_CELL_M: f64 = 2.0;
 /// seam and stretch inside its model, sampled at most every `len / 400` m, `len / 800` m thick
 /// (a few pixels at any section length), labelled with the seam at its left end. Drawn only in
 /// sections: in plan and 3D the surface and contours say it.
-pub fn section_profile(input: &Input<'_>, a: [f64; 2], b: [f64; 2]) -> Option<SceneLayer> {
+pub fn section_profile(input: &Input<'_>, surfaces: &[SeamSurface], a: [f64; 2], b: [f64; 2]) -> Option<SceneLayer> {
     let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-    if input.survey.boreholes.is_empty() || len < 1.0 {
+    if surfaces.is_empty() || len < 1.0 {
         return None;
     }
-    let (surfaces, _) = seam::surfaces(&input.survey.boreholes);
     let mut l =
         SceneLayer { name: "seam_profile".into(), name_zh: "煤层底板剖面线".into(), ..Default::default() };
     let mut legend = Legend::default();
@@ -271,14 +270,19 @@ type HoleCut = (f64, [f64; 2], f64, f64);
 /// filled in the section plane (the picks projected onto it) in the seam's colour, with its
 /// roof and floor drawn as lines. The correlation is by seam name (the marker beds the logs
 /// name); lithology between them is not correlated.
-pub fn section_correlation(input: &Input<'_>, a: [f64; 2], b: [f64; 2], half_width: f64) -> Option<SceneLayer> {
+pub fn section_correlation(
+    input: &Input<'_>,
+    surfaces: &[SeamSurface],
+    a: [f64; 2],
+    b: [f64; 2],
+    half_width: f64,
+) -> Option<SceneLayer> {
     let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
     if len < 1.0 {
         return None;
     }
     let (ux, uy) = ((b[0] - a[0]) / len, (b[1] - a[1]) / len);
     let picks = seam::picks(&input.survey.boreholes);
-    let (surfaces, _) = seam::surfaces(&input.survey.boreholes);
     let colour_of = |name: &str| surfaces.iter().position(|s| s.seam == name).map_or(seam_color(0), seam_color);
     // Along-line distance and the point on the line, per pick within the slab.
     let on_line = |p: [f64; 3]| {
@@ -409,7 +413,8 @@ mod tests {
         let opts = Default::default();
         let inp = input(&s, [500.0, 500.0, 950.0], [800.0, 1200.0], &opts);
         // From 500 m west of the model to its middle: only the inside half is drawn.
-        let l = section_profile(&inp, [-500.0, 500.0], [500.0, 500.0]).expect("a profile");
+        let l =
+            section_profile(&inp, &seam::surfaces(&s.boreholes).0, [-500.0, 500.0], [500.0, 500.0]).expect("a profile");
         let (lo, hi) = bounds(l.opaque.vertices.iter().map(|v| v.pos));
         let r = 1000.0 / 800.0;
         // (The end rings lean with the 1:10 floor: ± r·sin(5.7°).)
@@ -420,7 +425,10 @@ mod tests {
         assert!((1000.0 + r * 0.85..=1000.0 + r).contains(&(hi[2] + 950.0)), "{}", hi[2] + 950.0);
         assert!((950.0 - r..=950.0 - r * 0.85).contains(&(lo[2] + 950.0)), "{}", lo[2] + 950.0);
         assert_eq!(l.labels.len(), 1);
-        assert!(section_profile(&inp, [-900.0, 500.0], [-100.0, 500.0]).is_none(), "outside the model");
+        assert!(
+            section_profile(&inp, &seam::surfaces(&s.boreholes).0, [-900.0, 500.0], [-100.0, 500.0]).is_none(),
+            "outside the model"
+        );
     }
 
     #[test]
@@ -436,7 +444,8 @@ mod tests {
         ];
         let opts = Default::default();
         let inp = input(&s, [400.0, 0.0, 880.0], [600.0, 1200.0], &opts);
-        let l = section_correlation(&inp, [-100.0, 0.0], [900.0, 0.0], 50.0).expect("a correlation");
+        let l = section_correlation(&inp, &seam::surfaces(&s.boreholes).0, [-100.0, 0.0], [900.0, 0.0], 50.0)
+            .expect("a correlation");
         // Two bands (A–B, B–C), D is outside the slab.
         assert_eq!(l.translucent.indices.len(), 2 * 6);
         // In the section plane (y = 0), from floor to roof (5 m) at each hole.
@@ -454,7 +463,7 @@ mod tests {
         let b = at_x(400.0);
         assert!(b.iter().any(|z| (z - 880.0).abs() < 1e-3) && b.iter().any(|z| (z - 885.0).abs() < 1e-3), "{b:?}");
         assert!(
-            section_correlation(&inp, [-100.0, 0.0], [900.0, 0.0], 10.0)
+            section_correlation(&inp, &seam::surfaces(&s.boreholes).0, [-100.0, 0.0], [900.0, 0.0], 10.0)
                 .is_some_and(|l| l.translucent.indices.len() == 6),
             "B is 30 m off: A–C only"
         );
