@@ -49,6 +49,12 @@ impl Text {
         Self { zh: zh.into(), en: en.into() }
     }
 
+    /// A text that reads the same in both languages (an id, a number).
+    pub fn same(s: impl Into<String>) -> Self {
+        let s = s.into();
+        Self { zh: s.clone(), en: s }
+    }
+
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {

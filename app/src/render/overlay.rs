@@ -168,7 +168,7 @@ pub struct LegendGroup<'a> {
 pub fn legend_groups<'a>(scene: &'a Scene, camera: &Camera) -> Vec<LegendGroup<'a>> {
     let pr = camera.projector();
     let mut out = Vec::new();
-    for l in &scene.layers {
+    for l in scene.layers.iter().filter(|l| l.hidden.drawn_in(&camera.kind)) {
         if l.legend.is_empty() && l.ramp.is_none() {
             continue;
         }
@@ -318,13 +318,15 @@ fn draw_labels(
 ) -> LabelStats {
     let (w, h) = (img.width() as f32, img.height() as f32);
     let pr = camera.projector();
+    let lang = if zh { Lang::Zh } else { Lang::En };
     let mut labels = Vec::new();
     let mut requests = Vec::new();
     // Many labels repeat (a rule's name on every finding of it): each text is measured once.
     let mut widths: HashMap<&str, f32> = HashMap::new();
-    for lab in scene.layers.iter().flat_map(|l| &l.labels) {
+    for lab in scene.layers.iter().filter(|l| l.hidden.drawn_in(&camera.kind)).flat_map(|l| &l.labels) {
         if let Some(px) = pr.in_frame(lab.pos) {
-            let w = *widths.entry(lab.text.as_str()).or_insert_with(|| p.text_width(&lab.text, size));
+            let text = lab.text.get(lang);
+            let w = *widths.entry(text).or_insert_with(|| p.text_width(text, size));
             requests.push(Request { anchor: px, size: [w + 2.0, size * 1.3], priority: lab.priority });
             labels.push(lab);
         }
@@ -336,7 +338,7 @@ fn draw_labels(
         if let Some([a, b]) = pl.leader {
             p.line(img, a, b, 1, [c[0], c[1], c[2], 200]);
         }
-        p.label(img, pl.rect.x0 + 1.0, pl.rect.y0, size, c, &lab.text);
+        p.label(img, pl.rect.x0 + 1.0, pl.rect.y0, size, c, lab.text.get(lang));
     }
     if omitted > 0 {
         let t = if zh {
@@ -809,7 +811,7 @@ mod tests {
         // Thirty labels on one spot: some are placed, the rest are counted in the note.
         let lab = |i: usize| Label {
             pos: [0.0, 0.0, 0.0],
-            text: format!("标注{i}"),
+            text: minehaz_core::i18n::Text::same(format!("标注{i}")),
             color: [0.8, 0.0, 0.0, 1.0],
             priority: 1,
         };
@@ -831,6 +833,34 @@ mod tests {
             })
             .count();
         assert!(grey_br > 10, "the note of omitted labels is drawn");
+    }
+
+    /// A layer hidden in sections (the seam contours) gives a section neither labels nor a
+    /// legend row; a plan of the same scene shows both.
+    #[test]
+    fn layers_hidden_in_a_view_give_it_no_labels_or_legend() {
+        let mut l = line_layer("seams", &[([-100.0, 0.0, 0.0], [100.0, 0.0, 0.0], [0.3, 0.2, 0.1, 1.0])]);
+        l.legend = vec![entry([0.3, 0.2, 0.1, 1.0], "等高线")];
+        l.labels = vec![Label {
+            pos: [0.0, 0.0, 0.0],
+            text: minehaz_core::i18n::Text::new("九百五十米等高线", "contour"),
+            color: [0.3, 0.2, 0.1, 1.0],
+            priority: 3,
+        }];
+        l.hidden = crate::scene::HiddenIn { plan: false, section: true };
+        let scene =
+            Scene { layers: vec![l], bounds: [[-100.0, -100.0, -50.0], [100.0, 100.0, 50.0]], ..Default::default() };
+        let section = ViewKind::Section { a: [-100.0, 0.0], b: [100.0, 0.0], half_width_m: 20.0 };
+        let render = |kind| {
+            let cam = Camera::fit(kind, scene.bounds, 800, 600);
+            let mut img = RgbaImage::from_pixel(800, 600, Rgba([255, 255, 255, 255]));
+            let stats = draw(&mut img, &scene, &cam, "t", Lang::Zh).expect("draw");
+            (stats, legend_groups(&scene, &cam).len())
+        };
+        let (plan_zh, plan_legend) = render(ViewKind::Plan);
+        assert_eq!((plan_zh.placed, plan_legend), (1, 1));
+        let (cut, cut_legend) = render(section);
+        assert_eq!((cut.in_frame, cut_legend), (0, 0));
     }
 
     /// The 3D elevation axis: on the leftmost corner, ticks at round elevations that get

@@ -64,7 +64,8 @@ pub struct PointChunk {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub pos: [f32; 3],
-    pub text: String,
+    /// In both languages: the viewer switches language without preparing the scene again.
+    pub text: minehaz_core::i18n::Text,
     pub color: [f32; 4],
     /// Placement priority ([`priority`]): lower is placed first and never gives way to higher.
     pub priority: u8,
@@ -122,11 +123,32 @@ pub struct SceneLayer {
     pub labels: Vec<Label>,
     pub legend: Vec<LegendEntry>,
     pub ramp: Option<RampLegend>,
-    /// Left out of plan views (a dipping surface seen from above hides the plan under it).
-    pub hidden_in_plan: bool,
+    /// The views that leave the layer out.
+    pub hidden: HiddenIn,
     /// In plan, drawn under everything else whatever its elevation (a geophysical raster at
     /// 950 m must not hide the workings at 900 m in a plan).
     pub underlay_in_plan: bool,
+}
+
+/// The views that leave a layer out: a plan (a dipping surface seen from above hides the plan
+/// under it), a section (a layer a section layer draws better, cut along the line).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HiddenIn {
+    pub plan: bool,
+    pub section: bool,
+}
+
+impl HiddenIn {
+    /// Whether a layer with these flags is drawn in a view of `kind`: its geometry, labels and
+    /// legend alike (GPU, PNG overlay and the viewer's window).
+    pub fn drawn_in(self, kind: &crate::render::camera::ViewKind) -> bool {
+        use crate::render::camera::ViewKind;
+        match kind {
+            ViewKind::Plan => !self.plan,
+            ViewKind::Section { .. } => !self.section,
+            ViewKind::ThreeD { .. } => true,
+        }
+    }
 }
 
 /// A prepared scene: everything the renderer draws, relative to `origin`.

@@ -18,7 +18,7 @@ use super::state::{AppState, Tool};
 use crate::render::camera::{Camera, ViewKind};
 use crate::render::gpu::{Gpu, GpuScene};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
-use minehaz_core::i18n::tr;
+use minehaz_core::i18n::{lang, tr};
 use minehaz_core::model::record::Geom;
 use minehaz_core::placement;
 use std::time::{Duration, Instant};
@@ -342,11 +342,11 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
     let font = egui::FontId::proportional(12.0);
     let mut galleys = Vec::new();
     let mut requests = Vec::new();
-    for layer in l.scene.layers.iter().filter(|x| state.visible(&x.name)) {
+    for layer in l.scene.layers.iter().filter(|x| state.visible(&x.name) && x.hidden.drawn_in(&cam.kind)) {
         for lab in &layer.labels {
             let Some(p) = screen(lab.pos).filter(|p| rect.contains(*p)) else { continue };
             let color = Color32::from(egui::Rgba::from_rgb(lab.color[0], lab.color[1], lab.color[2]));
-            let g = painter.layout_no_wrap(lab.text.clone(), font.clone(), Color32::PLACEHOLDER);
+            let g = painter.layout_no_wrap(lab.text.get(lang()).to_string(), font.clone(), Color32::PLACEHOLDER);
             let anchor = p - rect.min;
             requests.push(placement::Request {
                 anchor: [anchor.x, anchor.y],

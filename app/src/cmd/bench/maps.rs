@@ -93,7 +93,7 @@ pub fn bench(exe: &Path, dir: &Path, repeat: usize, as_of: &str) -> anyhow::Resu
                 let px = pr.in_frame(lab.pos)?;
                 Some(minehaz_core::placement::Request {
                     anchor: px,
-                    size: [painter.text_width(&lab.text, size) + 2.0, size * 1.3],
+                    size: [painter.text_width(lab.text.get(minehaz_core::i18n::lang()), size) + 2.0, size * 1.3],
                     priority: lab.priority,
                 })
             })

@@ -468,7 +468,7 @@ impl Gpu {
     fn draw(&self, scene: &GpuScene, camera: &Camera, visible: &dyn Fn(&str) -> bool, targets: &Targets) {
         let plan = camera.kind == crate::render::camera::ViewKind::Plan;
         let layers: Vec<&GpuLayer> =
-            scene.layers.iter().filter(|l| visible(&l.name) && !(plan && l.hidden_in_plan)).collect();
+            scene.layers.iter().filter(|l| visible(&l.name) && l.hidden.drawn_in(&camera.kind)).collect();
         let clip_from_local = camera.clip_from_local();
         // Point level of detail first: the sprites' size follows the spacing drawn.
         let chunks: Vec<&GpuChunk> = layers.iter().flat_map(|l| &l.point_chunks).collect();

@@ -57,7 +57,7 @@ impl Gpu {
                 lines,
                 point_chunks,
                 triangles: first..triangles.len(),
-                hidden_in_plan: layer.hidden_in_plan,
+                hidden: layer.hidden,
                 underlay_in_plan: layer.underlay_in_plan,
             });
         }
@@ -109,8 +109,8 @@ pub(super) struct GpuLayer {
     pub(super) point_chunks: Vec<GpuChunk>,
     /// This layer's triangles in [`Translucent::triangles`].
     pub(super) triangles: Range<usize>,
-    /// Not drawn in plan ([`crate::scene::SceneLayer::hidden_in_plan`]).
-    pub(super) hidden_in_plan: bool,
+    /// The views that leave it out ([`crate::scene::SceneLayer::hidden`]).
+    pub(super) hidden: crate::scene::HiddenIn,
     /// Under everything in plan ([`crate::scene::SceneLayer::underlay_in_plan`]).
     pub(super) underlay_in_plan: bool,
 }

@@ -60,7 +60,7 @@ impl Visualizer for BoreholesVisualizer {
             let collar = input.local([c.x, c.y, c.z]);
             l.labels.push(Label {
                 pos: geom::add(collar, [0.0, 0.0, 8.0]),
-                text: c.id.clone(),
+                text: minehaz_core::i18n::Text::same(c.id.as_str()),
                 color: style::label(),
                 priority: priority::LINE,
             });
@@ -106,7 +106,7 @@ mod tests {
         let opts = Default::default();
         let l =
             BoreholesVisualizer.prepare(&input(&s, [1000.0, 2000.0, 1200.0], [1000.0, 1200.0], &opts)).expect("layer");
-        assert_eq!(l.labels[0].text, "ZK1");
+        assert_eq!(l.labels[0].text.zh, "ZK1");
         let en: Vec<_> = l.legend.iter().map(|e| e.en.as_str()).collect();
         assert_eq!(en, ["sandstone", "coal", "limestone"]);
         // 40 m = 4 steps (5 rings), 5 m = 1 step (2 rings), 55 m = 6 steps (7 rings).

@@ -108,7 +108,12 @@ impl Visualizer for DesignVisualizer {
             if let Some(a) = sp.allowed_advance_m {
                 l.labels.push(crate::scene::Label {
                     pos: c,
-                    text: format!("{} 停 {:.0} m", sp.heading_id.as_deref().unwrap_or(&sp.id), a),
+                    text: minehaz_core::text!(
+                        "{} 停 {:.0} m",
+                        "{} stop {:.0} m",
+                        sp.heading_id.as_deref().unwrap_or(&sp.id),
+                        a
+                    ),
                     color: stop(),
                     priority: crate::scene::priority::LINE,
                 });

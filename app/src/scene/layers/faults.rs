@@ -110,7 +110,10 @@ impl Visualizer for FaultsVisualizer {
             if let Some(&mid) = top.get(top.len() / 2) {
                 l.labels.push(Label {
                     pos: geom::add(mid, [0.0, 0.0, 10.0]),
-                    text: annotation(f, minehaz_core::i18n::lang()),
+                    text: minehaz_core::i18n::Text {
+                        zh: annotation(f, minehaz_core::i18n::Lang::Zh),
+                        en: annotation(f, minehaz_core::i18n::Lang::En),
+                    },
                     color,
                     priority: priority::FEATURE,
                 });
@@ -133,7 +136,7 @@ impl Visualizer for FaultSurfacesVisualizer {
         let mut l = SceneLayer {
             name: "fault_surfaces".into(),
             name_zh: "断层面".into(),
-            hidden_in_plan: true,
+            hidden: crate::scene::HiddenIn { plan: true, section: false },
             ..Default::default()
         };
         let bottom = input.z_range[0];
@@ -202,7 +205,7 @@ mod tests {
         let opts = Default::default();
         let inp = input(&s, [0.0, 0.0, 900.0], [800.0, 1000.0], &opts);
         let l = FaultSurfacesVisualizer.prepare(&inp).expect("layer");
-        assert!(l.hidden_in_plan, "a dipping surface seen from above hides the plan");
+        assert!(l.hidden.plan, "a dipping surface seen from above hides the plan");
         assert_eq!(l.translucent.vertices.len(), 2 * 4);
         assert_eq!(l.translucent.indices.len(), 2 * 6);
         // dip_dir 90 (east), dip 45: 200 m deeper is 200 m further east (+x).
@@ -221,8 +224,8 @@ mod tests {
         }
         // The trace layer carries the label and no surface.
         let trace = FaultsVisualizer.prepare(&inp).expect("layer");
-        assert!(trace.translucent.vertices.is_empty() && !trace.hidden_in_plan);
-        assert!(trace.labels[0].text.starts_with("F1 ∠45°"));
+        assert!(trace.translucent.vertices.is_empty() && !trace.hidden.plan);
+        assert!(trace.labels[0].text.zh.starts_with("F1 ∠45°"));
     }
 
     #[test]

@@ -53,12 +53,18 @@ impl Visualizer for FindingsVisualizer {
             geom::octahedron(&mut l.opaque, c, MARKER_M, color);
             // The rules' names in the user's language (the ids are in the attribute panel and
             // the JSON).
-            let lang = minehaz_core::i18n::lang();
-            let sep = if lang == minehaz_core::i18n::Lang::Zh { "、" } else { ", " };
-            let mut text = rules.iter().take(LABEL_RULES).map(|r| rule_name(r, lang)).collect::<Vec<_>>().join(sep);
-            if rules.len() > LABEL_RULES {
-                text.push_str(&format!("{sep}…"));
-            }
+            let names = |lang: minehaz_core::i18n::Lang| {
+                let sep = if lang == minehaz_core::i18n::Lang::Zh { "、" } else { ", " };
+                let mut t = rules.iter().take(LABEL_RULES).map(|r| rule_name(r, lang)).collect::<Vec<_>>().join(sep);
+                if rules.len() > LABEL_RULES {
+                    t.push_str(&format!("{sep}…"));
+                }
+                t
+            };
+            let text = minehaz_core::i18n::Text {
+                zh: names(minehaz_core::i18n::Lang::Zh),
+                en: names(minehaz_core::i18n::Lang::En),
+            };
             let priority = if *severity == Severity::Major { priority::MAJOR } else { priority::WARNING };
             l.labels.push(Label { pos: geom::add(c, [0.0, 0.0, MARKER_M * 1.5]), text, color, priority });
         }
@@ -143,7 +149,7 @@ mod tests {
         let major = style::finding(Severity::Major);
         assert_eq!(l.opaque.vertices.iter().filter(|v| v.color == major).count(), 24 + 3 * SIDES);
         // Rule names in the user's language (Chinese by default); an id without a name stays.
-        assert_eq!(l.labels[0].text, "禁采区内作业、water.exploration");
+        assert_eq!(l.labels[0].text.zh, "禁采区内作业、water.exploration");
         assert_eq!((l.labels[0].priority, l.labels[1].priority), (priority::MAJOR, priority::WARNING));
         assert_eq!(l.labels[0].color, major);
         assert_eq!(l.labels[1].color, style::finding(Severity::Warning));

@@ -8,6 +8,9 @@
 //!   labelled with its elevation;
 //! - the hull of the picks as a dashed outline (where the model ends).
 //!
+//! Sections leave this layer out and draw the floors cut along the line ([`section_profile`])
+//! and the seams correlated between holes ([`section_correlation`]).
+//!
 //! A seam with too few picks (or all on one line) is not drawn and is said in [`Input::notes`]
 //! (the render prints them), never silently left out.
 
@@ -15,6 +18,7 @@ use super::geom::{self, Legend, V3};
 use crate::scene::style::{self, Rgba};
 use crate::scene::{priority, Input, Label, MeshVertex, SceneLayer, Visualizer};
 use minehaz_core::borehole::seam::{self, SeamGrid, SeamSurface};
+use minehaz_core::i18n::Text;
 
 /// About this many contour levels over a seam's relief.
 pub const CONTOUR_LINES: f64 = 12.0;
@@ -117,7 +121,7 @@ fn draw_seam(
         if index && pts.len() >= 4 {
             l.labels.push(Label {
                 pos: pts[pts.len() / 2],
-                text: fmt_interval(c.level),
+                text: Text::same(fmt_interval(c.level)),
                 color: style::darker(color),
                 priority: priority::LINE,
             });
@@ -213,7 +217,7 @@ pub fn ground_profile(input: &Input<'_>, a: [f64; 2], b: [f64; 2]) -> Option<Sce
     let first = lines.first().and_then(|r| r.first())?;
     l.labels.push(Label {
         pos: geom::add(*first, [0.0, 0.0, radius * 5.0]),
-        text: minehaz_core::i18n::tr("地面", "ground").to_string(),
+        text: Text::new("地面", "ground"),
         color,
         priority: priority::FEATURE,
     });
@@ -250,7 +254,7 @@ pub fn section_profile(input: &Input<'_>, surfaces: &[SeamSurface], a: [f64; 2],
         if let Some(first) = runs.iter().find(|r| r.len() >= 2).and_then(|r| r.first()) {
             l.labels.push(Label {
                 pos: geom::add(*first, [0.0, 0.0, radius * 4.0]),
-                text: format!("{}{}", s.seam, minehaz_core::i18n::tr("号煤", " seam")),
+                text: Text::new(format!("{}号煤", s.seam), format!("{} seam", s.seam)),
                 color: style::darker(color),
                 priority: priority::FEATURE,
             });
@@ -341,7 +345,14 @@ impl Visualizer for SeamsVisualizer {
         if surfaces.is_empty() {
             return None;
         }
-        let mut l = SceneLayer { name: "seams".into(), name_zh: "煤层底板".into(), ..Default::default() };
+        // Sections cut the floors along the line instead ([`section_profile`]): the surface seen
+        // edge-on and the contours' stubs and labels across the slab only clutter them.
+        let mut l = SceneLayer {
+            name: "seams".into(),
+            name_zh: "煤层底板".into(),
+            hidden: crate::scene::HiddenIn { plan: false, section: true },
+            ..Default::default()
+        };
         let mut legend = Legend::default();
         let mined = mined_seam(input, &surfaces).map(|s| s.seam.clone());
         for (k, s) in surfaces.iter().enumerate() {
@@ -385,15 +396,17 @@ mod tests {
         let l = SeamsVisualizer.prepare(&input(&s, [500.0, 500.0, 950.0], [800.0, 1200.0], &opts)).expect("layer");
         // 100 m of relief / 12 → a 10 m interval; index contours (labelled) every 50 m.
         assert!(l.legend[0].zh.contains("等高距 10 m"), "{}", l.legend[0].zh);
-        let texts: Vec<_> = l.labels.iter().map(|t| t.text.as_str()).collect();
+        let texts: Vec<_> = l.labels.iter().map(|t| t.text.zh.as_str()).collect();
         assert!(texts.contains(&"950"), "{texts:?}");
         for t in &l.labels {
-            let level: f32 = t.text.parse().expect("a number");
+            let level: f32 = t.text.zh.parse().expect("a number");
             assert_eq!(level as i64 % 50, 0);
             // The label sits on its contour: local z = level − origin z, and x where the plane is.
             assert_abs_diff_eq!(t.pos[2], level - 950.0, epsilon = 1e-3);
             assert_abs_diff_eq!(t.pos[0] + 500.0, (1000.0 - level) / 0.1, epsilon = 0.5);
         }
+        // Plan and 3D draw it; sections cut the floors instead.
+        assert!(!l.hidden.plan && l.hidden.section);
         // The surface is translucent and lies on the plane.
         assert!(!l.translucent.vertices.is_empty() && l.opaque.vertices.is_empty());
         for v in &l.translucent.vertices {

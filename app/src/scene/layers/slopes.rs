@@ -162,13 +162,20 @@ impl Visualizer for SlopesVisualizer {
                 v.map_or("—".into(), |v| format!("{:.1}{unit}", v.value))
             };
             let sm = &sec.measure;
-            let text = format!(
-                "{} 台阶 {} 平台 {} 坡面 {} 总体 {}",
-                design.id,
+            let (h, b, a, o) = (
                 fmt(sm.bench_height, " m"),
                 fmt(sm.berm_width, " m"),
                 fmt(sm.bench_angle, "°"),
-                fmt(sm.overall_angle, "°")
+                fmt(sm.overall_angle, "°"),
+            );
+            let text = minehaz_core::text!(
+                "{} 台阶 {} 平台 {} 坡面 {} 总体 {}",
+                "{} bench {} berm {} face {} overall {}",
+                design.id,
+                h,
+                b,
+                a,
+                o
             );
             if let Some(c) = geo::Centroid::centroid(&design.outline) {
                 let z = d.sample(c.x(), c.y());
@@ -229,7 +236,7 @@ fn monitoring_points(input: &Input<'_>, a: &minehaz_core::rules::Assessment, l: 
         let rate = v.map_or("—".into(), |v| format!("{v:.1} mm/d"));
         l.labels.push(Label {
             pos: [c[0], c[1], c[2] + 6.0],
-            text: format!("{} {rate}", st.point_id),
+            text: minehaz_core::i18n::Text::same(format!("{} {rate}", st.point_id)),
             color,
             priority: priority::FEATURE,
         });
@@ -273,7 +280,7 @@ mod tests {
             assert!(z > 0.0, "a DEM triangle faces down");
         }
         assert!(v[5 * 24..].iter().all(|v| v.normal[2] > 0.0));
-        let label = |p: &str| l.labels.iter().find(|x| x.text.starts_with(p)).unwrap_or_else(|| panic!("{p}")).color;
+        let label = |p: &str| l.labels.iter().find(|x| x.text.zh.starts_with(p)).unwrap_or_else(|| panic!("{p}")).color;
         assert_eq!(label("SD-E "), violation());
         for id in ["SD-N ", "SD-S ", "SD-W "] {
             assert_eq!(label(id), compliant(), "{id}");

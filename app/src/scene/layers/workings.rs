@@ -56,7 +56,7 @@ impl Visualizer for WorkingsVisualizer {
             };
             l.labels.push(Label {
                 pos: geom::add(last, [0.0, 0.0, RADIUS_M + 4.0]),
-                text: w.id.clone(),
+                text: minehaz_core::i18n::Text::same(w.id.as_str()),
                 color,
                 priority: priority::WORKING,
             });
@@ -128,7 +128,7 @@ mod tests {
         ];
         let opts = Default::default();
         let l = WorkingsVisualizer.prepare(&input(&s, [0.0; 3], [0.0, 10.0], &opts)).expect("layer");
-        let labels: Vec<_> = l.labels.iter().map(|x| x.text.as_str()).collect();
+        let labels: Vec<_> = l.labels.iter().map(|x| x.text.zh.as_str()).collect();
         assert_eq!(labels, ["H1", "LW1"]);
         assert_abs_diff_eq!(l.labels[0].pos[0], 100.0);
         let colors: Vec<_> = l.legend.iter().map(|e| e.color).collect();
