@@ -450,6 +450,36 @@ impl PreparedPolygon {
         self.edges.any_near(&sb, |c, d| segments_intersect(a, b, c, d)) || self.contains_or_touches(a)
     }
 
+    /// The pieces of segment a→b inside the polygon (boundary included), as parameter ranges
+    /// along it (0 at a, 1 at b), in order and disjoint: where a section line cuts a prism.
+    /// O(k log n) for k edges near the segment.
+    pub fn inside_spans(&self, a: P2, b: P2) -> Vec<(f64, f64)> {
+        let sb = seg_box(a, b);
+        if a == b || !overlaps(&sb, &self.bbox) {
+            return Vec::new();
+        }
+        let mut ts = vec![0.0, 1.0];
+        self.edges.each_near(&sb, |_, c, d| {
+            if let Some((lo, hi)) = segment_meets(a, b, c, d) {
+                ts.extend([lo, hi]);
+            }
+        });
+        ts.sort_by(f64::total_cmp);
+        ts.dedup_by(|x, y| (*x - *y).abs() < 1e-12);
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        for w in ts.windows(2) {
+            let t = (w[0] + w[1]) / 2.0;
+            if !self.contains_or_touches([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]) {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if last.1 == w[0] => last.1 = w[1],
+                _ => out.push((w[0], w[1])),
+            }
+        }
+        out
+    }
+
     /// Does a 3D line meet the polygon in plan (a single vertex: that point)?
     pub fn intersects_line(&self, line: &[P3]) -> bool {
         match line {
@@ -603,6 +633,39 @@ mod tests {
     use geo_types::{coord, polygon, Line, LineString, Point};
 
     use crate::test_rng::Rng;
+
+    /// A line through the holed square: inside 0..40, the hole 40..60 outside, 60..100
+    /// inside; a line through a corner only touches; a line from inside ends inside.
+    #[test]
+    fn inside_spans_skip_holes_and_start_inside() {
+        let p = PreparedPolygon::new(&holed());
+        let spans = p.inside_spans([-20.0, 50.0], [120.0, 50.0]);
+        let at = |t: f64| -20.0 + 140.0 * t;
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        for ((lo, hi), (x0, x1)) in spans.iter().zip([(0.0, 40.0), (60.0, 100.0)]) {
+            assert_abs_diff_eq!(at(*lo), x0, epsilon = 1e-9);
+            assert_abs_diff_eq!(at(*hi), x1, epsilon = 1e-9);
+        }
+        let from_inside = p.inside_spans([10.0, 10.0], [10.0, 150.0]);
+        assert_eq!(from_inside.len(), 1);
+        assert_abs_diff_eq!(from_inside[0].0, 0.0);
+        assert_abs_diff_eq!(10.0 + 140.0 * from_inside[0].1, 100.0, epsilon = 1e-9);
+        assert!(p.inside_spans([200.0, 0.0], [300.0, 50.0]).is_empty());
+        // Across a concave star and both its holes: the spans' midpoints are inside, the gaps'
+        // outside (checked against geo).
+        let star = star(400);
+        let sp = PreparedPolygon::new(&star);
+        let (a, b) = ([-1200.0, 5.0], [1200.0, -5.0]);
+        let spans = sp.inside_spans(a, b);
+        assert!(spans.len() > 2, "{spans:?}");
+        let pt = |t: f64| Point::new(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t);
+        for w in spans.windows(2) {
+            assert!(!star.intersects(&pt((w[0].1 + w[1].0) / 2.0)));
+        }
+        for (lo, hi) in &spans {
+            assert!(star.intersects(&pt((lo + hi) / 2.0)));
+        }
+    }
 
     fn holed() -> Polygon<f64> {
         Polygon::new(

@@ -269,6 +269,11 @@ pub trait Visualizer {
     /// The layer name (matches `--layers`).
     fn name(&self) -> &'static str;
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer>;
+    /// The outlines an outline-prism layer extrudes (none for other layers): a section cuts
+    /// them ([`layers::prism::section_cuts`]).
+    fn outlines<'a>(&self, _survey: &'a Survey) -> Vec<layers::prism::Outline<'a>> {
+        Vec::new()
+    }
 }
 
 /// Every visualizer, in drawing order.
@@ -357,11 +362,12 @@ impl Scene {
 }
 
 /// The names of the layers only a section has ([`set_section_layers`]).
-pub const SECTION_LAYERS: [&str; 3] = ["ground_profile", "seam_profile", "seam_correlation"];
+pub const SECTION_LAYERS: [&str; 4] = ["ground_profile", "section_cuts", "seam_profile", "seam_correlation"];
 
 /// Replace the section-only layers of `scene` with those of the section from `a` to `b` (local
-/// plan coordinates, `half_width` m each side; None removes them): the ground line, the seam
-/// floors cut along the line and the seams correlated between the boreholes in the slab. `render` and the
+/// plan coordinates, `half_width` m each side; None removes them): the ground line, the prisms
+/// the line cuts capped, the seam floors cut along the line and the strata correlated between
+/// the boreholes in the slab. `render` and the
 /// viewer's section tool both call this. Returns whether the layers changed.
 pub fn set_section_layers(
     scene: &mut Scene,
@@ -380,8 +386,13 @@ pub fn set_section_layers(
     let (wa, wb) = (world(a), world(b));
     // The seam models once, for both layers that cut them.
     let (surfaces, _) = minehaz_core::borehole::seam::surfaces(&survey.boreholes);
+    // The prisms of the layers drawn (a render's `--layers` leaves the others out) are capped.
+    let drawn: Vec<Box<dyn Visualizer>> =
+        visualizers().into_iter().filter(|v| scene.layers.iter().any(|l| l.name == v.name())).collect();
+    let outlines = drawn.iter().flat_map(|v| v.outlines(survey));
     for l in [
         layers::seams::ground_profile(&input, wa, wb),
+        layers::prism::section_cuts(&input, outlines, wa, wb),
         layers::seams::section_profile(&input, &surfaces, wa, wb),
         layers::seams::section_correlation(&input, &surfaces, wa, wb, f64::from(half)),
     ]

@@ -3,6 +3,7 @@
 use super::prism::{self, Outline};
 use crate::scene::style;
 use crate::scene::{Input, SceneLayer, Visualizer};
+use minehaz_core::model::Survey;
 use minehaz_core::model::{CollapseColumn, LayerKind};
 
 pub struct CollapseColumnsVisualizer;
@@ -12,13 +13,20 @@ impl Visualizer for CollapseColumnsVisualizer {
         CollapseColumn::NAME
     }
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
-        let outlines = input.survey.layers.collapse_columns.iter().map(|c| {
-            let (zh, en) = match c.water_conducting {
-                Some(true) => ("导水陷落柱", "water-conducting collapse column"),
-                _ => ("陷落柱", "collapse column"),
-            };
-            Outline { outline: &c.outline, z: c.z, color: style::collapse_column(c.water_conducting), zh, en }
-        });
-        prism::layer(input, CollapseColumn::NAME, CollapseColumn::NAME_ZH, outlines)
+        prism::layer(input, CollapseColumn::NAME, CollapseColumn::NAME_ZH, self.outlines(input.survey))
+    }
+    fn outlines<'a>(&self, survey: &'a Survey) -> Vec<Outline<'a>> {
+        survey
+            .layers
+            .collapse_columns
+            .iter()
+            .map(|c| {
+                let (zh, en) = match c.water_conducting {
+                    Some(true) => ("导水陷落柱", "water-conducting collapse column"),
+                    _ => ("陷落柱", "collapse column"),
+                };
+                Outline { outline: &c.outline, z: c.z, color: style::collapse_column(c.water_conducting), zh, en }
+            })
+            .collect()
     }
 }

@@ -4,6 +4,7 @@
 use super::prism::{self, Outline};
 use crate::scene::style;
 use crate::scene::{Input, SceneLayer, Visualizer};
+use minehaz_core::model::Survey;
 use minehaz_core::model::{GasZone, LayerKind};
 
 pub struct GasZonesVisualizer;
@@ -13,13 +14,20 @@ impl Visualizer for GasZonesVisualizer {
         GasZone::NAME
     }
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
-        let outlines = input.survey.layers.gas_zones.iter().map(|g| {
-            let (zh, en) = match g.outburst_prone {
-                Some(true) => ("突出危险区", "outburst-prone gas zone"),
-                _ => ("瓦斯富集区", "gas-rich zone"),
-            };
-            Outline { outline: &g.outline, z: g.z, color: style::gas_zone(g.outburst_prone), zh, en }
-        });
-        prism::layer(input, GasZone::NAME, GasZone::NAME_ZH, outlines)
+        prism::layer(input, GasZone::NAME, GasZone::NAME_ZH, self.outlines(input.survey))
+    }
+    fn outlines<'a>(&self, survey: &'a Survey) -> Vec<Outline<'a>> {
+        survey
+            .layers
+            .gas_zones
+            .iter()
+            .map(|g| {
+                let (zh, en) = match g.outburst_prone {
+                    Some(true) => ("突出危险区", "outburst-prone gas zone"),
+                    _ => ("瓦斯富集区", "gas-rich zone"),
+                };
+                Outline { outline: &g.outline, z: g.z, color: style::gas_zone(g.outburst_prone), zh, en }
+            })
+            .collect()
     }
 }

@@ -4,6 +4,7 @@
 use super::prism::{self, Outline};
 use crate::scene::style;
 use crate::scene::{Input, SceneLayer, Visualizer};
+use minehaz_core::model::Survey;
 use minehaz_core::model::{Goaf, LayerKind};
 
 pub struct GoafVisualizer;
@@ -13,15 +14,22 @@ impl Visualizer for GoafVisualizer {
         Goaf::NAME
     }
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
-        let outlines = input.survey.layers.goaf.iter().map(|g| {
-            let (zh, en) = match g.water {
-                Some(true) => ("积水老空区", "water-bearing goaf"),
-                Some(false) => ("无积水老空区", "dry goaf"),
-                None => ("积水情况不明老空区", "goaf, water unknown"),
-            };
-            Outline { outline: &g.outline, z: g.z, color: style::goaf(g.water), zh, en }
-        });
-        prism::layer(input, Goaf::NAME, Goaf::NAME_ZH, outlines)
+        prism::layer(input, Goaf::NAME, Goaf::NAME_ZH, self.outlines(input.survey))
+    }
+    fn outlines<'a>(&self, survey: &'a Survey) -> Vec<Outline<'a>> {
+        survey
+            .layers
+            .goaf
+            .iter()
+            .map(|g| {
+                let (zh, en) = match g.water {
+                    Some(true) => ("积水老空区", "water-bearing goaf"),
+                    Some(false) => ("无积水老空区", "dry goaf"),
+                    None => ("积水情况不明老空区", "goaf, water unknown"),
+                };
+                Outline { outline: &g.outline, z: g.z, color: style::goaf(g.water), zh, en }
+            })
+            .collect()
     }
 }
 

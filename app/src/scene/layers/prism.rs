@@ -6,8 +6,9 @@
 
 use super::geom::{self, Legend};
 use crate::scene::style::{self, Rgba};
-use crate::scene::{Input, SceneLayer};
+use crate::scene::{Input, MeshVertex, SceneLayer};
 use geo_types::Polygon;
+use minehaz_core::geometry::PreparedPolygon;
 use minehaz_core::model::ZRange;
 
 /// One outline to extrude, with its class colour (opaque) and legend text.
@@ -37,6 +38,73 @@ pub fn layer<'a>(
     }
     l.legend = legend.into_entries();
     (!l.translucent.indices.is_empty()).then_some(l)
+}
+
+/// Alpha of a cut face: more solid than the prism, so the cut reads as a cut.
+pub const CUT_ALPHA: f32 = 0.5;
+/// Hatch lines of a cut face per section length (a 1.6 km section: one every 20 m).
+pub const HATCH_PER_LENGTH: f64 = 80.0;
+
+/// The prisms a section from `a` to `b` (mine CRS, plan) cuts, capped (剖面切面): for every
+/// outline the line crosses, each piece of the line inside it (holes left open,
+/// [`PreparedPolygon::inside_spans`]) becomes a face in the section plane between the prism's
+/// floor and roof, filled in the class colour at [`CUT_ALPHA`], outlined and hatched at 45° in
+/// the darker shade (as CAD sections hatch a cut), one legend row per class. None when the line
+/// cuts nothing.
+pub fn section_cuts<'a>(
+    input: &Input<'_>,
+    outlines: impl IntoIterator<Item = Outline<'a>>,
+    a: [f64; 2],
+    b: [f64; 2],
+) -> Option<SceneLayer> {
+    let len = (b[0] - a[0]).hypot(b[1] - a[1]);
+    if len < 1.0 {
+        return None;
+    }
+    let mut l = SceneLayer { name: "section_cuts".into(), name_zh: "剖面切面".into(), ..Default::default() };
+    let mut legend = Legend::default();
+    let (ux, uy) = ((b[0] - a[0]) / len, (b[1] - a[1]) / len);
+    let normal = [uy as f32, -ux as f32, 0.0];
+    let spacing = len / HATCH_PER_LENGTH;
+    let line_box = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
+    for o in outlines {
+        // The outline's box first: most outlines are nowhere near the line.
+        let Some(r) = geo::BoundingRect::bounding_rect(o.outline) else { continue };
+        if r.min().x > line_box[2] || r.max().x < line_box[0] || r.min().y > line_box[3] || r.max().y < line_box[1] {
+            continue;
+        }
+        let spans = PreparedPolygon::new(o.outline).inside_spans(a, b);
+        if spans.is_empty() {
+            continue;
+        }
+        let [z0, z1] = geom::z_span(input, &o.z);
+        let fill = style::with_alpha(o.color, CUT_ALPHA);
+        let edge = style::darker(o.color);
+        let at = |s: f64, z: f64| input.local([a[0] + ux * s, a[1] + uy * s, z]);
+        for (t0, t1) in spans {
+            let (s0, s1) = (t0 * len, t1 * len);
+            let quad = [at(s0, z0), at(s1, z0), at(s1, z1), at(s0, z1)];
+            let base = l.translucent.vertices.len() as u32;
+            l.translucent.vertices.extend(quad.iter().map(|&pos| MeshVertex { pos, normal, color: fill }));
+            l.translucent.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+            for k in 0..4 {
+                geom::segment(&mut l.lines, quad[k], quad[(k + 1) % 4], edge);
+            }
+            // 45° hatch (along − z = c), clipped to the face.
+            let first = ((s0 - z1) / spacing).ceil() as i64;
+            let last = ((s1 - z0) / spacing).floor() as i64;
+            for k in first..=last {
+                let c = k as f64 * spacing;
+                let (lo, hi) = ((c + z0).max(s0), (c + z1).min(s1));
+                if hi - lo > 1e-6 {
+                    geom::segment(&mut l.lines, at(lo, lo - c), at(hi, hi - c), edge);
+                }
+            }
+        }
+        legend.add(fill, &format!("{}（切面）", o.zh), &format!("{} (cut)", o.en));
+    }
+    l.legend = legend.into_entries();
+    (!l.translucent.vertices.is_empty()).then_some(l)
 }
 
 #[cfg(test)]
@@ -161,5 +229,49 @@ pub(crate) mod tests {
         let line = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 0.0, y: 0.0)];
         let o = Outline { outline: &line, z: ZRange::default(), color: [1.0; 4], zh: "x", en: "x" };
         assert!(layer(&input, "zones", "分区", [o]).is_none());
+    }
+
+    /// A section through the holed square cuts two faces (the hole stays open), each between
+    /// the prism's floor and roof in the section plane, hatched inside its bounds.
+    #[test]
+    fn a_section_caps_the_prisms_it_cuts() {
+        let s = survey();
+        let opts = Default::default();
+        let input = input(&s, [0.0; 3], [0.0, 100.0], &opts);
+        let p = square_with_hole();
+        let o = || Outline {
+            outline: &p,
+            z: ZRange { floor_m: Some(10.0), roof_m: Some(30.0) },
+            color: style::zone_class(minehaz_core::model::ZoneClass::NoMining),
+            zh: "禁采区",
+            en: "no mining",
+        };
+        let l = section_cuts(&input, [o()], [-50.0, 50.0], [150.0, 50.0]).expect("cut");
+        assert_eq!(l.name, "section_cuts");
+        assert_eq!(l.translucent.vertices.len(), 8, "two faces");
+        let mut xs: Vec<f32> = l.translucent.vertices.iter().map(|v| v.pos[0]).collect();
+        xs.sort_by(f32::total_cmp);
+        xs.dedup();
+        assert_eq!(xs, [0.0, 40.0, 60.0, 100.0]);
+        for v in &l.translucent.vertices {
+            assert_abs_diff_eq!(v.pos[1], 50.0);
+            assert!(v.pos[2] == 10.0 || v.pos[2] == 30.0);
+            assert_abs_diff_eq!(v.color[3], CUT_ALPHA);
+        }
+        // Outlines (4 edges a face) and hatch segments, all inside the faces.
+        let segments = l.lines.len() / 2;
+        assert!(segments > 8 + 10, "{segments} segments");
+        for v in &l.lines {
+            let x = v.pos[0];
+            assert!(
+                ((-1e-3..=40.001).contains(&x) || (59.999..=100.001).contains(&x))
+                    && (9.999..=30.001).contains(&v.pos[2]),
+                "{:?}",
+                v.pos
+            );
+        }
+        assert_eq!(l.legend[0].zh, "禁采区（切面）");
+        // A line that misses it cuts nothing.
+        assert!(section_cuts(&input, [o()], [-50.0, 150.0], [150.0, 160.0]).is_none());
     }
 }

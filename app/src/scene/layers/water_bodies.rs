@@ -3,6 +3,7 @@
 use super::prism::{self, Outline};
 use crate::scene::style;
 use crate::scene::{Input, SceneLayer, Visualizer};
+use minehaz_core::model::Survey;
 use minehaz_core::model::{LayerKind, WaterBody};
 
 pub struct WaterBodiesVisualizer;
@@ -12,13 +13,20 @@ impl Visualizer for WaterBodiesVisualizer {
         WaterBody::NAME
     }
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
-        let outlines = input.survey.layers.water_bodies.iter().map(|b| Outline {
-            outline: &b.outline,
-            z: b.z,
-            color: style::water_body(),
-            zh: "含水体",
-            en: "water body",
-        });
-        prism::layer(input, WaterBody::NAME, WaterBody::NAME_ZH, outlines)
+        prism::layer(input, WaterBody::NAME, WaterBody::NAME_ZH, self.outlines(input.survey))
+    }
+    fn outlines<'a>(&self, survey: &'a Survey) -> Vec<Outline<'a>> {
+        survey
+            .layers
+            .water_bodies
+            .iter()
+            .map(|b| Outline {
+                outline: &b.outline,
+                z: b.z,
+                color: style::water_body(),
+                zh: "含水体",
+                en: "water body",
+            })
+            .collect()
     }
 }

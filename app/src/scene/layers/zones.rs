@@ -4,6 +4,7 @@
 use super::prism::{self, Outline};
 use crate::scene::style;
 use crate::scene::{Input, SceneLayer, Visualizer};
+use minehaz_core::model::Survey;
 use minehaz_core::model::{LayerKind, Zone, ZoneClass};
 
 pub struct ZonesVisualizer;
@@ -13,15 +14,22 @@ impl Visualizer for ZonesVisualizer {
         Zone::NAME
     }
     fn prepare(&self, input: &Input<'_>) -> Option<SceneLayer> {
-        let outlines = input.survey.layers.zones.iter().map(|z| {
-            let (zh, en) = match z.class {
-                ZoneClass::Mineable => ("可采区", "mineable"),
-                ZoneClass::Deferred => ("缓采区", "deferred"),
-                ZoneClass::NoMining => ("禁采区", "no mining"),
-            };
-            Outline { outline: &z.outline, z: z.z, color: style::zone_class(z.class), zh, en }
-        });
-        prism::layer(input, Zone::NAME, Zone::NAME_ZH, outlines)
+        prism::layer(input, Zone::NAME, Zone::NAME_ZH, self.outlines(input.survey))
+    }
+    fn outlines<'a>(&self, survey: &'a Survey) -> Vec<Outline<'a>> {
+        survey
+            .layers
+            .zones
+            .iter()
+            .map(|z| {
+                let (zh, en) = match z.class {
+                    ZoneClass::Mineable => ("可采区", "mineable"),
+                    ZoneClass::Deferred => ("缓采区", "deferred"),
+                    ZoneClass::NoMining => ("禁采区", "no mining"),
+                };
+                Outline { outline: &z.outline, z: z.z, color: style::zone_class(z.class), zh, en }
+            })
+            .collect()
     }
 }
 
