@@ -362,7 +362,7 @@ impl Scene {
 }
 
 /// The names of the layers only a section has ([`set_section_layers`]).
-pub const SECTION_LAYERS: [&str; 4] = ["ground_profile", "section_cuts", "seam_profile", "seam_correlation"];
+pub const SECTION_LAYERS: [&str; 4] = ["ground_profile", "section_cuts", "seam_profile", "strata_correlation"];
 
 /// Replace the section-only layers of `scene` with those of the section from `a` to `b` (local
 /// plan coordinates, `half_width` m each side; None removes them): the ground line, the prisms

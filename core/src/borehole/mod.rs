@@ -1,6 +1,7 @@
 //! Boreholes (钻探): collar, down-hole survey stations and intervals, desurveyed into 3D
 //! trajectories by the minimum curvature method.
 
+pub mod correlate;
 pub mod desurvey;
 pub mod seam;
 

@@ -9,7 +9,7 @@
 //! - the hull of the picks as a dashed outline (where the model ends).
 //!
 //! Sections leave this layer out and draw the floors cut along the line ([`section_profile`])
-//! and the seams correlated between holes ([`section_correlation`]).
+//! and the strata correlated between holes ([`section_correlation`]).
 //!
 //! A seam with too few picks (or all on one line) is not drawn and is said in [`Input::notes`]
 //! (the render prints them), never silently left out.
@@ -17,6 +17,7 @@
 use super::geom::{self, Legend, V3};
 use crate::scene::style::{self, Rgba};
 use crate::scene::{priority, Input, Label, MeshVertex, SceneLayer, Visualizer};
+use minehaz_core::borehole::correlate::{self, Unit, UnitKey};
 use minehaz_core::borehole::seam::{self, SeamGrid, SeamSurface};
 use minehaz_core::i18n::Text;
 
@@ -264,16 +265,28 @@ pub fn section_profile(input: &Input<'_>, surfaces: &[SeamSurface], a: [f64; 2],
     (!l.opaque.vertices.is_empty()).then_some(l)
 }
 
-/// Where a hole cuts a seam, on a section: distance along the line, the point on the line (plan),
-/// roof and floor elevations.
-type HoleCut = (f64, [f64; 2], f64, f64);
+/// A hole in a section's slab: its distance along the line, its units from the top down, and
+/// each unit's top and bottom in the section plane (distance along the line, elevation).
+struct SectionHole {
+    along: f64,
+    units: Vec<Unit>,
+    ends: Vec<([f64; 2], [f64; 2])>,
+}
 
-/// Seams correlated between neighbouring boreholes along a section (剖面钻孔煤层对比): the
-/// holes whose seam picks lie within `half_width` m of the line a→b (mine CRS, plan), in order
-/// along it; between each two neighbours that both cut a seam, the band from roof to floor is
-/// filled in the section plane (the picks projected onto it) in the seam's colour, with its
-/// roof and floor drawn as lines. The correlation is by seam name (the marker beds the logs
-/// name); lithology between them is not correlated.
+/// Alpha of a correlated seam band.
+pub const SEAM_BAND_ALPHA: f32 = 0.6;
+/// Alpha of a correlated rock band (marker beds: [`SEAM_BAND_ALPHA`]).
+pub const ROCK_BAND_ALPHA: f32 = 0.3;
+
+/// Strata correlated between neighbouring boreholes along a section (剖面钻孔地层对比): the
+/// holes whose logs' middle lies within `half_width` m of the line a→b (mine CRS, plan), in
+/// order along it. Between each two neighbours the units are correlated
+/// ([`minehaz_core::borehole::correlate`]: seams by name, marker beds by tag, other beds by
+/// lithology, order kept): a matched unit is a band from its top and bottom in one hole to those
+/// in the next, in the section plane (seams in their seam colour, beds in their lithology
+/// colour, fainter); an unmatched unit pinches out (尖灭) in a wedge halfway to the
+/// neighbour, following the mean offset of the matched units. Seam bands have their roof and
+/// floor drawn.
 pub fn section_correlation(
     input: &Input<'_>,
     surfaces: &[SeamSurface],
@@ -286,44 +299,102 @@ pub fn section_correlation(
         return None;
     }
     let (ux, uy) = ((b[0] - a[0]) / len, (b[1] - a[1]) / len);
-    let picks = seam::picks(&input.survey.boreholes);
-    let colour_of = |name: &str| surfaces.iter().position(|s| s.seam == name).map_or(seam_color(0), seam_color);
-    // Along-line distance and the point on the line, per pick within the slab.
-    let on_line = |p: [f64; 3]| {
+    let along_off = |p: [f64; 3]| {
         let (dx, dy) = (p[0] - a[0], p[1] - a[1]);
-        let along = dx * ux + dy * uy;
-        let off = -dx * uy + dy * ux;
-        (off.abs() <= half_width && (0.0..=len).contains(&along))
-            .then_some((along, [a[0] + ux * along, a[1] + uy * along]))
+        (dx * ux + dy * uy, -dx * uy + dy * ux)
     };
-    let mut by_seam: std::collections::BTreeMap<&str, Vec<HoleCut>> = Default::default();
-    for p in &picks {
-        if let Some((along, xy)) = on_line(p.floor) {
-            by_seam.entry(p.seam.as_str()).or_default().push((along, xy, p.roof_z, p.floor[2]));
-        }
-    }
-    let mut l =
-        SceneLayer { name: "seam_correlation".into(), name_zh: "钻孔煤层对比".into(), ..Default::default() };
-    let mut legend = Legend::default();
-    for (seam_name, mut holes) in by_seam {
-        if holes.len() < 2 {
+    let mut holes: Vec<SectionHole> = Vec::new();
+    for h in &input.survey.boreholes {
+        let c = &h.collar;
+        if ![c.x, c.y, c.z].iter().all(|v| v.is_finite()) {
             continue;
         }
-        holes.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let color = colour_of(seam_name);
-        let fill = style::with_alpha(color, 0.55);
-        for w in holes.windows(2) {
-            let (p, q) = (w[0], w[1]);
-            let v = |xy: [f64; 2], z: f64| input.local([xy[0], xy[1], z]);
-            let quad = [v(p.1, p.3), v(q.1, q.3), v(q.1, q.2), v(p.1, p.2)];
-            let normal = [uy as f32, -ux as f32, 0.0];
-            let base = l.translucent.vertices.len() as u32;
-            l.translucent.vertices.extend(quad.iter().map(|&pos| MeshVertex { pos, normal, color: fill }));
-            l.translucent.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
-            geom::segment(&mut l.lines, quad[0], quad[1], style::darker(color));
-            geom::segment(&mut l.lines, quad[3], quad[2], style::darker(color));
+        let units = correlate::units(h);
+        let (Some(first), Some(last)) = (units.first(), units.last()) else { continue };
+        let t = h.trajectory();
+        let (along, off) = along_off(t.position_at((first.from_m + last.to_m) / 2.0));
+        if off.abs() > half_width || !(0.0..=len).contains(&along) {
+            continue;
         }
-        legend.add(fill, &format!("{seam_name} 号煤层对比"), &format!("seam {seam_name} correlated"));
+        let plane = |md: f64| {
+            let p = t.position_at(md);
+            [along_off(p).0, p[2]]
+        };
+        let ends = units.iter().map(|u| (plane(u.from_m), plane(u.to_m))).collect();
+        holes.push(SectionHole { along, units, ends });
+    }
+    holes.sort_by(|x, y| x.along.total_cmp(&y.along));
+    let mut l =
+        SceneLayer { name: "strata_correlation".into(), name_zh: "钻孔地层对比".into(), ..Default::default() };
+    let mut legend = Legend::default();
+    let normal = [uy as f32, -ux as f32, 0.0];
+    let v = |p: [f64; 2]| input.local([a[0] + ux * p[0], a[1] + uy * p[0], p[1]]);
+    let colour = |u: &Unit| match &u.key {
+        UnitKey::Seam(name) => {
+            let c = surfaces.iter().position(|s| &s.seam == name).map_or(seam_color(0), seam_color);
+            (c, style::with_alpha(c, SEAM_BAND_ALPHA))
+        }
+        UnitKey::Marker(_) => {
+            let c = style::lithology(u.lithology.as_deref(), false).color;
+            (c, style::with_alpha(c, SEAM_BAND_ALPHA))
+        }
+        UnitKey::Rock(_) => {
+            let c = style::lithology(u.lithology.as_deref(), false).color;
+            (c, style::with_alpha(c, ROCK_BAND_ALPHA))
+        }
+    };
+    let polygon = |l: &mut SceneLayer, pts: &[[f64; 2]], fill: Rgba| {
+        let base = l.translucent.vertices.len() as u32;
+        l.translucent.vertices.extend(pts.iter().map(|&p| MeshVertex { pos: v(p), normal, color: fill }));
+        for k in 1..pts.len() as u32 - 1 {
+            l.translucent.indices.extend([base, base + k, base + k + 1]);
+        }
+    };
+    let mut beds = false;
+    for w in holes.windows(2) {
+        let (p, q) = (&w[0], &w[1]);
+        let matches = correlate::correlate(&p.units, &q.units);
+        let shift = if matches.is_empty() {
+            0.0
+        } else {
+            matches.iter().map(|&(i, j)| q.ends[j].0[1] - p.ends[i].0[1]).sum::<f64>() / matches.len() as f64
+        };
+        for &(i, j) in &matches {
+            let (u, (pt, pb), (qt, qb)) = (&p.units[i], p.ends[i], q.ends[j]);
+            let (line, fill) = colour(u);
+            polygon(&mut l, &[pt, qt, qb, pb], fill);
+            if let UnitKey::Seam(name) = &u.key {
+                geom::segment(&mut l.lines, v(pt), v(qt), style::darker(line));
+                geom::segment(&mut l.lines, v(pb), v(qb), style::darker(line));
+                legend.add(fill, &format!("{name} 号煤层对比"), &format!("seam {name} correlated"));
+            } else {
+                geom::segment(&mut l.lines, v(pt), v(qt), style::with_alpha(style::darker(line), 0.6));
+                beds = true;
+            }
+        }
+        // The units left unmatched pinch out halfway to the neighbour.
+        let mid = (p.along + q.along) / 2.0;
+        for (hole, side, sign) in [(p, 0, 0.5), (q, 1, -0.5)] {
+            for (k, u) in hole.units.iter().enumerate() {
+                if matches.iter().any(|m| if side == 0 { m.0 == k } else { m.1 == k }) {
+                    continue;
+                }
+                let (top, bottom) = hole.ends[k];
+                let apex = [mid, (top[1] + bottom[1]) / 2.0 + sign * shift];
+                let (line, fill) = colour(u);
+                polygon(&mut l, &[top, apex, bottom], fill);
+                geom::segment(&mut l.lines, v(top), v(apex), style::with_alpha(style::darker(line), 0.6));
+                geom::segment(&mut l.lines, v(apex), v(bottom), style::with_alpha(style::darker(line), 0.6));
+                beds = true;
+            }
+        }
+    }
+    if beds {
+        legend.add(
+            style::with_alpha(style::lithology(None, false).color, ROCK_BAND_ALPHA),
+            "岩层对比（按岩性着色，楔形为尖灭）",
+            "beds correlated (lithology colours; wedges pinch out)",
+        );
     }
     l.legend = legend.into_entries();
     (!l.translucent.vertices.is_empty()).then_some(l)
@@ -480,6 +551,56 @@ mod tests {
                 .is_some_and(|l| l.translucent.indices.len() == 6),
             "B is 30 m off: A–C only"
         );
+    }
+
+    /// Beds are correlated by lithology around the seam, and a sandstone logged in one hole only
+    /// pinches out in a wedge halfway to the other.
+    #[test]
+    fn beds_are_correlated_and_a_missing_bed_pinches_out() {
+        let mut s = survey();
+        let log = |id: &str, x: f64, beds: &[(f64, &str, Option<&str>)]| {
+            let mut from = 0.0;
+            let intervals = beds
+                .iter()
+                .map(|&(thick, lith, seam)| {
+                    from += thick;
+                    Interval {
+                        from_m: from - thick,
+                        to_m: from,
+                        lithology: Some(lith.into()),
+                        seam: seam.map(String::from),
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            Borehole {
+                collar: Collar { id: id.into(), x, y: 0.0, z: 1200.0, depth_m: None, drilled_at: None },
+                stations: vec![],
+                intervals,
+            }
+        };
+        s.boreholes = vec![
+            log("A", 0.0, &[(20.0, "泥岩", None), (10.0, "砂岩", None), (10.0, "泥岩", None), (5.0, "煤", Some("3"))]),
+            log("B", 400.0, &[(30.0, "泥岩", None), (5.0, "煤", Some("3"))]),
+        ];
+        let opts = Default::default();
+        let inp = input(&s, [0.0, 0.0, 0.0], [1000.0, 1200.0], &opts);
+        let l = section_correlation(&inp, &[], [-100.0, 0.0], [500.0, 0.0], 50.0).expect("a correlation");
+        assert_eq!(l.name, "strata_correlation");
+        // Two bands (mudstone to mudstone, seam to seam) and two wedges (A's sandstone and its
+        // second mudstone).
+        assert_eq!(l.translucent.vertices.len(), 2 * 4 + 2 * 3);
+        assert_eq!(l.translucent.indices.len(), 2 * 6 + 2 * 3);
+        let apexes: Vec<_> = l.translucent.vertices.iter().filter(|v| (v.pos[0] - 200.0).abs() < 1e-3).collect();
+        assert_eq!(apexes.len(), 2, "the wedges end halfway");
+        // The seam band runs from A's seam (1155..1160) to B's (1165..1170).
+        let seam =
+            l.translucent.vertices.iter().filter(|v| v.color[3] == SEAM_BAND_ALPHA).map(|v| (v.pos[0], v.pos[2]));
+        let mut seam: Vec<_> = seam.collect();
+        seam.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+        assert_eq!(seam, [(0.0, 1155.0), (0.0, 1160.0), (400.0, 1165.0), (400.0, 1170.0)]);
+        let en: Vec<_> = l.legend.iter().map(|e| e.en.as_str()).collect();
+        assert_eq!(en, ["seam 3 correlated", "beds correlated (lithology colours; wedges pinch out)"]);
     }
 
     #[test]

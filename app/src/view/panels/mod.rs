@@ -289,7 +289,7 @@ fn english_name(layer: &str) -> String {
         "seams" => "seam floors",
         "seam_profile" => "seam floors along the section",
         "ground_profile" => "ground line",
-        "seam_correlation" => "seams correlated between boreholes",
+        "strata_correlation" => "strata correlated between boreholes",
         "faults" => "faults",
         "fault_surfaces" => "fault surfaces",
         "water_lines" => "exploration / warning lines, pillars",
