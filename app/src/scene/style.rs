@@ -123,14 +123,45 @@ pub fn fault(water_conducting: Option<bool>) -> Rgba {
 // ---------------------------------------------------------------------------------------------
 // Derived lines
 
+// The water lines as the mines' CAD plans draw them (layer names of real 采掘工程平面图:
+// 积水区边界黑, 探水线红, 警戒线蓝; REFERENCE.md S93): the water-logged area's boundary black and
+// solid, the exploration line red and dashed, the warning line blue and dash-dotted. The
+// patterns are in [`water_line_pattern`].
+
+/// 积水线 (the boundary of a water-logged area).
+pub fn water_logging_line() -> Rgba {
+    hex(0x1a1a1a)
+}
+
 /// 探水线 (exploration line).
 pub fn exploration_line() -> Rgba {
-    hex(0x0096ff)
+    hex(0xe0201a)
 }
 
 /// 警戒线 (warning line).
 pub fn warning_line() -> Rgba {
-    hex(0xff5a1f)
+    hex(0x1e5aff)
+}
+
+/// The line pattern of a water line (on, off, … lengths in units of `u` metres; empty = solid):
+/// 积水线 solid, 探水线 dashed, 警戒线 dash-dot.
+pub fn water_line_pattern(kind: WaterLine, u: f32) -> Vec<f32> {
+    match kind {
+        WaterLine::Logging => Vec::new(),
+        WaterLine::Exploration => vec![6.0 * u, 3.0 * u],
+        WaterLine::Warning => vec![8.0 * u, 2.5 * u, 1.0 * u, 2.5 * u],
+    }
+}
+
+/// The three water lines of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaterLine {
+    /// 积水线
+    Logging,
+    /// 探水线
+    Exploration,
+    /// 警戒线
+    Warning,
 }
 
 /// 断层防隔水煤柱 (fault pillar).

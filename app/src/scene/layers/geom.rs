@@ -93,16 +93,47 @@ pub fn outline_at(input: &Input<'_>, lines: &mut Vec<LineVertex>, p: &Polygon<f6
     }
 }
 
+/// A polygon's rings at elevation `z` drawn with a line pattern ([`pattern`]; solid when
+/// `lengths` is empty).
+pub fn outline_patterned(
+    input: &Input<'_>,
+    lines: &mut Vec<LineVertex>,
+    p: &Polygon<f64>,
+    z: f64,
+    color: Rgba,
+    lengths: &[f32],
+) {
+    if lengths.is_empty() {
+        return outline_at(input, lines, p, z, color);
+    }
+    for r in rings(p) {
+        let mut pts: Vec<V3> = ring_coords(r).iter().map(|c| input.local([c[0], c[1], z])).collect();
+        if let Some(&first) = pts.first() {
+            pts.push(first);
+        }
+        for piece in pattern(&pts, lengths) {
+            polyline(lines, &piece, color);
+        }
+    }
+}
+
 /// Split a polyline into dashes `dash` long separated by gaps `gap` long (metres, along the line).
 pub fn dashes(pts: &[V3], dash: f32, gap: f32) -> Vec<Vec<V3>> {
+    pattern(pts, &[dash, gap])
+}
+
+/// Split a polyline by a line pattern: lengths (metres along the line) alternately drawn and
+/// skipped, repeated, e.g. `[8, 3, 1, 3]` for dash-dot. The drawn pieces keep the line's
+/// vertices (a dash bends round a corner).
+pub fn pattern(pts: &[V3], lengths: &[f32]) -> Vec<Vec<V3>> {
     let mut out = Vec::new();
-    if pts.len() < 2 || dash <= 0.0 || gap < 0.0 {
+    let period: f32 = lengths.iter().sum();
+    if pts.len() < 2 || lengths.len() < 2 || lengths.iter().any(|l| !(*l >= 0.0)) || period <= 0.0 {
         return out;
     }
-    let period = dash + gap;
     let mut cur: Vec<V3> = vec![pts[0]];
-    // Distance along the current period (0..period); inside a dash while < dash.
-    let mut phase = 0.0f32;
+    // The piece of the pattern we are in, and the distance left in it.
+    let (mut k, mut left) = (0usize, lengths[0]);
     for w in pts.windows(2) {
         let (a, b) = (w[0], w[1]);
         let len = length(sub(b, a));
@@ -111,30 +142,29 @@ pub fn dashes(pts: &[V3], dash: f32, gap: f32) -> Vec<Vec<V3>> {
         }
         let mut t = 0.0f32;
         while t < len {
-            let in_dash = phase < dash;
-            let boundary = if in_dash { dash } else { period };
-            let step = (boundary - phase).min(len - t);
+            let drawn = k % 2 == 0;
+            let step = left.min(len - t);
             t += step;
-            phase += step;
+            left -= step;
             let p = add(a, scale(sub(b, a), t / len));
-            if in_dash {
+            if drawn {
                 cur.push(p);
             }
-            if phase >= boundary - 1e-6 {
-                if in_dash {
-                    phase = dash;
+            while left <= 1e-6 {
+                if k % 2 == 0 {
                     if cur.len() > 1 {
                         out.push(std::mem::take(&mut cur));
                     }
                     cur.clear();
                 } else {
-                    phase = 0.0;
                     cur = vec![p];
                 }
+                k = (k + 1) % lengths.len();
+                left = lengths[k];
             }
         }
     }
-    if cur.len() > 1 {
+    if k % 2 == 0 && cur.len() > 1 {
         out.push(cur);
     }
     out
@@ -401,6 +431,20 @@ mod tests {
         // Around a corner the dash keeps its vertex.
         let d = dashes(&[[0.0, 0.0, 0.0], [6.0, 0.0, 0.0], [6.0, 6.0, 0.0]], 10.0, 5.0);
         assert_eq!(d[0].len(), 3);
+    }
+
+    #[test]
+    fn dash_dot_pattern_repeats() {
+        // 8 on, 3 off, 1 on, 3 off over 30 m: [0,8], [11,12], [15,23], [26,27].
+        let d = pattern(&[[0.0, 0.0, 0.0], [30.0, 0.0, 0.0]], &[8.0, 3.0, 1.0, 3.0]);
+        let spans: Vec<(f32, f32)> = d.iter().map(|p| (p[0][0], p[p.len() - 1][0])).collect();
+        assert_eq!(spans.len(), 4, "{spans:?}");
+        for ((a, b), (x, y)) in spans.iter().zip([(0.0, 8.0), (11.0, 12.0), (15.0, 23.0), (26.0, 27.0)]) {
+            assert_abs_diff_eq!(*a, x, epsilon = 1e-4);
+            assert_abs_diff_eq!(*b, y, epsilon = 1e-4);
+        }
+        assert!(pattern(&[[0.0; 3], [1.0, 0.0, 0.0]], &[0.0, 0.0]).is_empty());
+        assert!(pattern(&[[0.0; 3], [1.0, 0.0, 0.0]], &[f32::NAN, 1.0]).is_empty());
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Derived water-hazard lines (RULES.md "Water lines", "Fault pillar"): 探水线 (exploration
 //! lines), 警戒线 (warning lines) and 断层防隔水煤柱 (fault pillars), taken from the mine's
 //! assessment ([`derived::layers`]: the same polygons `minehaz derive` writes, with the mine's
-//! parameter overrides) and drawn as outlines (lines only, every ring).
+//! parameter overrides) and drawn as outlines (lines only, every ring), with 积水线 (the
+//! boundary of each water-logged goaf). The three water lines are styled as the mines' CAD plans
+//! draw them ([`style::water_line_pattern`]): 积水线 black and solid, 探水线 red and dashed,
+//! 警戒线 blue and dash-dotted, the dashes a 300th of the lines' extent.
 //!
 //! The lines are 2D; each is drawn at one elevation, its source's level as near to the seam as
 //! the data allow: the workings' mean elevation (the seam level) clamped to the source's own
@@ -69,6 +72,26 @@ impl Visualizer for WaterLinesVisualizer {
                 name: "water_lines".into(), name_zh: "探水线/警戒线/断层煤柱".into(), ..Default::default()
             };
         let mut legend = Legend::default();
+        // The pattern unit: a 300th of the lines' extent (a 3 km mine: 10 m), so that a plan of
+        // any size shows the same dashes.
+        let mut ext = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        for r in derived.iter().flat_map(|d| &d.records) {
+            if let Some(Geom::Polygon(p)) = &r.geom {
+                for c in &p.exterior().0 {
+                    ext = [ext[0].min(c.x), ext[1].min(c.y), ext[2].max(c.x), ext[3].max(c.y)];
+                }
+            }
+        }
+        let extent = (ext[2] - ext[0]).max(ext[3] - ext[1]);
+        let u = if extent.is_finite() { (extent / 300.0).clamp(1.0, 50.0) as f32 } else { 5.0 };
+        // 积水线: the boundary of every water-logged goaf, at its drawing level.
+        let logging = style::water_logging_line();
+        for g in s.layers.goaf.iter().filter(|g| g.water == Some(true)) {
+            let z = level(g.z, seam_z, scene_mid);
+            let solid = style::water_line_pattern(style::WaterLine::Logging, u);
+            geom::outline_patterned(input, &mut l.lines, &g.outline, z, logging, &solid);
+            legend.add(logging, "积水线（积水区边界）", "water-logging line (flooded area boundary)");
+        }
         for d in &derived {
             if d.name == "heading_cover" {
                 // Allowed advance of covered headings: from the face along the heading.
@@ -83,11 +106,21 @@ impl Visualizer for WaterLinesVisualizer {
                 }
                 continue;
             }
-            let (color, zh, en) = match d.name.as_str() {
-                "boundary_pillar" => ([0.55, 0.25, 0.65, 1.0], "境界煤柱", "boundary pillar"),
-                "exploration_lines" => (style::exploration_line(), "探水线", "exploration line"),
-                "warning_lines" => (style::warning_line(), "警戒线", "warning line"),
-                "fault_pillars" => (style::fault_pillar(), "断层防隔水煤柱", "fault pillar"),
+            let (color, zh, en, lengths) = match d.name.as_str() {
+                "boundary_pillar" => ([0.55, 0.25, 0.65, 1.0], "境界煤柱", "boundary pillar", Vec::new()),
+                "exploration_lines" => (
+                    style::exploration_line(),
+                    "探水线",
+                    "exploration line",
+                    style::water_line_pattern(style::WaterLine::Exploration, u),
+                ),
+                "warning_lines" => (
+                    style::warning_line(),
+                    "警戒线",
+                    "warning line",
+                    style::water_line_pattern(style::WaterLine::Warning, u),
+                ),
+                "fault_pillars" => (style::fault_pillar(), "断层防隔水煤柱", "fault pillar", Vec::new()),
                 _ => continue,
             };
             for r in &d.records {
@@ -98,7 +131,7 @@ impl Visualizer for WaterLinesVisualizer {
                     _ => source_span(s, text(r, "source_kind"), text(r, "source_id")),
                 };
                 let n = l.lines.len();
-                geom::outline_at(input, &mut l.lines, p, level(span, seam_z, scene_mid), color);
+                geom::outline_patterned(input, &mut l.lines, p, level(span, seam_z, scene_mid), color, &lengths);
                 if l.lines.len() > n {
                     legend.add(color, zh, en);
                 }
@@ -161,8 +194,29 @@ mod tests {
         inp.assessment = Some(&a);
         let l = WaterLinesVisualizer.prepare(&inp).expect("layer");
         let en: Vec<_> = l.legend.iter().map(|e| e.en.as_str()).collect();
-        assert_eq!(en, ["exploration line", "warning line"]);
+        assert_eq!(en, ["water-logging line (flooded area boundary)", "exploration line", "warning line"]);
         assert!(l.lines.iter().all(|v| v.pos[2] == 901.0));
+        // 积水线 solid along the goaf's 400 m boundary; 探水线 dashed 6:3, 警戒线 dash-dot
+        // 9:5 drawn of their rings.
+        let drawn = |c| -> f32 {
+            l.lines
+                .chunks_exact(2)
+                .filter(|s| s[0].color == c)
+                .map(|s| geom::length(geom::sub(s[1].pos, s[0].pos)))
+                .sum()
+        };
+        assert!((drawn(style::water_logging_line()) - 400.0).abs() < 1e-3);
+        let perimeter = |name: &str| -> f32 {
+            let d = derived::layers(&a);
+            let r = d.iter().find(|d| d.name == name).and_then(|d| d.records.first()).expect(name);
+            let Some(Geom::Polygon(p)) = &r.geom else { panic!("{name} is a polygon") };
+            geo::Length::length(&geo::Euclidean, p.exterior()) as f32
+        };
+        // Whole periods drawn 6/9 and 9/14, within one period's rounding.
+        let e = drawn(style::exploration_line()) / perimeter("exploration_lines");
+        assert!((e - 6.0 / 9.0).abs() < 0.04, "exploration line drawn {e:.3} of its ring");
+        let w = drawn(style::warning_line()) / perimeter("warning_lines");
+        assert!((w - 9.0 / 14.0).abs() < 0.04, "warning line drawn {w:.3} of its ring");
         // The exploration line lies outside the goaf, the warning line outside that.
         let reach = |c| l.lines.iter().filter(|v| v.color == c).map(|v| v.pos[0]).fold(0.0, f32::max);
         let (e, w) = (reach(style::exploration_line()), reach(style::warning_line()));
