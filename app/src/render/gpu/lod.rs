@@ -4,8 +4,13 @@ use super::*;
 
 /// How many of a point chunk's `len` points to draw for this camera: 0 when its bounds are
 /// outside the view frustum; otherwise [`POINTS_PER_PIXEL`] per pixel of the screen rectangle
-/// its bounds project to (clamped to the image), at least [`MIN_POINTS_PER_CHUNK`], at most
-/// `len`. A chunk reaching behind the eye is drawn whole.
+/// its bounds project to, at least [`MIN_POINTS_PER_CHUNK`], at most `len`. A chunk reaching
+/// behind the eye is drawn whole.
+///
+/// The rectangle is not clamped to the image: a chunk half off the screen is drawn as densely as
+/// its neighbour wholly on it (clamping its area thinned it, and a close-up showed its tiles as
+/// a patchwork of sprites next to sparse 1-px points). What is off the screen is clipped; the
+/// frame budget ([`fit_budget`]) still bounds the total.
 pub fn lod_count(clip_from_local: Mat4, width: u32, height: u32, bounds: [[f32; 3]; 2], len: u32) -> u32 {
     match projected_pixels(clip_from_local, width, height, bounds) {
         None => 0,
@@ -21,8 +26,9 @@ pub fn lod_count(clip_from_local: Mat4, width: u32, height: u32, bounds: [[f32; 
     }
 }
 
-/// The pixels of the screen rectangle `bounds` project to, clamped to the image: None when
-/// outside the view frustum, Some(None) when the box reaches behind the eye.
+/// The pixels of the screen rectangle `bounds` project to (on the screen's plane, not clamped
+/// to the image): None when outside the view frustum, Some(None) when the box reaches behind
+/// the eye.
 pub fn projected_pixels(clip_from_local: Mat4, width: u32, height: u32, bounds: [[f32; 3]; 2]) -> Option<Option<f32>> {
     let corners: Vec<Vec4> = (0..8)
         .map(|k| {
@@ -45,7 +51,6 @@ pub fn projected_pixels(clip_from_local: Mat4, width: u32, height: u32, bounds: 
         lo = lo.min(ndc);
         hi = hi.max(ndc);
     }
-    let (lo, hi) = (lo.max(glam::Vec2::splat(-1.0)), hi.min(glam::Vec2::splat(1.0)));
     Some(Some(((hi.x - lo.x).max(0.0) / 2.0 * width as f32) * ((hi.y - lo.y).max(0.0) / 2.0 * height as f32)))
 }
 

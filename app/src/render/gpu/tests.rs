@@ -199,6 +199,11 @@ fn point_chunks_are_culled_and_thinned_by_projected_size() {
     // A speck still draws a few points; never more than it has.
     assert_eq!(lod_count(m, 200, 200, [[0.0, 0.0, 0.0], [0.01, 0.01, 0.0]], 1_000), MIN_POINTS_PER_CHUNK);
     assert_eq!(lod_count(m, 200, 200, [[0.0, 0.0, 0.0], [0.01, 0.01, 0.0]], 5), 5);
+    // A chunk half off the screen is as dense as its neighbour on it (no patchwork of tiles at
+    // the edge of a close-up).
+    let inside = lod_count(m, 200, 200, [[70.0, 0.0, 0.0], [90.0, 10.0, 1.0]], 1_000_000);
+    let edge = lod_count(m, 200, 200, [[90.0, 0.0, 0.0], [110.0, 10.0, 1.0]], 1_000_000);
+    assert_eq!(inside, edge);
 }
 
 #[test]
