@@ -128,7 +128,7 @@ pub fn dashes(pts: &[V3], dash: f32, gap: f32) -> Vec<Vec<V3>> {
 pub fn pattern(pts: &[V3], lengths: &[f32]) -> Vec<Vec<V3>> {
     let mut out = Vec::new();
     let period: f32 = lengths.iter().sum();
-    if pts.len() < 2 || lengths.len() < 2 || lengths.iter().any(|l| !(*l >= 0.0)) || period <= 0.0 {
+    if pts.len() < 2 || lengths.len() < 2 || lengths.iter().any(|l| l.is_nan() || *l < 0.0) || period <= 0.0 {
         return out;
     }
     let mut cur: Vec<V3> = vec![pts[0]];
