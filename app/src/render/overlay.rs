@@ -431,9 +431,9 @@ fn draw_legend(p: &Painter, img: &mut RgbaImage, groups: &[LegendGroup<'_>], sma
     Some(Rect::new(x0, y0, box_w, box_h))
 }
 
-/// A north arrow for the 3D view, top left under the title: north as the camera sees it at the
-/// centre of the scene. Returns its box.
-fn north_arrow_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Camera, small: f32) -> Option<Rect> {
+/// Which way north points on screen at the scene's centre (a unit vector in pixels, y down);
+/// None when the view looks along north.
+pub fn north_on_screen(scene: &Scene, camera: &Camera) -> Option<[f32; 2]> {
     let (lo, hi) = (scene.bounds[0], scene.bounds[1]);
     let c = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0, (lo[2] + hi[2]) / 2.0];
     let step = ((hi[1] - lo[1]).abs().max(1.0)) * 0.1;
@@ -441,10 +441,12 @@ fn north_arrow_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Came
     let (b, _) = camera.project([c[0], c[1] + step, c[2]])?;
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len = (dx * dx + dy * dy).sqrt();
-    if len < 1e-3 {
-        return None;
-    }
-    let (ux, uy) = (dx / len, dy / len);
+    (len >= 1e-3).then(|| [dx / len, dy / len])
+}
+
+/// A north arrow for 3D views, top left, pointing where north is on screen; returns its box.
+fn north_arrow_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Camera, small: f32) -> Option<Rect> {
+    let [ux, uy] = north_on_screen(scene, camera)?;
     let (cx, cy, r) = (30.0, 16.0 + small * 2.0 + 24.0, 20.0);
     let tip = [cx + ux * r, cy + uy * r];
     let tail = [cx - ux * r, cy - uy * r];
@@ -460,16 +462,33 @@ fn north_arrow_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Came
     Some(Rect::new(cx - r - 14.0, cy - r - 14.0, 2.0 * r + 28.0, 2.0 * r + 28.0))
 }
 
-/// A vertical elevation axis on the 3D box's corner edge that is leftmost on screen (so its
-/// labels read against the background), ticked at round elevations with labels in metres;
-/// follows the vertical exaggeration (it projects through the camera). Returns its box.
-fn elevation_axis_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Camera, small: f32) -> Option<Rect> {
-    let (lo, hi) = (scene.bounds[0], scene.bounds[1]);
+/// A 3D view's elevation axis in pixels: the vertical edge of the scene box's corner that is
+/// leftmost on screen (so its labels read against the background), with ticks at round
+/// elevations (world metres) at least `min_gap_px` apart. It projects through the camera, so it
+/// follows the vertical exaggeration. The PNG overlay and the viewer draw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElevationAxis {
+    pub bottom: [f32; 2],
+    pub top: [f32; 2],
+    pub ticks: Vec<([f32; 2], f64)>,
+}
+
+/// The elevation axis of a 3D view, on the box of the mine's data (what a 3D view is framed
+/// to, [`Scene::data_bounds`]) at the leftmost corner whose edge is on screen; None when no
+/// corner is, or the box's height is under 40 px on screen.
+pub fn elevation_axis(scene: &Scene, camera: &Camera, min_gap_px: f32) -> Option<ElevationAxis> {
+    let [lo, hi] = scene.data_bounds();
     let pr = camera.projector();
+    let (w, h) = (camera.width as f32, camera.height as f32);
+    let on_screen = |p: [f32; 2]| (0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1]);
     let corners = [[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]];
     let [x, y] = corners
         .into_iter()
-        .filter_map(|c| Some((c, pr.project([c[0], c[1], lo[2]])?.0[0])))
+        .filter_map(|c| {
+            let (b, _) = pr.project([c[0], c[1], lo[2]])?;
+            let (t, _) = pr.project([c[0], c[1], hi[2]])?;
+            (on_screen(b) && on_screen(t)).then_some((c, b[0]))
+        })
         .min_by(|a, b| a.1.total_cmp(&b.1))?
         .0;
     let (bottom, _) = pr.project([x, y, lo[2]])?;
@@ -477,30 +496,43 @@ fn elevation_axis_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &C
     if (bottom[1] - top[1]).abs() < 40.0 {
         return None;
     }
-    p.line(img, bottom, top, 2, INK);
     let world = |z_local: f32| f64::from(z_local) + scene.origin[2];
-    // Round steps at least two label heights apart on screen.
+    // Round steps at least the gap apart on screen.
     let px_per_m = (bottom[1] - top[1]).abs() / (hi[2] - lo[2]).max(1.0);
-    let min_step = small * 2.2 / px_per_m.max(1e-6);
+    let min_step = min_gap_px / px_per_m.max(1e-6);
     let mut step = nice_length((hi[2] - lo[2]).max(1.0) / 5.0);
     if step < min_step {
         // nice_length rounds down; 2.5× up is the next round step at or above.
         step = nice_length(min_step * 2.5);
     }
     let step = f64::from(step);
+    let mut ticks = Vec::new();
     let mut z = (world(lo[2]) / step).ceil() * step;
-    let mut rect: Option<Rect> = None;
     while z <= world(hi[2]) + 1e-6 {
-        let local = (z - scene.origin[2]) as f32;
-        if let Some((px, _)) = pr.project([x, y, local]) {
-            p.line(img, [px[0] - 6.0, px[1]], [px[0], px[1]], 2, INK);
-            let t = format!("{z:.0} m");
-            let tw = p.text_width(&t, small);
-            p.label(img, px[0] - 10.0 - tw, px[1] - small * 0.6, small, INK, &t);
-            let r = Rect::new(px[0] - 12.0 - tw, px[1] - small * 0.7, tw + 14.0, small * 1.4);
-            rect = Some(rect.map_or(r, |u| u.union(&r)));
+        if let Some((px, _)) = pr.project([x, y, (z - scene.origin[2]) as f32]) {
+            ticks.push((px, z));
         }
         z += step;
+    }
+    Some(ElevationAxis { bottom, top, ticks })
+}
+
+/// Draw the 3D elevation axis ([`elevation_axis`]) with labels in metres; returns its box.
+fn elevation_axis_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Camera, small: f32) -> Option<Rect> {
+    let axis = elevation_axis(scene, camera, small * 2.2)?;
+    let (bottom, top) = (axis.bottom, axis.top);
+    p.line(img, bottom, top, 2, INK);
+    let mut rect: Option<Rect> = None;
+    for (px, z) in &axis.ticks {
+        let t = format!("{z:.0} m");
+        let tw = p.text_width(&t, small);
+        // Labels left of the axis, or right of it where the image ends.
+        let s = if px[0] - 12.0 - tw >= 0.0 { -1.0 } else { 1.0 };
+        p.line(img, [px[0] + s * 6.0, px[1]], [px[0], px[1]], 2, INK);
+        let x0 = if s < 0.0 { px[0] - 10.0 - tw } else { px[0] + 10.0 };
+        p.label(img, x0, px[1] - small * 0.6, small, INK, &t);
+        let r = Rect::new(x0 - 2.0, px[1] - small * 0.7, tw + 14.0, small * 1.4);
+        rect = Some(rect.map_or(r, |u| u.union(&r)));
     }
     let band = Rect::new(
         bottom[0].min(top[0]) - 2.0,

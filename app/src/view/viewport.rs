@@ -356,7 +356,7 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
             galleys.push((g, color));
         }
     }
-    let mut blocked = frame_furniture(&painter, &cam, rect, ppp);
+    let mut blocked = frame_furniture(&painter, &cam, &l.scene, rect, ppp);
     blocked.extend(section_axes(&painter, &cam, &l.scene, rect, ppp));
     let (placed, _) = placement::place(&requests, rect.width(), rect.height(), &blocked);
     for pl in placed {
@@ -434,7 +434,13 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
 /// The plan's north arrow (top left) and, in plan and section, a scale bar of a round length
 /// (bottom left), as the PNG renders have them; returns their boxes (relative to `rect`) for
 /// the label placer.
-fn frame_furniture(painter: &egui::Painter, cam: &Camera, rect: Rect, ppp: f32) -> Vec<placement::Rect> {
+fn frame_furniture(
+    painter: &egui::Painter,
+    cam: &Camera,
+    scene: &crate::scene::Scene,
+    rect: Rect,
+    ppp: f32,
+) -> Vec<placement::Rect> {
     let ink = Color32::from_gray(20);
     let halo = Stroke::new(4.0, Color32::from_white_alpha(200));
     let mut boxes = Vec::new();
@@ -473,6 +479,65 @@ fn frame_furniture(painter: &egui::Painter, cam: &Camera, rect: Rect, ppp: f32) 
         }
         painter.text(Pos2::new(cx, top + 40.0), egui::Align2::CENTER_TOP, "N", egui::FontId::proportional(13.0), ink);
         boxes.push(placement::Rect::new(8.0, 8.0, 32.0, 64.0));
+    }
+    if matches!(cam.kind, ViewKind::ThreeD { .. }) {
+        boxes.extend(furniture_3d(painter, cam, scene, rect, ppp));
+    }
+    boxes
+}
+
+/// 3D: a north arrow top left pointing where north is on screen, and the elevation axis on the
+/// leftmost corner of the box (the PNG overlay's, [`crate::render::overlay::elevation_axis`]).
+fn furniture_3d(
+    painter: &egui::Painter,
+    cam: &Camera,
+    scene: &crate::scene::Scene,
+    rect: Rect,
+    ppp: f32,
+) -> Vec<placement::Rect> {
+    let ink = Color32::from_gray(20);
+    let halo = Stroke::new(4.0, Color32::from_white_alpha(200));
+    let font = egui::FontId::proportional(12.0);
+    let mut boxes = Vec::new();
+    if let Some([ux, uy]) = crate::render::overlay::north_on_screen(scene, cam) {
+        let (c, r) = (rect.min + Vec2::new(30.0, 34.0), 18.0);
+        let (u, n) = (Vec2::new(ux, uy), Vec2::new(-uy, ux));
+        let tip = c + u * r;
+        for (a, b) in [(c - u * r, tip), (tip - u * 10.0 + n * 6.0, tip), (tip - u * 10.0 - n * 6.0, tip)] {
+            painter.line_segment([a, b], halo);
+            painter.line_segment([a, b], Stroke::new(2.5, ink));
+        }
+        painter.text(tip + u * 10.0, egui::Align2::CENTER_CENTER, "N", egui::FontId::proportional(13.0), ink);
+        boxes.push(placement::Rect::new(2.0, 6.0, 56.0, 56.0));
+    }
+    let to_screen = |p: [f32; 2]| rect.min + Vec2::new(p[0], p[1]) / ppp;
+    if let Some(axis) = crate::render::overlay::elevation_axis(scene, cam, 28.0 * ppp) {
+        let (bottom, top) = (to_screen(axis.bottom), to_screen(axis.top));
+        painter.line_segment([bottom, top], Stroke::new(2.0, ink));
+        let mut r = placement::Rect::new(
+            bottom.x.min(top.x) - rect.min.x - 2.0,
+            top.y.min(bottom.y) - rect.min.y,
+            (bottom.x - top.x).abs() + 4.0,
+            (bottom.y - top.y).abs(),
+        );
+        for (px, z) in &axis.ticks {
+            let p = to_screen(*px);
+            // Labels left of the axis, or right of it at the viewport's edge.
+            let (s, align) = if p.x - rect.min.x > 60.0 {
+                (-1.0, egui::Align2::RIGHT_CENTER)
+            } else {
+                (1.0, egui::Align2::LEFT_CENTER)
+            };
+            painter.line_segment([p + Vec2::new(s * 6.0, 0.0), p], Stroke::new(2.0, ink));
+            let t = painter.text(p + Vec2::new(s * 9.0, 0.0), align, format!("{z:.0} m"), font.clone(), ink);
+            r = r.union(&placement::Rect::new(
+                t.min.x - rect.min.x - 2.0,
+                t.min.y - rect.min.y,
+                t.width() + 14.0,
+                t.height(),
+            ));
+        }
+        boxes.push(r);
     }
     boxes
 }
@@ -563,18 +628,21 @@ mod tests {
     use super::*;
     use crate::render::camera::ViewKind;
 
-    /// Plan: a scale bar and a north arrow, both kept clear of labels; 3D: neither.
+    /// Plan: a scale bar and a north arrow, both kept clear of labels; 3D: a north arrow and
+    /// the elevation axis.
     #[test]
-    fn plan_has_a_scale_bar_and_a_north_arrow_and_3d_has_none() {
+    fn plan_has_a_scale_bar_and_a_north_arrow_and_3d_an_arrow_and_an_axis() {
         let ctx = egui::Context::default();
-        let bounds = [[-1000.0, -1000.0, -10.0], [1000.0, 1000.0, 10.0]];
+        // 800 m of relief: the 3D axis is tall enough to draw.
+        let bounds = [[-1000.0, -1000.0, -400.0], [1000.0, 1000.0, 400.0]];
         let rect = Rect::from_min_size(Pos2::ZERO, Vec2::new(800.0, 500.0));
         let mut counts = Vec::new();
         let mut out = ctx.run_pass(Default::default(), |ctx| {
             let painter = ctx.layer_painter(egui::LayerId::background());
             for kind in [ViewKind::Plan, ViewKind::ThreeD { azimuth_deg: 0.0, elevation_deg: 30.0 }] {
                 let cam = Camera::fit(kind, bounds, 800, 500);
-                let boxes = frame_furniture(&painter, &cam, rect, 1.0);
+                let scene = crate::scene::Scene { bounds, ..Default::default() };
+                let boxes = frame_furniture(&painter, &cam, &scene, rect, 1.0);
                 for b in &boxes {
                     assert!(b.x0 >= 0.0 && b.y0 >= 0.0 && b.x1 <= 800.0 && b.y1 <= 500.0, "{b:?}");
                 }
@@ -582,6 +650,6 @@ mod tests {
             }
         });
         out.textures_delta.clear();
-        assert_eq!(counts, [2, 0]);
+        assert_eq!(counts, [2, 2]);
     }
 }
