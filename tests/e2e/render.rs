@@ -118,6 +118,21 @@ fn golden_open_pit_change_since_the_previous_epoch() {
     assert!(blue > 300, "cut shows blue: {blue} pixels");
 }
 
+/// The measured DEM coloured by its difference to the previous epoch, in plan: the western
+/// pushback and the sump are cut (blue), the rest of the pit white.
+#[test]
+fn golden_open_pit_dem_of_difference() {
+    let img = compare_mine(
+        "open-pit",
+        "open_pit_plan_dod",
+        &["--view", "plan", "--layers", "slopes", "--point-colour", "change"],
+    );
+    let blue = img.pixels().filter(|p| u16::from(p.0[2]) > u16::from(p.0[0]) + 50).count();
+    let white = img.pixels().filter(|p| p.0[..3].iter().all(|c| *c > 225)).count();
+    assert!(blue > 300, "cut shows blue: {blue} pixels");
+    assert!(white > blue, "most of the pit did not change: {white} white, {blue} blue");
+}
+
 /// A mine these tests were not written for fills its frame: at 1200×800 no one colour (the
 /// background included) covers more than 85 % of the pixels, in plan or in 3D.
 #[test]

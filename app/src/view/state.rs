@@ -614,9 +614,20 @@ impl AppState {
         if self.scene_options.epoch == epoch && self.scene_options.point_colour == colour {
             return;
         }
+        let recolour = self.scene_options.point_colour != colour;
         self.scene_options.epoch = epoch;
         self.scene_options.point_colour = colour;
         self.start_points_job();
+        // The slope DEM follows the colouring (by change: the DEM of difference).
+        if recolour {
+            if let Some(l) = self.loaded.as_mut() {
+                if !scene::reprepare(&mut l.scene, &l.assessment, &l.report, &["slopes"], &self.scene_options)
+                    .is_empty()
+                {
+                    self.data_generation += 1;
+                }
+            }
+        }
     }
 
     /// After a zone was written to the store: re-check only what the zone touches

@@ -486,6 +486,11 @@ fn the_slopes_panel_shows_sectors_a_profile_chart_and_the_prisms() {
     let (name, ramp) = layer_zh(&h);
     assert_eq!(name, "点云 2026-09-15");
     assert!(ramp.starts_with("高程变化 2026-09-15"), "{ramp}");
+    // The measured DEM follows the colouring: coloured by its difference to the earlier epoch.
+    let l = h.state().state.loaded.as_ref().expect("loaded");
+    let slopes = l.scene.layers.iter().find(|x| x.name == "slopes").expect("slopes");
+    let title = slopes.ramp.as_ref().map(|r| r.title_zh.as_str()).unwrap_or_default();
+    assert_eq!(title, "高程变化 2026-09-15 − 2026-03-15");
     dump(&mut h, "open_pit_change");
 }
 

@@ -93,6 +93,31 @@ pub fn change_ramp(t: f32) -> Rgba {
     [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f, 1.0]
 }
 
+/// The half-width of a change ramp: the 98th percentile of |change| (`abs`, reordered), so that
+/// a few outliers do not wash the ramp out; at least 1 cm.
+pub fn change_span(abs: &mut [f32]) -> f32 {
+    let span = quantile(abs, 0.98).max(0.01);
+    if span.is_finite() {
+        span
+    } else {
+        1.0
+    }
+}
+
+/// The legend of a change ramp of half-width `span` m between epochs `now` and `before`, in mm
+/// under a metre.
+pub fn change_legend(now: &str, before: &str, span: f32) -> RampLegend {
+    let (unit, k) = if span < 1.0 { ("mm", 1000.0) } else { ("m", 1.0) };
+    RampLegend {
+        title_zh: format!("高程变化 {now} − {before}"),
+        title_en: format!("elevation change {now} − {before}"),
+        min: -span * k,
+        max: span * k,
+        unit: unit.into(),
+        colors: (0..=8).map(|i| change_ramp(i as f32 / 4.0 - 1.0)).collect(),
+    }
+}
+
 /// The grey of points without an older scan under them.
 pub fn no_change_data() -> Rgba {
     style::hex(0x9e9e9e)
@@ -111,7 +136,7 @@ enum Attr {
 type Kept = ([f32; 3], Attr);
 
 /// The `q`-quantile of `v` (sorted in place); NaN when empty.
-fn quantile(v: &mut [f32], q: f32) -> f32 {
+pub(crate) fn quantile(v: &mut [f32], q: f32) -> f32 {
     if v.is_empty() {
         return f32::NAN;
     }
@@ -294,10 +319,7 @@ pub fn tiles_coloured(
             let covered = v.len();
             // Symmetric about 0, to the 98th percentile of |change| (a few outliers do not wash
             // the ramp out), at least 1 cm.
-            let span = quantile(&mut v, 0.98).max(0.01);
-            let span = if span.is_finite() { span } else { 1.0 };
-            let unit = if span < 1.0 { "mm" } else { "m" };
-            let k_unit = if span < 1.0 { 1000.0 } else { 1.0 };
+            let span = change_span(&mut v);
             let mut legend = Legend::default();
             if covered < kept {
                 legend.add(
@@ -308,17 +330,7 @@ pub fn tiles_coloured(
             }
             let before = previous(&input.survey.point_clouds, src).map_or("—".to_string(), |p| p.epoch.clone());
             (
-                Colouring {
-                    ramp: Some(RampLegend {
-                        title_zh: format!("高程变化 {} − {}", src.epoch, before),
-                        title_en: format!("elevation change {} − {}", src.epoch, before),
-                        min: -span * k_unit,
-                        max: span * k_unit,
-                        unit: unit.into(),
-                        colors: (0..=8).map(|i| change_ramp(i as f32 / 4.0 - 1.0)).collect(),
-                    }),
-                    legend: legend.into_entries(),
-                },
+                Colouring { ramp: Some(change_legend(&src.epoch, &before, span)), legend: legend.into_entries() },
                 Box::new(move |a| match a {
                     Attr::Change(d) if d.is_finite() => change_ramp(d / span),
                     _ => no_change_data(),

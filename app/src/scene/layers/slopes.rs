@@ -2,6 +2,11 @@
 //! elevation, each slope-design sector outlined on it in its compliance colour (violation red,
 //! compliant green, not measured grey) with its measured values as a label, and the crest and
 //! toe lines joined across the profiles. Drawn from the assessment's slope measurement.
+//!
+//! Coloured by change (`render --point-colour change`, the viewer's colouring combo), the DEM is
+//! coloured by the DEM of difference to the previous dated epoch instead (SLOPES.md's DoD: this
+//! epoch's DEM minus the previous one's on the same grid), on the points' signed ramp, grey
+//! where the previous scan has no cell.
 
 use crate::scene::style;
 use crate::scene::{priority, Input, Label, LegendEntry, LineVertex, MeshVertex, RampLegend, SceneLayer, Visualizer};
@@ -56,6 +61,26 @@ fn blocks(d: &Dem) -> (usize, usize, usize, Vec<f32>) {
     (k, bx, by, v)
 }
 
+/// The DEM of difference of the measured epoch `epoch` (DEM `d`) to the dated epoch before it,
+/// on `d`'s grid, with that epoch's name; None without an earlier epoch, or when it cannot be
+/// read (said in the scene's problems).
+fn difference(input: &Input<'_>, epoch: &str, d: &Dem) -> Option<(Dem, String)> {
+    let dated = slope::dated_epochs(input.survey);
+    let at = dated.iter().position(|(_, s)| s.epoch == epoch)?;
+    let (_, prev) = dated.get(at.checked_sub(1)?)?;
+    match Dem::from_file(&prev.path, d.cell, Some(d.bounds())) {
+        Ok(older) => Some((d.minus(&older), prev.epoch.clone())),
+        Err(e) => {
+            input.problems.borrow_mut().push(format!(
+                "{} {}: {e}",
+                minehaz_core::i18n::tr("上一期点云无法读取", "the previous epoch is unreadable"),
+                prev.path.display()
+            ));
+            None
+        }
+    }
+}
+
 impl Visualizer for SlopesVisualizer {
     fn name(&self) -> &'static str {
         "slopes"
@@ -78,6 +103,26 @@ impl Visualizer for SlopesVisualizer {
             }
             z[bj as usize * bx + bi as usize]
         };
+        // Coloured by the DEM of difference when asked for and there is an earlier epoch.
+        let change = (input.options.point_colour == super::pointcloud::PointColour::Change)
+            .then(|| difference(input, &m.epoch, d))
+            .flatten();
+        let colour_at: Box<dyn Fn([f64; 2], f32) -> style::Rgba> = match &change {
+            Some((dod, before)) => {
+                let mut abs: Vec<f32> = dod.z.iter().filter(|v| v.is_finite()).map(|v| v.abs()).collect();
+                let span = super::pointcloud::change_span(&mut abs);
+                l.ramp = Some(super::pointcloud::change_legend(&m.epoch, before, span));
+                Box::new(move |c, _| {
+                    let v = dod.sample(c[0], c[1]);
+                    if v.is_finite() {
+                        super::pointcloud::change_ramp(v as f32 / span)
+                    } else {
+                        super::pointcloud::no_change_data()
+                    }
+                })
+            }
+            None => Box::new(|_, v| style::ramp(style::normalize(v, lo, hi))),
+        };
         let mut index = vec![u32::MAX; bx * by];
         for bj in 0..by {
             for bi in 0..bx {
@@ -97,7 +142,7 @@ impl Visualizer for SlopesVisualizer {
                 l.opaque.vertices.push(MeshVertex {
                     pos: input.local([c[0], c[1], f64::from(v)]),
                     normal: [n[0] / len, n[1] / len, n[2] / len],
-                    color: style::ramp(style::normalize(v, lo, hi)),
+                    color: colour_at(c, v),
                 });
             }
         }
@@ -117,7 +162,7 @@ impl Visualizer for SlopesVisualizer {
                 l.opaque.indices.extend([q[0], q[2], q[1], q[0], q[3], q[2]]);
             }
         }
-        if lo.is_finite() {
+        if lo.is_finite() && change.is_none() {
             l.ramp =
                 Some(RampLegend::elevation(format!("数字高程模型 {}", m.epoch), format!("DEM {}", m.epoch), lo, hi));
         }
@@ -289,6 +334,47 @@ mod tests {
         assert_eq!(label("W1 "), style::hex(0xff7f00));
         assert_eq!(label("N1 "), style::hex(0x1a9850));
         assert!(l.lines.len() > 1000, "crest and toe lines: {}", l.lines.len());
+    }
+
+    /// Coloured by change, the DEM shows the sump cut 15 m into the west floor between the
+    /// sample's epochs as cut (blue) and the untouched east floor as no change (white), on a
+    /// ramp named by both epochs.
+    #[test]
+    fn coloured_by_change_the_dem_shows_the_cut() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/open-pit");
+        assert!(dir.join("pointclouds/2026-03-15.laz").exists(), "run scripts/samples.sh");
+        let s = minehaz_core::io::open(&dir).expect("sample");
+        let a = minehaz_core::rules::Assessment::new(s, "2026-09-19".parse().expect("date")).expect("assess");
+        let report = a.report();
+        let opts = crate::scene::SceneOptions {
+            point_colour: super::super::pointcloud::PointColour::Change,
+            ..Default::default()
+        };
+        let origin = [38_484_000.0, 4_525_800.0, 1000.0];
+        let mut input = super::super::test_util::input(a.survey(), origin, [950.0, 1200.0], &opts);
+        input.assessment = Some(&a);
+        input.report = Some(&report);
+        let l = SlopesVisualizer.prepare(&input).expect("layer");
+        assert!(input.problems.borrow().is_empty());
+        let ramp = l.ramp.as_ref().expect("a change ramp");
+        assert_eq!(ramp.title_en, "elevation change 2026-09-15 − 2026-03-15");
+        assert!(ramp.min < 0.0 && (ramp.min + ramp.max).abs() < 1e-6, "symmetric: {} {}", ramp.min, ramp.max);
+        // The DEM vertex nearest a world point (after the five monitoring prisms).
+        let near = |x: f64, y: f64| {
+            let p = [(x - origin[0]) as f32, (y - origin[1]) as f32];
+            l.opaque.vertices[5 * 24..]
+                .iter()
+                .min_by(|a, b| {
+                    let d = |v: &MeshVertex| (v.pos[0] - p[0]).hypot(v.pos[1] - p[1]);
+                    d(a).total_cmp(&d(b))
+                })
+                .expect("vertices")
+                .color
+        };
+        let sump = near(38_483_640.0, 4_525_800.0);
+        assert!(sump[2] > sump[0] + 0.3, "the sump is cut (blue): {sump:?}");
+        let east = near(38_484_200.0, 4_525_800.0);
+        assert!(east.iter().take(3).all(|c| *c > 0.75), "the east floor did not change (white): {east:?}");
     }
 
     #[test]
