@@ -188,7 +188,15 @@ pub fn legend_groups<'a>(scene: &'a Scene, camera: &Camera) -> Vec<LegendGroup<'
             continue;
         }
         let zh = if l.name_zh.is_empty() { l.name.as_str() } else { l.name_zh.as_str() };
-        out.push(LegendGroup { zh, en: l.name.as_str(), entries, ramp: l.ramp.as_ref() });
+        // A ramp that reads as one another layer already shows (the points and the DEM
+        // coloured by the same change) is shown once.
+        let reads = |r: &RampLegend| (r.title_zh.clone(), r.unit.clone(), fmt_value(r.min), fmt_value(r.max));
+        let shown = |r: &RampLegend| out.iter().any(|g: &LegendGroup<'_>| g.ramp.is_some_and(|o| reads(o) == reads(r)));
+        let ramp = l.ramp.as_ref().filter(|r| !shown(r));
+        if entries.is_empty() && ramp.is_none() {
+            continue;
+        }
+        out.push(LegendGroup { zh, en: l.name.as_str(), entries, ramp });
     }
     out
 }
@@ -775,6 +783,33 @@ mod tests {
 
     fn entry(color: [f32; 4], zh: &str) -> LegendEntry {
         LegendEntry { color, zh: zh.into(), en: zh.into() }
+    }
+
+    /// Two layers coloured by one change ramp (points and DEM) show it once; a ramp that reads
+    /// differently is shown too.
+    #[test]
+    fn a_ramp_that_reads_the_same_is_shown_once() {
+        let ramp = |max: f32| crate::scene::RampLegend {
+            title_zh: "高程变化 b − a".into(),
+            title_en: "elevation change b − a".into(),
+            min: -max,
+            max,
+            unit: "m".into(),
+            colors: vec![[0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 0.0, 1.0]],
+        };
+        let layer = |name: &str, max: f32| {
+            let mut l = line_layer(name, &[([0.0, 0.0, 0.0], [100.0, 0.0, 0.0], [0.5, 0.5, 0.5, 1.0])]);
+            l.ramp = Some(ramp(max));
+            l
+        };
+        let cam = Camera::fit(ViewKind::Plan, [[-200.0, -200.0, -10.0], [200.0, 200.0, 10.0]], 800, 600);
+        // 18.004 and 17.996 both read "18".
+        let scene = Scene { layers: vec![layer("pointcloud", 18.004), layer("slopes", 17.996)], ..Default::default() };
+        let ramps = legend_groups(&scene, &cam).iter().filter(|g| g.ramp.is_some()).count();
+        assert_eq!(ramps, 1);
+        let scene = Scene { layers: vec![layer("pointcloud", 18.0), layer("slopes", 4.0)], ..Default::default() };
+        let ramps = legend_groups(&scene, &cam).iter().filter(|g| g.ramp.is_some()).count();
+        assert_eq!(ramps, 2);
     }
 
     #[test]
