@@ -562,6 +562,46 @@ fn dxf_layer_selection_text_skipping_closed_polylines_and_handle_ids() {
     assert!(stderr(&o).contains("no feature matches"), "{}", stderr(&o));
 }
 
+/// A UTF-8 drawing of AutoCAD 2007+ (AC1021) imports without mojibake, although its
+/// `$DWGCODEPAGE` says ANSI_1252 as AutoCAD writes it: its Chinese layer names match
+/// `--dxf-layer` (GDAL alone decodes it as Latin-1, and the layer is not found).
+#[test]
+fn a_utf8_dxf_of_autocad_2007_imports_without_mojibake() {
+    let d = tempfile::tempdir().expect("tmp");
+    let coal = sample("coal-mine");
+    let gbk = d.path().join("plan.dxf");
+    assert_eq!(code(&minehaz(&["export", p(&coal), "--out", p(&gbk)])), 0);
+    let bytes = std::fs::read(&gbk).expect("dxf");
+    let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(!bad && text.contains("AC1015") && text.contains("ANSI_936"));
+    let r2007 = text.replacen("AC1015", "AC1021", 1).replacen("ANSI_936", "ANSI_1252", 1);
+    let dxf = d.path().join("plan2007.dxf");
+    std::fs::write(&dxf, r2007.as_bytes()).expect("write");
+    let (_k, pkg) = package();
+    let store = d.path().join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
+    let survey = minehaz_core::io::open(&coal).expect("sample");
+    let no_mining = survey.layers.zones.iter().filter(|z| z.class == minehaz_core::model::ZoneClass::NoMining).count();
+    let grid = "+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=497000 +y_0=0 +ellps=GRS80 +units=m +no_defs";
+    let o = minehaz(&[
+        "import-layer",
+        p(&dxf),
+        "--kind",
+        "zones",
+        "--into",
+        p(&store),
+        "--source-crs",
+        grid,
+        "--dxf-layer",
+        "禁采区",
+        "--set",
+        "class=no_mining",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = minehaz_core::io::open(&store).expect("store");
+    assert_eq!(s.layers.zones.len(), no_mining);
+}
+
 /// A GBK shapefile without a .cpg decodes the same through `import-layer` as in a survey
 /// package (GDAL alone would read it as ISO-8859-1: mojibake).
 #[test]

@@ -43,14 +43,23 @@ pub fn open_vector(path: &Path) -> Result<Dataset> {
         )
         .map(|ds| ds.layer_count());
     }
-    Dataset::open_ex(
+    // A DXF of AutoCAD 2007 or later is UTF-8 whatever its $DWGCODEPAGE says; GDAL decodes by
+    // the code page alone, so a Chinese layer name would read as mojibake.
+    let utf8_dxf = dxf_is_utf8(path);
+    if utf8_dxf {
+        let _ = gdal::config::set_thread_local_config_option("DXF_ENCODING", "UTF-8");
+    }
+    let opened = Dataset::open_ex(
         path,
         DatasetOptions {
             open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
             ..Default::default()
         },
-    )
-    .map_err(|e| {
+    );
+    if utf8_dxf {
+        let _ = gdal::config::clear_thread_local_config_option("DXF_ENCODING");
+    }
+    opened.map_err(|e| {
         let detail = match &e {
             gdal::errors::GdalError::NullPointer { msg, .. } if msg.trim().is_empty() => text!(
                 "没有能识别此格式的 GDAL 驱动，或文件已损坏",
@@ -63,6 +72,35 @@ pub fn open_vector(path: &Path) -> Result<Dataset> {
             Text::new(format!("无法打开矢量数据: {}", detail.zh), format!("cannot open vector data: {}", detail.en)),
         )
     })
+}
+
+/// Whether `path` is a DXF whose header declares AutoCAD 2007 or later (`$ACADVER` AC1021+):
+/// those files are UTF-8 by the DXF reference, whatever their `$DWGCODEPAGE`. Reads the
+/// header only (the first 64 KiB).
+pub fn dxf_is_utf8(path: &Path) -> bool {
+    use std::io::Read;
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("dxf")) {
+        return false;
+    }
+    let mut head = Vec::new();
+    let Ok(f) = std::fs::File::open(path) else { return false };
+    if f.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.lines().map(str::trim);
+    while let Some(l) = lines.next() {
+        if l == "$ACADVER" {
+            // Group code 1, then the version.
+            let _ = lines.next();
+            return lines
+                .next()
+                .and_then(|v| v.strip_prefix("AC"))
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n >= 1021);
+        }
+    }
+    false
 }
 
 /// Check that `path` is a GeoPackage (an SQLite database) before GDAL opens it, so that a
