@@ -859,3 +859,93 @@ fn the_vertical_datum_of_a_compound_mine_crs_is_noted() {
     let all = format!("{}{}", stdout(&o), stderr(&o));
     assert!(all.contains("vertical datum: Yellow Sea 1985"), "{all}");
 }
+
+/// `import-layer` killed (SIGKILL) at spread-out moments of a 20 000-zone append: the store
+/// holds every zone it had, and either none of the new ones or all of them, never a part; it
+/// opens, passes SQLite's integrity check and its audit chain verifies. The append is one
+/// SQLite transaction in the default rollback-journal mode, and the next command that opens the
+/// store rolls an interrupted one back (the journal beside it is part of the store until then).
+#[test]
+fn import_layer_killed_at_any_moment_appends_all_or_nothing() {
+    use std::process::{Command, Stdio};
+    let d = tempfile::tempdir().expect("tmp");
+    let (_k, pkg) = package();
+    let pristine = d.path().join("pristine.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&pristine)])), 0);
+    let zones = |store: &std::path::Path| minehaz_core::io::open(store).expect("the store opens").layers.zones.len();
+    let before = zones(&pristine);
+    // 20 000 small squares inside the licence (480 000–482 000, 4 050 000–4 052 000).
+    let n = 20_000;
+    let mut feats = Vec::with_capacity(n);
+    for k in 0..n {
+        let (x, y) = (480_010.0 + (k % 141) as f64 * 14.0, 4_050_010.0 + (k / 141) as f64 * 14.0);
+        feats.push(format!(
+            "{{\"type\":\"Feature\",\"properties\":{{\"id\":\"K{k}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}}}",
+            x + 10.0,
+            x + 10.0,
+            y + 10.0,
+            y + 10.0
+        ));
+    }
+    let src = d.path().join("zones.geojson");
+    std::fs::write(&src, format!("{{\"type\":\"FeatureCollection\",\"features\":[{}]}}", feats.join(",")))
+        .expect("write");
+    let args = |store: &std::path::Path| {
+        vec![
+            "--lang".to_string(),
+            "en".into(),
+            "import-layer".into(),
+            p(&src).into(),
+            "--kind".into(),
+            "zones".into(),
+            "--into".into(),
+            p(store).into(),
+            "--source-crs".into(),
+            "EPSG:4547".into(),
+            "--set".into(),
+            "class=no_mining".into(),
+        ]
+    };
+    // One whole run: how long the append takes, and what it gives.
+    let whole = d.path().join("whole.gpkg");
+    std::fs::copy(&pristine, &whole).expect("copy");
+    let t = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_minehaz")).args(args(&whole)).env("USER", "tester").output().expect("run");
+    let took = t.elapsed();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(zones(&whole), before + n);
+    let (mut none, mut all, mut hot) = (0, 0, 0);
+    let trials = 24;
+    for k in 0..trials {
+        let store = d.path().join(format!("t{k}.gpkg"));
+        std::fs::copy(&pristine, &store).expect("copy");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_minehaz"))
+            .args(args(&store))
+            .env("USER", "tester")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // From the start to just past the end of a whole run.
+        std::thread::sleep(took.mul_f64(1.1 * f64::from(k) / f64::from(trials - 1)));
+        let _ = child.kill();
+        let _ = child.wait();
+        if std::fs::metadata(store.with_extension("gpkg-journal")).is_ok_and(|m| m.len() > 0) {
+            hot += 1;
+        }
+        let o = minehaz(&["info", p(&store)]);
+        assert_eq!(code(&o), 0, "trial {k}: the store opens: {}", stderr(&o));
+        let o = minehaz(&["audit", "verify", p(&store)]);
+        assert_eq!(code(&o), 0, "trial {k}: integrity and audit chain: {}{}", stdout(&o), stderr(&o));
+        match zones(&store) - before {
+            0 => none += 1,
+            m if m == n => all += 1,
+            m => panic!("trial {k}: {m} of {n} zones appended"),
+        }
+    }
+    assert_eq!(none + all, trials);
+    eprintln!("import-layer kill -9: {trials} trials, {none} nothing, {all} everything, {hot} with a hot journal (a whole run {took:?})");
+    // The kills landed before, inside and after the transaction.
+    assert!(none > 0 && all > 0, "none {none}, all {all}");
+    assert!(hot > 0, "no kill landed inside the transaction (took {took:?})");
+}
