@@ -810,6 +810,38 @@ fn unknown_survey_toml_keys_are_warnings() {
     assert!(all.contains("unknown key licence.z_tpo"), "{all}");
 }
 
+/// With `--format json` the reading's warnings come as JSON objects, one a line on stderr
+/// (file, layer, feature, field, line, message), and the report on stdout keeps its contract.
+#[test]
+fn json_formats_give_their_warnings_as_located_objects() {
+    let (_d, pkg) = package();
+    std::fs::write(pkg.join("survey.toml"), SURVEY_TOML.replace("z_top = 1150.0", "z_top = 1150.0\nz_tpo = 1100.0"))
+        .expect("write");
+    for args in [vec!["check", p(&pkg), "--format", "json"], vec!["plan", p(&pkg), "--format", "json"]] {
+        let o = minehaz(&args);
+        assert!(code(&o) != 2, "{args:?}: {}", stderr(&o));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("the report is JSON");
+        // stdout keeps its contract (RULES.md's report has no warnings; PLANNING.md's plan has
+        // its own, of the rules).
+        if args[0] == "check" {
+            assert!(report.get("warnings").is_none(), "stdout keeps its contract");
+        }
+        let warnings: Vec<serde_json::Value> = stderr(&o)
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        let w = warnings
+            .iter()
+            .find(|w| w["message"].as_str().is_some_and(|m| m.contains("licence.z_tpo")))
+            .unwrap_or_else(|| panic!("{args:?}: {}", stderr(&o)));
+        for key in ["file", "layer", "feature", "field", "line", "message"] {
+            assert!(w.get(key).is_some(), "{key} in {w}");
+        }
+        assert!(w["file"].as_str().is_some_and(|f| f.ends_with("survey.toml")), "{w}");
+    }
+}
+
 /// The store carries a `layer_styles` table (QGIS's GeoPackage convention): one default QML
 /// style per vector layer, naming the real geometry column, in minehaz's colours.
 #[test]
@@ -860,7 +892,7 @@ fn the_vertical_datum_of_a_compound_mine_crs_is_noted() {
     assert!(all.contains("vertical datum: Yellow Sea 1985"), "{all}");
 }
 
-/// `import-layer` killed (SIGKILL) at spread-out moments of a 20 000-zone append: the store
+/// `import-layer` killed (SIGKILL) at 24 moments of a 20 000-zone append: the store
 /// holds every zone it had, and either none of the new ones or all of them, never a part; it
 /// opens, passes SQLite's integrity check and its audit chain verifies. The append is one
 /// SQLite transaction in the default rollback-journal mode, and the next command that opens the
@@ -919,6 +951,7 @@ fn import_layer_killed_at_any_moment_appends_all_or_nothing() {
     for k in 0..trials {
         let store = d.path().join(format!("t{k}.gpkg"));
         std::fs::copy(&pristine, &store).expect("copy");
+        let journal = store.with_extension("gpkg-journal");
         let mut child = Command::new(env!("CARGO_BIN_EXE_minehaz"))
             .args(args(&store))
             .env("USER", "tester")
@@ -926,8 +959,18 @@ fn import_layer_killed_at_any_moment_appends_all_or_nothing() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn");
-        // From the start to just past the end of a whole run.
-        std::thread::sleep(took.mul_f64(1.1 * f64::from(k) / f64::from(trials - 1)));
+        if k < 4 {
+            // While it reads and validates the source: before the transaction.
+            std::thread::sleep(std::time::Duration::from_millis(5 + 20 * k as u64));
+        } else {
+            // Once the transaction has begun (its journal exists), at spread-out moments of it
+            // and past its end; the machine's load does not decide where the kills land.
+            let t0 = std::time::Instant::now();
+            while !journal.exists() && t0.elapsed() < took * 4 && child.try_wait().ok().flatten().is_none() {
+                std::thread::sleep(std::time::Duration::from_micros(500));
+            }
+            std::thread::sleep(took.mul_f64(0.05 * f64::from(k - 4) / 2.0));
+        }
         let _ = child.kill();
         let _ = child.wait();
         if std::fs::metadata(store.with_extension("gpkg-journal")).is_ok_and(|m| m.len() > 0) {
@@ -945,7 +988,7 @@ fn import_layer_killed_at_any_moment_appends_all_or_nothing() {
     }
     assert_eq!(none + all, trials);
     eprintln!("import-layer kill -9: {trials} trials, {none} nothing, {all} everything, {hot} with a hot journal (a whole run {took:?})");
-    // The kills landed before, inside and after the transaction.
-    assert!(none > 0 && all > 0, "none {none}, all {all}");
+    // The kills landed before and inside the transaction.
+    assert!(none >= 4, "the early kills append nothing: {none}");
     assert!(hot > 0, "no kill landed inside the transaction (took {took:?})");
 }

@@ -108,7 +108,7 @@ fn text_report(r: &Report, covers: &[(String, f64)], st: &Style) -> String {
 pub fn run(path: &Path, format: Format, as_of: Option<String>) -> anyhow::Result<u8> {
     let as_of = super::parse_as_of(as_of.as_deref())?;
     let survey = super::open(path)?;
-    super::print_warnings(&survey.warnings);
+    super::print_warnings_as(&survey.warnings, format == Format::Json);
     let assessment = super::step("按规则检查", "checking the rules", || rules::Assessment::new(survey, as_of))?;
     let report = assessment.report();
     match format {

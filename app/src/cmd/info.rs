@@ -76,14 +76,7 @@ pub fn run(path: &Path, format: Format) -> anyhow::Result<u8> {
             "grids": grids,
             "pointclouds": clouds,
             "positioning": {"count": s.positioning.len(), "bounds": fix_bounds},
-            "warnings": s.warnings.iter().map(|w| serde_json::json!({
-                "file": w.at.file.as_ref().map(|f| f.display().to_string()),
-                "layer": w.at.layer,
-                "feature": w.at.feature,
-                "field": w.at.field,
-                "line": w.at.line,
-                "message": w.text.get(lang()),
-            })).collect::<Vec<_>>(),
+            "warnings": super::warnings_json(&s.warnings),
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);

@@ -178,6 +178,36 @@ pub fn open(path: &std::path::Path) -> minehaz_core::Result<minehaz_core::model:
 }
 
 /// Print warnings to stderr.
+/// A warning as a JSON object: `file`, `layer`, `feature`, `field`, `line`, `message` (in the
+/// user's language).
+pub fn warning_json(w: &minehaz_core::Problem) -> serde_json::Value {
+    serde_json::json!({
+        "file": w.at.file.as_ref().map(|f| f.display().to_string()),
+        "layer": w.at.layer,
+        "feature": w.at.feature,
+        "field": w.at.field,
+        "line": w.at.line,
+        "message": w.text.get(minehaz_core::i18n::lang()),
+    })
+}
+
+/// Warnings as a JSON array of [`warning_json`] objects (`info --format json`).
+pub fn warnings_json(ws: &[minehaz_core::Problem]) -> serde_json::Value {
+    serde_json::Value::Array(ws.iter().map(warning_json).collect())
+}
+
+/// The reading's warnings on stderr: as text, or with `json` (the command's `--format json`)
+/// one JSON object per line ([`warning_json`]), so that a program reading the JSON report on
+/// stdout reads the warnings too, located, without parsing text; stdout keeps its contract.
+pub fn print_warnings_as(ws: &[minehaz_core::Problem], json: bool) {
+    if !json {
+        return print_warnings(ws);
+    }
+    for w in ws {
+        eprintln!("{}", warning_json(w));
+    }
+}
+
 pub fn print_warnings(ws: &[minehaz_core::Problem]) {
     for w in ws {
         eprintln!("{w}");

@@ -235,7 +235,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         }
     }
     let survey = super::open(&a.survey)?;
-    super::print_warnings(&survey.warnings);
+    super::print_warnings_as(&survey.warnings, a.format == Format::Json);
     // The store the design goes into, checked before any design work.
     if let Some(into) = &a.into {
         minehaz_core::io::store::plan_target(into, &survey.meta)?;

@@ -172,7 +172,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         super::guard_output(out, &a.survey, a.force, &["gpkg"])?;
     }
     let survey = super::open(&a.survey)?;
-    super::print_warnings(&survey.warnings);
+    super::print_warnings_as(&survey.warnings, a.format == Format::Json);
     let (params, loosened) = rules::survey_params(&survey)?;
     let mut r = super::step(
         "由点云生成数字高程模型并量测台阶",
