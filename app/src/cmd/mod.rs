@@ -177,7 +177,6 @@ pub fn open(path: &std::path::Path) -> minehaz_core::Result<minehaz_core::model:
     step("读取调查数据", "reading the survey", || minehaz_core::io::open(path))
 }
 
-/// Print warnings to stderr.
 /// A warning as a JSON object: `file`, `layer`, `feature`, `field`, `line`, `message` (in the
 /// user's language).
 pub fn warning_json(w: &minehaz_core::Problem) -> serde_json::Value {
@@ -208,6 +207,7 @@ pub fn print_warnings_as(ws: &[minehaz_core::Problem], json: bool) {
     }
 }
 
+/// Print warnings to stderr.
 pub fn print_warnings(ws: &[minehaz_core::Problem]) {
     for w in ws {
         eprintln!("{w}");
