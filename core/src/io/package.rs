@@ -394,14 +394,21 @@ pub fn point_cloud_source(f: &Path, mine: &Crs, ps: &mut Problems) -> Result<cra
 }
 
 /// Write every vector layer of `layers` into an open GeoPackage (one layer per kind, empty ones
-/// included so the schema is complete).
-pub(crate) fn write_layers(ds: &mut gdal::Dataset, layers: &Layers, crs: &Crs, file: &Path) -> Result<()> {
+/// included so the schema is complete); `done` is called with each layer's name once written.
+pub(crate) fn write_layers(
+    ds: &mut gdal::Dataset,
+    layers: &Layers,
+    crs: &Crs,
+    file: &Path,
+    done: &dyn Fn(&str),
+) -> Result<()> {
     use crate::model::record::FieldType;
     use crate::model::LayerVisitor;
     struct W<'a> {
         ds: &'a mut gdal::Dataset,
         crs: &'a Crs,
         file: &'a Path,
+        done: &'a dyn Fn(&str),
         res: Result<()>,
     }
     impl LayerVisitor for W<'_> {
@@ -427,9 +434,12 @@ pub(crate) fn write_layers(ds: &mut gdal::Dataset, layers: &Layers, crs: &Crs, f
                 &records,
                 self.file,
             );
+            if self.res.is_ok() {
+                (self.done)(K::NAME);
+            }
         }
     }
-    let mut w = W { ds, crs, file, res: Ok(()) };
+    let mut w = W { ds, crs, file, done, res: Ok(()) };
     layers.visit(&mut w);
     w.res
 }
@@ -462,7 +472,7 @@ pub fn write_package(survey: &Survey, dir: &Path) -> Result<()> {
     let mut ds = create_gpkg(&gpkg)?;
     {
         let mut tx = ds.start_transaction().map_err(gdal_err(&gpkg))?;
-        write_layers(&mut tx, &survey.layers, &mine, &gpkg)?;
+        write_layers(&mut tx, &survey.layers, &mine, &gpkg, &|_| {})?;
         tx.commit().map_err(gdal_err(&gpkg))?;
     }
     ds.close().map_err(gdal_err(&gpkg))?;

@@ -100,6 +100,19 @@ pub struct WriteSummary {
 /// Write `survey` as a new project store at `out` (atomically; `out` is replaced only when
 /// `replace` is set). `who` and `when` go to the audit log.
 pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: bool) -> Result<WriteSummary> {
+    write_store_with(survey, out, who, when, replace, &|_, _, _| {})
+}
+
+/// [`write_store`], calling `progress(step, done, total)` as it goes: one step per vector layer,
+/// the tables, the styles and audit, and each raster grid (`minehaz import`'s progress bar).
+pub fn write_store_with(
+    survey: &Survey,
+    out: &Path,
+    who: &str,
+    when: &str,
+    replace: bool,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<WriteSummary> {
     if out.exists() && !replace {
         return Err(crate::Error::at(
             Location::file(out),
@@ -112,7 +125,7 @@ pub fn write_store(survey: &Survey, out: &Path, who: &str, when: &str, replace: 
     // The temporary stores of `write_atomically` that a killed import left.
     let (dir, prefix) = super::temp_prefix(out);
     remove_stale_temps(dir, &prefix);
-    super::write_atomically(out, |tmp| write_into(survey, tmp, out, who, when))
+    super::write_atomically(out, |tmp| write_into(survey, tmp, out, who, when, progress))
 }
 
 /// Temporary stores older than this were left by a killed import (a live import touches its
@@ -165,15 +178,29 @@ pub fn integrity(path: &Path, quick: bool) -> Result<Option<String>> {
     Ok((!found.is_empty()).then(|| found.join("; ")))
 }
 
-fn write_into(survey: &Survey, path: &Path, final_path: &Path, who: &str, when: &str) -> Result<WriteSummary> {
+fn write_into(
+    survey: &Survey,
+    path: &Path,
+    final_path: &Path,
+    who: &str,
+    when: &str,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<WriteSummary> {
     let mine = Crs::parse(&survey.meta.mine.crs, &Location::file(path).layer("minehaz_meta").field("crs"))?;
     let e = gerr(path);
     let mut ds = create_gpkg(path)?;
+    let total = crate::model::Layers::NAMES.len() + 2 + survey.grids.len();
+    let done = std::cell::Cell::new(0);
+    let step = |name: &str| {
+        done.set(done.get() + 1);
+        progress(name, done.get(), total);
+    };
     let entry;
     {
         let mut tx = ds.start_transaction().map_err(&e)?;
-        write_layers(&mut tx, &survey.layers, &mine, path)?;
+        write_layers(&mut tx, &survey.layers, &mine, path, &step)?;
         write_tables(&mut tx, survey, &mine, path, final_path)?;
+        step("tables");
         super::styles::write_styles(&mut tx, path, when)?;
         let mut seal = super::seal::Seal::default();
         seal.all(&tx, path)?;
@@ -183,8 +210,10 @@ fn write_into(survey: &Survey, path: &Path, final_path: &Path, who: &str, when: 
         tx.commit().map_err(&e)?;
     }
     ds.close().map_err(&e)?;
+    step("audit");
     for g in &survey.grids {
         super::grid::append_to_gpkg(g, path, &format!("grid_{}", g.name), &mine)?;
+        step(&g.name);
     }
     Ok(WriteSummary { audit: entry })
 }
@@ -877,4 +906,36 @@ pub fn write_derived_with_rasters(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `import`'s progress: one step per vector layer (each named), the tables, the audit and
+    /// each grid, counted up to a total that does not change.
+    #[test]
+    fn a_store_write_reports_every_step_up_to_its_total() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/coal-mine");
+        let s = super::super::open(&src).expect("sample");
+        let d = tempfile::tempdir().expect("tmp");
+        let out = d.path().join("m.gpkg");
+        let seen = std::cell::RefCell::new(Vec::new());
+        write_store_with(&s, &out, "tester", "2026-12-03T10:00:00+08:00", false, &|step, done, total| {
+            seen.borrow_mut().push((step.to_string(), done, total));
+        })
+        .expect("store");
+        let seen = seen.into_inner();
+        let total = crate::model::Layers::NAMES.len() + 2 + s.grids.len();
+        assert!(!s.grids.is_empty(), "the sample has grids");
+        assert_eq!(seen.len(), total);
+        for (k, (_, done, t)) in seen.iter().enumerate() {
+            assert_eq!((*done, *t), (k + 1, total));
+        }
+        let steps: Vec<&str> = seen.iter().map(|s| s.0.as_str()).collect();
+        for name in crate::model::Layers::NAMES {
+            assert!(steps.contains(name), "{name}");
+        }
+        assert!(steps.contains(&"tables") && steps.contains(&"audit"));
+    }
 }
