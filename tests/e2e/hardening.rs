@@ -503,6 +503,40 @@ fn dxf_export_round_trips_through_gdal_with_layers_counts_z_and_chinese_text() {
     assert!(t.contains("探水线") && !t.contains("巷道"));
 }
 
+/// The sample lies a few km from the test licence: a local grid of the same CRS puts its
+/// drawings over it (a pure translation).
+const SAMPLE_OVER_TEST_LICENCE: &str =
+    "+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=497000 +y_0=0 +ellps=GRS80 +units=m +no_defs";
+
+/// A store of the test package in `dir`, and `import-layer` of the 禁采区 layer of `dxf` (a
+/// drawing of the coal-mine sample) into it as no-mining zones: the store, how many no-mining
+/// zones the sample has, and the run.
+fn import_no_mining_zones(
+    dir: &std::path::Path,
+    dxf: &std::path::Path,
+) -> (std::path::PathBuf, usize, std::process::Output) {
+    let (_k, pkg) = package();
+    let store = dir.join("m.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
+    let survey = minehaz_core::io::open(&sample("coal-mine")).expect("sample");
+    let no_mining = survey.layers.zones.iter().filter(|z| z.class == minehaz_core::model::ZoneClass::NoMining).count();
+    let o = minehaz(&[
+        "import-layer",
+        p(dxf),
+        "--kind",
+        "zones",
+        "--into",
+        p(&store),
+        "--source-crs",
+        SAMPLE_OVER_TEST_LICENCE,
+        "--dxf-layer",
+        "禁采区",
+        "--set",
+        "class=no_mining",
+    ]);
+    (store, no_mining, o)
+}
+
 /// A CAD drawing with several layers and text (minehaz's own DXF export of the sample, read as
 /// a surveyor's drawing): `--dxf-layer` picks one layer, text is skipped, closed polylines
 /// become polygons for a polygon kind, ids come from handles with the file name as prefix,
@@ -513,28 +547,7 @@ fn dxf_layer_selection_text_skipping_closed_polylines_and_handle_ids() {
     let coal = sample("coal-mine");
     let dxf = d.path().join("plan.dxf");
     assert_eq!(code(&minehaz(&["export", p(&coal), "--out", p(&dxf)])), 0);
-    let (_k, pkg) = package();
-    let store = d.path().join("m.gpkg");
-    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
-    let survey = minehaz_core::io::open(&coal).expect("sample");
-    let no_mining = survey.layers.zones.iter().filter(|z| z.class == minehaz_core::model::ZoneClass::NoMining).count();
-    // The sample lies a few km from the test licence: a local grid of the same CRS puts the
-    // drawing over it (a pure translation).
-    let grid = "+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=497000 +y_0=0 +ellps=GRS80 +units=m +no_defs";
-    let o = minehaz(&[
-        "import-layer",
-        p(&dxf),
-        "--kind",
-        "zones",
-        "--into",
-        p(&store),
-        "--source-crs",
-        grid,
-        "--dxf-layer",
-        "禁采区",
-        "--set",
-        "class=no_mining",
-    ]);
+    let (store, no_mining, o) = import_no_mining_zones(d.path(), &dxf);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).contains("text annotations"), "{}", stderr(&o));
     let s = minehaz_core::io::open(&store).expect("store");
@@ -552,7 +565,7 @@ fn dxf_layer_selection_text_skipping_closed_polylines_and_handle_ids() {
         "--into",
         p(&store),
         "--source-crs",
-        grid,
+        SAMPLE_OVER_TEST_LICENCE,
         "--dxf-layer",
         "断层",
         "--where",
@@ -577,26 +590,7 @@ fn a_utf8_dxf_of_autocad_2007_imports_without_mojibake() {
     let r2007 = text.replacen("AC1015", "AC1021", 1).replacen("ANSI_936", "ANSI_1252", 1);
     let dxf = d.path().join("plan2007.dxf");
     std::fs::write(&dxf, r2007.as_bytes()).expect("write");
-    let (_k, pkg) = package();
-    let store = d.path().join("m.gpkg");
-    assert_eq!(code(&minehaz(&["import", p(&pkg), "--out", p(&store)])), 0);
-    let survey = minehaz_core::io::open(&coal).expect("sample");
-    let no_mining = survey.layers.zones.iter().filter(|z| z.class == minehaz_core::model::ZoneClass::NoMining).count();
-    let grid = "+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=497000 +y_0=0 +ellps=GRS80 +units=m +no_defs";
-    let o = minehaz(&[
-        "import-layer",
-        p(&dxf),
-        "--kind",
-        "zones",
-        "--into",
-        p(&store),
-        "--source-crs",
-        grid,
-        "--dxf-layer",
-        "禁采区",
-        "--set",
-        "class=no_mining",
-    ]);
+    let (store, no_mining, o) = import_no_mining_zones(d.path(), &dxf);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let s = minehaz_core::io::open(&store).expect("store");
     assert_eq!(s.layers.zones.len(), no_mining);
