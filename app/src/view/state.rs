@@ -166,6 +166,11 @@ pub struct Follow {
     /// The last alarm row shown.
     pub alarm_seen: u64,
     pub checked: Option<std::time::Instant>,
+    /// The rows read so far ([`minehaz_core::io::live_store::committed_since`]).
+    pub cursor: minehaz_core::io::live_store::Cursor,
+    /// Times the store was read whole since following began (0 while every commit could be
+    /// taken in incrementally).
+    pub full_reads: u64,
 }
 
 impl AppState {
@@ -212,7 +217,11 @@ impl AppState {
         use minehaz_core::io::live_store;
         let seen = live_store::watch_state(&path).map(|w| w.events_applied).unwrap_or(0);
         let alarm_seen = live_store::alarms_after(&path, 0).ok().and_then(|v| v.last().map(|(n, _)| *n)).unwrap_or(0);
-        self.follow = Some(Follow { seen, alarm_seen, checked: Some(std::time::Instant::now()) });
+        let Some(cursor) = self.loaded.as_ref().map(|l| live_store::Cursor::of_read(l.assessment.survey())) else {
+            return;
+        };
+        self.follow =
+            Some(Follow { seen, alarm_seen, checked: Some(std::time::Instant::now()), cursor, full_reads: 0 });
     }
 
     /// In follow mode, at most once a second (or now with `force`): when the store's watch
@@ -243,9 +252,18 @@ impl AppState {
         if let Some(c) = state.clock {
             self.as_of = c.date_naive();
         }
-        if let Err(e) = self.load(&path, true) {
-            self.error(&e);
-            return false;
+        // What watch committed, applied to the assessment (only the layers it touches prepared
+        // again); the store read whole only when that cannot be done or does not add up.
+        if !self.follow_committed(&path) {
+            if let Err(e) = self.load(&path, true) {
+                self.error(&e);
+                return false;
+            }
+            let cursor = self.loaded.as_ref().map(|l| live_store::Cursor::of_read(l.assessment.survey()));
+            if let (Some(f), Some(c)) = (&mut self.follow, cursor) {
+                f.cursor = c;
+                f.full_reads += 1;
+            }
         }
         let new = live_store::alarms_after(&path, alarm_seen).unwrap_or_default();
         let last = new.last().map_or(alarm_seen, |(n, _)| *n);
@@ -254,6 +272,67 @@ impl AppState {
             f.seen = state.events_applied;
             f.alarm_seen = last;
         }
+        true
+    }
+
+    /// Take in what `watch` committed since the follow cursor: workings and drillholes replaced
+    /// by id, fixes, readings and weather appended, through `Assessment::apply_at` at the watch
+    /// clock; then the layers they touch are prepared again. False (nothing changed, or a part
+    /// changed: the caller reads the store whole) when reading or applying fails, or when the
+    /// appended tables' row counts then differ from what the assessment holds.
+    fn follow_committed(&mut self, path: &Path) -> bool {
+        use minehaz_core::io::live_store;
+        use minehaz_core::rules::Change;
+        let (Some(f), Some(l)) = (self.follow.as_mut(), self.loaded.as_mut()) else { return false };
+        let mut cursor = f.cursor.clone();
+        let Ok(c) = live_store::committed_since(path, &mut cursor) else { return false };
+        let mut changes: Vec<Change> = Vec::new();
+        changes.extend(c.workings.into_iter().map(Change::Working));
+        changes.extend(c.drillholes.into_iter().map(Change::Drillhole));
+        if !c.fixes.is_empty() {
+            changes.push(Change::Fixes(c.fixes));
+        }
+        if !c.readings.is_empty() {
+            changes.push(Change::Readings(c.readings));
+        }
+        if !c.weather.is_empty() {
+            changes.push(Change::Weather(c.weather));
+        }
+        if changes.is_empty() {
+            changes.push(Change::Tick);
+        }
+        for ch in changes {
+            let applied = match c.watch.clock {
+                Some(t) => l.assessment.apply_at(ch, t),
+                None => l.assessment.apply(ch),
+            };
+            if applied.is_err() {
+                return false;
+            }
+        }
+        let s = l.assessment.survey();
+        let held = [s.positioning.len(), s.readings.len(), s.weather.len()].map(|n| n as u64);
+        if live_store::Cursor::row_counts(path).ok() != Some(held) {
+            return false;
+        }
+        f.cursor = cursor;
+        l.report = l.assessment.report();
+        scene::reprepare(
+            &mut l.scene,
+            &l.assessment,
+            &l.report,
+            &["workings", "drillholes", "findings", "water_lines", "planned_drillholes"],
+            &self.scene_options,
+        );
+        l.catalog.replace_layer(&l.assessment.survey().layers.workings);
+        l.catalog.replace_layer(&l.assessment.survey().layers.drillholes);
+        l.snap_vertices = l.catalog.vertices_of(marking::SNAP_LAYERS);
+        for sl in &l.scene.layers {
+            if !self.layers.iter().any(|x| x.name == sl.name) {
+                self.layers.push(LayerStyle::new(sl));
+            }
+        }
+        self.data_generation += 1;
         true
     }
 

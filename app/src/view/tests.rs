@@ -527,6 +527,19 @@ fn the_follow_mode_rereads_the_store_and_shows_the_alarms() {
     assert!(h.state_mut().state.poll_follow(true), "the store moved");
     h.run();
     assert!(has(&mut h, "water.inside_water_body", "W37"), "W37 broke into G11");
+    // Taken in incrementally (the commit's rows only), and the same findings as reading the
+    // store whole at the watch clock's date.
+    assert_eq!(h.state().state.follow.as_ref().map(|f| f.full_reads), Some(0), "read incrementally");
+    let key = |r: &minehaz_core::rules::Report| {
+        let mut v: Vec<_> = r.findings.iter().map(|f| (f.rule, f.feature.clone(), f.working.clone())).collect();
+        v.sort();
+        v
+    };
+    let whole =
+        minehaz_core::rules::Assessment::new(minehaz_core::io::open(&gpkg).expect("open"), h.state().state.as_of)
+            .expect("assess");
+    let live_report = &h.state().state.loaded.as_ref().expect("loaded").report;
+    assert_eq!(key(live_report), key(&whole.report()), "incremental = whole");
     assert_eq!(h.state().state.alarms.len(), 4);
     h.get_by_label("报警 进入水体 2026-11-29T13:00:00+08:00 W37  立即撤人: P0101");
     h.get_by_label("报警 气象 2026-11-29T12:00:00+08:00   立即撤人: P0101, P0102, P0103, P0104");

@@ -221,45 +221,53 @@ fn bad(path: &Path, layer: &str, r: &Record, field: &str, ps: &mut Problems) {
     ps.error(Location::file(path).layer(layer).feature(id).field(field), text!("缺失或无效", "missing or invalid"));
 }
 
+/// A `readings` row as a reading; a missing or invalid field is an error in `ps`.
+fn reading_of(r: &Record, path: &Path, ps: &mut Problems) -> Option<Reading> {
+    let time = text_of(r, "time").and_then(|t| parse_time(&t));
+    let kind = text_of(r, "kind").and_then(|k| ReadingKind::ALL.iter().copied().find(|x| x.as_str() == k));
+    let (sensor, value) = (text_of(r, "sensor"), real_of(r, "value"));
+    let at = match r.geom {
+        Some(Geom::Point { pos, .. }) => Some(pos),
+        _ => None,
+    };
+    match (time, kind, sensor, value) {
+        (Some(time), Some(kind), Some(sensor), Some(value)) => {
+            Some(Reading { time, sensor, kind, value, working: text_of(r, "working"), at })
+        }
+        (t, k, s, _) => {
+            let f = if t.is_none() {
+                "time"
+            } else if k.is_none() {
+                "kind"
+            } else if s.is_none() {
+                "sensor"
+            } else {
+                "value"
+            };
+            bad(path, "readings", r, f, ps);
+            None
+        }
+    }
+}
+
+/// A `weather` row as a weather warning; a missing or invalid field is an error in `ps`.
+fn weather_of(r: &Record, path: &Path, ps: &mut Problems) -> Option<Weather> {
+    let time = text_of(r, "time").and_then(|t| parse_time(&t));
+    let level = text_of(r, "level").and_then(|k| WeatherLevel::ALL.iter().copied().find(|x| x.as_str() == k));
+    match (time, level) {
+        (Some(time), Some(level)) => Some(Weather { time, level, text: text_of(r, "text").unwrap_or_default() }),
+        (t, _) => {
+            bad(path, "weather", r, if t.is_none() { "time" } else { "level" }, ps);
+            None
+        }
+    }
+}
+
 /// Read the live tables (absent tables read as empty).
 pub fn read_tables(ds: &gdal::Dataset, path: &Path, ps: &mut Problems) -> Result<LiveTables> {
-    let mut out = LiveTables::default();
-    for r in table(ds, "readings", path, ps)? {
-        let time = text_of(&r, "time").and_then(|t| parse_time(&t));
-        let kind = text_of(&r, "kind").and_then(|k| ReadingKind::ALL.iter().copied().find(|x| x.as_str() == k));
-        let (sensor, value) = (text_of(&r, "sensor"), real_of(&r, "value"));
-        let at = match r.geom {
-            Some(Geom::Point { pos, .. }) => Some(pos),
-            _ => None,
-        };
-        match (time, kind, sensor, value) {
-            (Some(time), Some(kind), Some(sensor), Some(value)) => {
-                out.readings.push(Reading { time, sensor, kind, value, working: text_of(&r, "working"), at })
-            }
-            (t, k, s, _) => {
-                let f = if t.is_none() {
-                    "time"
-                } else if k.is_none() {
-                    "kind"
-                } else if s.is_none() {
-                    "sensor"
-                } else {
-                    "value"
-                };
-                bad(path, "readings", &r, f, ps);
-            }
-        }
-    }
-    for r in table(ds, "weather", path, ps)? {
-        let time = text_of(&r, "time").and_then(|t| parse_time(&t));
-        let level = text_of(&r, "level").and_then(|k| WeatherLevel::ALL.iter().copied().find(|x| x.as_str() == k));
-        match (time, level) {
-            (Some(time), Some(level)) => {
-                out.weather.push(Weather { time, level, text: text_of(&r, "text").unwrap_or_default() })
-            }
-            (t, _) => bad(path, "weather", &r, if t.is_none() { "time" } else { "level" }, ps),
-        }
-    }
+    let readings = table(ds, "readings", path, ps)?.iter().filter_map(|r| reading_of(r, path, ps)).collect();
+    let weather = table(ds, "weather", path, ps)?.iter().filter_map(|r| weather_of(r, path, ps)).collect();
+    let mut out = LiveTables { readings, weather, ..LiveTables::default() };
     for r in table(ds, "daily", path, ps)? {
         let Some(date) = text_of(&r, "id").and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) else {
             bad(path, "daily", &r, "id", ps);
@@ -492,5 +500,107 @@ pub fn alarms_after(path: &Path, after: u64) -> Result<Vec<(u64, AlarmRow)>> {
         })
         .collect();
     out.sort_by_key(|(n, _)| *n);
+    Ok(out)
+}
+
+/// The tables `watch` writes that a follower of the store reads incrementally.
+pub const FOLLOWED: [&str; 5] = ["workings", "drillholes", "positioning", "readings", "weather"];
+
+/// Where a follower of a store stands: the largest row id (fid) it has read of each table of
+/// [`FOLLOWED`]. `watch` appends rows and replaces a working or drillhole by deleting its row
+/// and appending the new one, so every change it commits is a row past the cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub fids: BTreeMap<&'static str, i64>,
+}
+
+impl Cursor {
+    /// The cursor of a survey read whole from a store: its fixes, readings and weather warnings
+    /// are the first rows of their append-only tables (row ids 1..n), so it stands exactly
+    /// where the read ended, whatever `watch` committed since; workings and drillholes start
+    /// at 0 (the first [`committed_since`] re-reads them, which replaces each by id: harmless).
+    pub fn of_read(s: &crate::model::Survey) -> Self {
+        let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+        let fids = BTreeMap::from([
+            ("workings", 0),
+            ("drillholes", 0),
+            ("positioning", n(s.positioning.len())),
+            ("readings", n(s.readings.len())),
+            ("weather", n(s.weather.len())),
+        ]);
+        Self { fids }
+    }
+
+    /// The row counts of the append-only tables of a store (positioning, readings, weather):
+    /// a follower compares them with what it holds, and reads the store whole when they differ.
+    pub fn row_counts(path: &Path) -> Result<[u64; 3]> {
+        let ds = gdal_vector::open_vector(path)?;
+        let mut out = [0u64; 3];
+        for (k, t) in ["positioning", "readings", "weather"].iter().enumerate() {
+            if ds.layer_by_name(t).is_ok() {
+                out[k] = count(&ds, t, path)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The cursor at the store's present end (what a full read of the store has seen).
+    pub fn at_end(path: &Path) -> Result<Self> {
+        let ds = gdal_vector::open_vector(path)?;
+        let mut fids = BTreeMap::new();
+        for t in FOLLOWED {
+            fids.insert(t, if ds.layer_by_name(t).is_ok() { super::seal::max_fid(&ds, path, t)? } else { 0 });
+        }
+        Ok(Self { fids })
+    }
+}
+
+/// What `watch` committed since a [`Cursor`]: the workings and drillholes as they now stand,
+/// the fixes, readings and weather warnings appended (in commit order), and the watch state.
+#[derive(Debug, Clone, Default)]
+pub struct Committed {
+    pub workings: Vec<Working>,
+    pub drillholes: Vec<Drillhole>,
+    pub fixes: Vec<Fix>,
+    pub readings: Vec<Reading>,
+    pub weather: Vec<Weather>,
+    pub watch: WatchState,
+}
+
+/// Read what `watch` committed to the store since `cursor`, and move the cursor to the rows
+/// read, without reading the rest of the store (a viewer following a running `watch`). The
+/// watch state is read first, so a commit landing meanwhile is never counted as read: its rows
+/// are read now or at the next call, never skipped and never twice.
+pub fn committed_since(path: &Path, cursor: &mut Cursor) -> Result<Committed> {
+    let watch = watch_state(path)?;
+    let ds = gdal_vector::open_vector(path)?;
+    let mut ends = BTreeMap::new();
+    for t in FOLLOWED {
+        ends.insert(t, if ds.layer_by_name(t).is_ok() { super::seal::max_fid(&ds, path, t)? } else { 0 });
+    }
+    let range = |t: &str| {
+        let from = cursor.fids.get(t).copied().unwrap_or(0);
+        let to = ends.get(t).copied().unwrap_or(0);
+        (to > from).then(|| format!("fid > {from} AND fid <= {to}"))
+    };
+    let mut out = Committed { watch, ..Committed::default() };
+    if let Some(f) = range("workings") {
+        out.workings = super::store::read_layers(path, &["workings"], Some(&f))?.1.workings;
+    }
+    if let Some(f) = range("drillholes") {
+        out.drillholes = super::store::read_layers(path, &["drillholes"], Some(&f))?.1.drillholes;
+    }
+    let mut ps = Problems::default();
+    let rows = |t: &str, ps: &mut Problems| -> Result<Vec<Record>> {
+        match range(t) {
+            Some(f) => Ok(gdal_vector::read_layer_where(&ds, t, Some(&f), path, ps)?.records),
+            None => Ok(Vec::new()),
+        }
+    };
+    out.fixes = rows("positioning", &mut ps)?.iter().filter_map(super::store::fix_of).collect();
+    out.readings = rows("readings", &mut ps)?.iter().filter_map(|r| reading_of(r, path, &mut ps)).collect();
+    out.weather = rows("weather", &mut ps)?.iter().filter_map(|r| weather_of(r, path, &mut ps)).collect();
+    ps.into_result()?;
+    cursor.fids = ends;
     Ok(out)
 }

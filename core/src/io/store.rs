@@ -475,6 +475,16 @@ pub(crate) fn table(ds: &gdal::Dataset, name: &str, path: &Path, ps: &mut Proble
     Ok(gdal_vector::read_layer(ds, name, path, ps)?.records)
 }
 
+/// A `positioning` row as a fix (None without a point, a time or a person).
+pub(crate) fn fix_of(r: &Record) -> Option<Fix> {
+    let Some(Geom::Point { pos, .. }) = r.geom else { return None };
+    Some(Fix {
+        time: text_of(r, "time")?,
+        person_id: text_of(r, "person_id")?,
+        pos: [pos[0], pos[1], real_of(r, "z").unwrap_or(f64::NAN)],
+    })
+}
+
 pub(crate) fn text_of(r: &Record, k: &str) -> Option<String> {
     match r.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v) {
         Some(Value::Text(s)) => Some(s.clone()),
@@ -624,17 +634,7 @@ pub fn read_store(path: &Path) -> Result<Survey> {
             });
         }
     }
-    let positioning: Vec<Fix> = table(&ds, "positioning", path, &mut ps)?
-        .into_iter()
-        .filter_map(|r| {
-            let Some(Geom::Point { pos, .. }) = r.geom else { return None };
-            Some(Fix {
-                time: text_of(&r, "time")?,
-                person_id: text_of(&r, "person_id")?,
-                pos: [pos[0], pos[1], real_of(&r, "z").unwrap_or(f64::NAN)],
-            })
-        })
-        .collect();
+    let positioning: Vec<Fix> = table(&ds, "positioning", path, &mut ps)?.iter().filter_map(fix_of).collect();
     let slope_points: Vec<crate::model::SlopeReading> = table(&ds, "slope_points", path, &mut ps)?
         .into_iter()
         .filter_map(|r| {

@@ -50,6 +50,11 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     let segments: usize = survey.layers.workings.iter().map(|w| w.line.len().saturating_sub(1)).sum();
     drop(survey);
     anyhow::ensure!(!heads.is_empty(), "the generated mine has no active heading");
+    // A viewer following the store (`view --follow`), opened before watch runs.
+    let mut viewer = crate::view::state::AppState::new(chrono::Local::now().date_naive(), "bench".into());
+    viewer.open(store)?;
+    viewer.poll_points(true);
+    viewer.start_follow();
 
     let mut child = Command::new(exe)
         .args(["--lang", "en", "watch"])
@@ -161,5 +166,18 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
         rss.iter().map(|(k, m)| format!("{k}: {m:.0} MB")).collect::<Vec<_>>().join(", ")
     );
     println!("end of stream to exit (last batch committed): {close_s:.2} s");
+    // The viewer takes in everything watch committed, as `view --follow` does, and then reads
+    // the store whole, as it did before (same data, same process).
+    let t = Instant::now();
+    anyhow::ensure!(viewer.poll_follow(true), "the viewer saw no change");
+    let follow_s = t.elapsed().as_secs_f64();
+    let whole_reads = viewer.follow.as_ref().map_or(0, |f| f.full_reads);
+    let t = Instant::now();
+    viewer.load_keeping_view(store)?;
+    let whole_s = t.elapsed().as_secs_f64();
+    println!(
+        "viewer following the store: the commits taken in {follow_s:.2} s ({} store read whole) vs reading the store whole {whole_s:.2} s",
+        if whole_reads == 0 { "no".to_string() } else { format!("{whole_reads}×") }
+    );
     Ok(())
 }
