@@ -312,6 +312,24 @@ fn parse(line: &str) -> Result<Event> {
     Ok(Event { time, time_text, change })
 }
 
+/// Refuse an event that places something where the mine's data cannot be (SURVEY-FORMAT.md
+/// v1.1 plausibility: outside the CRS's area of use or more than 50 km from the licence).
+fn implausible(change: &Change, p: &crate::validate::plausible::Plausibility) -> Result<()> {
+    let (what, points): (&str, Vec<[f64; 3]>) = match change {
+        Change::Fixes(fs) => ("x", fs.iter().map(|f| f.pos).collect()),
+        Change::Readings(rs) => ("at", rs.iter().filter_map(|r| r.at).collect()),
+        Change::Face { to: FaceTo::Point(q), .. } => ("to", vec![*q]),
+        Change::Face { to: FaceTo::Segment(s), .. } => ("to", s.to_vec()),
+        Change::Working(w) => ("geometry", w.vertices().to_vec()),
+        Change::Drillhole(d) => ("geometry", d.vertices().to_vec()),
+        _ => return Ok(()),
+    };
+    match points.iter().find_map(|q| p.problem(q[0], q[1])) {
+        Some(t) => Err(crate::Error::at(crate::error::Location::default().field(what), t)),
+        None => Ok(()),
+    }
+}
+
 /// The live mine: the assessment, the persons present, the batch to commit.
 pub struct Live {
     a: Assessment,
@@ -320,6 +338,9 @@ pub struct Live {
     batch: Batch,
     /// `--as-of-clock`: the rules' clock is the system clock, not the event times.
     wall_clock: bool,
+    /// The mine's plausible coordinates: an event placing anything outside them is refused,
+    /// as reading the survey would refuse it.
+    plausible: Option<crate::validate::plausible::Plausibility>,
 }
 
 impl Live {
@@ -329,7 +350,8 @@ impl Live {
         let presence = Presence::new(&a.survey().positioning);
         let batch =
             Batch { events_applied: first_event, first_event, clock: a.survey().watch_clock, ..Batch::default() };
-        Self { a, presence, next_event: first_event, batch, wall_clock }
+        let plausible = crate::validate::plausible::Plausibility::of(a.survey());
+        Self { a, presence, next_event: first_event, batch, wall_clock, plausible }
     }
 
     pub fn assessment(&self) -> &Assessment {
@@ -373,6 +395,11 @@ impl Live {
 
     fn apply_event(&mut self, line: &str, event: u64) -> Result<Applied> {
         let ev = parse(line)?;
+        // (A face of an unknown working is refused for that, below.)
+        let unknown = matches!(&ev.change, Change::Face { working, .. } if self.working(Some(working)).is_none());
+        if let (Some(p), false) = (&self.plausible, unknown) {
+            implausible(&ev.change, p)?;
+        }
         let clock = if self.wall_clock { chrono::Local::now().fixed_offset().max(ev.time) } else { ev.time };
         // Levels derive from the survey's classification and layers; only a working or a
         // drillhole could ever move them.

@@ -270,3 +270,39 @@ fn fixes_alone_age_a_methane_reading_out_of_its_window() {
     let a = ok(&mut l, &w.to_string());
     assert_eq!(rules(&a.delta.cleared), [("gas.ch4_over_limit", Some("CH4-2".to_string()))]);
 }
+
+/// An event placing something where the mine's data cannot be (a fix at (0, 0) in an
+/// EPSG:4547 mine, a face 80 km from the licence) is refused with a located error and changes
+/// nothing, as reading the survey refuses such a row; a fix in the mine is taken.
+#[test]
+fn implausible_coordinates_are_refused_as_reading_refuses_them() {
+    let mut s = mine();
+    s.meta.mine.crs = "EPSG:4547".into();
+    let sq = |x0: f64, y0: f64, d: f64| {
+        geo_types::Polygon::new(vec![(x0, y0), (x0 + d, y0), (x0 + d, y0 + d), (x0, y0 + d), (x0, y0)].into(), vec![])
+    };
+    s.layers.licence = vec![crate::model::Licence { id: "L".into(), boundary: sq(480_000.0, 4_050_000.0, 2000.0) }];
+    s.layers.workings = vec![working(
+        "W1",
+        WorkingKind::Heading,
+        WorkingStatus::Active,
+        &[[480_500.0, 4_050_500.0, 900.0], [480_600.0, 4_050_500.0, 900.0]],
+    )];
+    let mut l = live(s);
+    let fix = |x: f64, y: f64| {
+        json!({"type": "fix", "time": t("10:00"), "person_id": "P1", "x": x, "y": y, "z": 900}).to_string()
+    };
+    for bad in [
+        fix(0.0, 0.0),
+        fix(38_480_500.0, 4_050_500.0),
+        json!({"type": "face", "time": t("10:00"), "working": "W1", "to": [560_600.0, 4_050_500.0, 900.0]}).to_string(),
+    ] {
+        let ans = l.apply_line(&bad);
+        let e = ans.outcome.expect_err(&bad);
+        assert!(e.contains("area of use") || e.contains("适用范围") || e.contains("50 km"), "{bad}: {e}");
+    }
+    assert!(l.assessment().survey().positioning.is_empty());
+    assert_eq!(l.assessment().survey().layers.workings[0].line.len(), 2);
+    ok(&mut l, &fix(480_550.0, 4_050_500.0));
+    assert_eq!(l.assessment().survey().positioning.len(), 1);
+}

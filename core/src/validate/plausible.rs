@@ -127,8 +127,12 @@ impl Reporter<'_> {
     }
 }
 
-struct Frame<'a> {
-    crs: &'a Crs,
+/// The plausibility of coordinates in a mine (SURVEY-FORMAT.md v1.1): inside the mine CRS's
+/// area of use (plus 50 km) and within 50 km of the licence. Built once per survey; what
+/// [`check`] applies to every layer and table, and `watch` to every coordinate an event
+/// brings (a fix at (0, 0) must not reach a store that then cannot be read).
+pub struct Plausibility {
+    crs: Crs,
     area: Option<Box2>,
     /// The licence's box grown by the margin (beyond it: surely too far), and within it a grid
     /// that decides most points without a distance query.
@@ -204,15 +208,32 @@ impl NearGrid {
     }
 }
 
-impl Frame<'_> {
-    /// The problem of one coordinate, if any.
-    fn problem(&self, x: f64, y: f64) -> Option<Text> {
+impl Plausibility {
+    /// The frame of a survey; None when its CRS cannot be parsed (reading reports that).
+    pub fn of(survey: &Survey) -> Option<Self> {
+        let crs = Crs::parse(&survey.meta.mine.crs, &Location::default()).ok()?;
+        let licence = survey
+            .layers
+            .licence
+            .first()
+            .map(|l| expand(&box_of(l.boundary.exterior().0.iter().map(|c| [c.x, c.y])), MARGIN_M));
+        let licence = licence.filter(|b| b[0].is_finite());
+        // Decided by cell for most points: only those on the edge of the 50 km band are measured.
+        let near = licence.and_then(|b| {
+            survey.layers.licence.first().map(|l| NearGrid::new(b, crate::geometry::PreparedPolygon::new(&l.boundary)))
+        });
+        let area = use_box(&crs);
+        Some(Self { crs, area, licence, near })
+    }
+
+    /// The problem of one coordinate (mine CRS), if any.
+    pub fn problem(&self, x: f64, y: f64) -> Option<Text> {
         if !(x.is_finite() && y.is_finite()) {
             return Some(text!("坐标无效 (NaN/无穷)", "invalid coordinate (NaN/inf)"));
         }
         if let Some(a) = &self.area {
             if !inside(a, x, y) {
-                let why = cause(x, y, self.crs, a);
+                let why = cause(x, y, &self.crs, a);
                 return Some(Text::new(
                     format!("坐标 ({x}, {y}) 超出矿井坐标系 {} 的适用范围（含 50 km 余量）：{}", self.crs, why.zh),
                     format!(
@@ -241,21 +262,10 @@ impl Frame<'_> {
 
 /// Append the plausibility problems of `survey` to `ps`.
 pub fn check(survey: &Survey, ps: &mut Problems) {
-    let Ok(crs) = Crs::parse(&survey.meta.mine.crs, &Location::default()) else { return };
-    let licence = survey
-        .layers
-        .licence
-        .first()
-        .map(|l| expand(&box_of(l.boundary.exterior().0.iter().map(|c| [c.x, c.y])), MARGIN_M));
-    let licence = licence.filter(|b| b[0].is_finite());
-    // Decided by cell for most points: only those on the edge of the 50 km band are measured.
-    let near = licence.and_then(|b| {
-        survey.layers.licence.first().map(|l| NearGrid::new(b, crate::geometry::PreparedPolygon::new(&l.boundary)))
-    });
-    let frame = Frame { crs: &crs, area: use_box(&crs), licence, near };
+    let Some(frame) = Plausibility::of(survey) else { return };
     struct V<'a> {
         survey: &'a Survey,
-        frame: &'a Frame<'a>,
+        frame: &'a Plausibility,
         ps: &'a mut Problems,
     }
     impl LayerVisitor for V<'_> {

@@ -82,7 +82,13 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     let t = Instant::now();
     ask(
         &mut stdin,
-        format!("{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B0\",\"x\":0,\"y\":0,\"z\":0}}\n", time(0)),
+        format!(
+            "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B0\",\"x\":{},\"y\":{},\"z\":{}}}\n",
+            time(0),
+            heads[0].1[0],
+            heads[0].1[1],
+            heads[0].1[2]
+        ),
         &mut line,
     )?;
     let start_s = t.elapsed().as_secs_f64();
