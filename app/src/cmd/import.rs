@@ -36,23 +36,10 @@ pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyh
         }
     }
     let who = super::author(author);
-    // A bar of the store's steps (each layer, the tables, the audit, each grid); indicatif draws
-    // nothing when stderr is not a terminal.
-    let bar = indicatif::ProgressBar::new(1);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    let title = tr("写入工程文件", "writing the project store");
-    bar.set_message(title.to_string());
-    let written = io::store::write_store_with(&survey, out, &who, &super::now(), force, &|step, done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-        bar.set_message(format!("{title}: {step}"));
-    });
-    bar.finish_and_clear();
-    let summary = written?;
+    // A bar of the store's steps: each layer, the tables, the audit, each grid.
+    let summary = super::step_parts("写入工程文件", "writing the project store", |progress| {
+        io::store::write_store_with(&survey, out, &who, &super::now(), force, progress)
+    })?;
     let n: usize = survey.layers.counts().iter().map(|(_, c)| c).sum();
     println!(
         "{} {}: {} {}, {} {}, {} {}, {} {}, {} {}",

@@ -172,6 +172,26 @@ pub fn step<T>(zh: &str, en: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Run one long step of several parts with a progress bar on stderr: `f` reports
+/// `(part, done, total)` as it goes. indicatif draws nothing when stderr is not a terminal.
+pub fn step_parts<T>(zh: &str, en: &str, f: impl FnOnce(&dyn Fn(&str, usize, usize)) -> T) -> T {
+    let bar = indicatif::ProgressBar::new(1);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let title = minehaz_core::i18n::tr(zh, en);
+    bar.set_message(title.to_string());
+    let out = f(&|part, done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(format!("{title}: {part}"));
+    });
+    bar.finish_and_clear();
+    out
+}
+
 /// Read a survey folder or store, with a spinner.
 pub fn open(path: &std::path::Path) -> minehaz_core::Result<minehaz_core::model::Survey> {
     step("读取调查数据", "reading the survey", || minehaz_core::io::open(path))

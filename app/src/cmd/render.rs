@@ -123,8 +123,9 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         skip: Vec::new(),
     };
     let t = std::time::Instant::now();
-    let scene = super::step("准备场景", "preparing the scene", || {
-        scene::prepare_assessed(&assessment, &assessment.report(), &options)
+    // A bar of the layers prepared.
+    let scene = super::step_parts("准备场景", "preparing the scene", |progress| {
+        scene::prepare_assessed_with(&assessment, &assessment.report(), &options, progress)
     });
     let prep = t.elapsed();
     if !scene.problems.is_empty() {

@@ -284,7 +284,18 @@ pub fn visualizers() -> Vec<Box<dyn Visualizer>> {
 /// Prepare a scene of an assessed mine (its survey as it now stands, its findings and derived
 /// lines).
 pub fn prepare_assessed(a: &Assessment, report: &Report, options: &SceneOptions) -> Scene {
-    prepare_with(a.survey(), Some((a, report)), options)
+    prepare_with(a.survey(), Some((a, report)), options, &|_, _, _| {})
+}
+
+/// [`prepare_assessed`], calling `progress(layer, done, total)` after each visualizer
+/// (`render`'s progress bar).
+pub fn prepare_assessed_with(
+    a: &Assessment,
+    report: &Report,
+    options: &SceneOptions,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Scene {
+    prepare_with(a.survey(), Some((a, report)), options, progress)
 }
 
 /// Prepare a scene: choose the origin (the centre of the data, rounded to the metre), run
@@ -293,19 +304,32 @@ pub fn prepare_assessed(a: &Assessment, report: &Report, options: &SceneOptions)
 #[cfg(test)]
 pub fn prepare(survey: &Survey, assessment: Option<&Assessment>, options: &SceneOptions) -> Scene {
     let report = assessment.map(Assessment::report);
-    prepare_with(survey, assessment.zip(report.as_ref()), options)
+    prepare_with(survey, assessment.zip(report.as_ref()), options, &|_, _, _| {})
 }
 
 /// [`prepare`] with the assessment's report already made (the viewer keeps one).
-fn prepare_with(survey: &Survey, assessed: Option<(&Assessment, &Report)>, options: &SceneOptions) -> Scene {
+fn prepare_with(
+    survey: &Survey,
+    assessed: Option<(&Assessment, &Report)>,
+    options: &SceneOptions,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Scene {
     let (assessment, report) = (assessed.map(|a| a.0), assessed.map(|a| a.1));
     let (origin, z_range) = frame(survey);
     let input = Input::new(survey, (assessment, report), origin, z_range, options);
-    let layers = visualizers()
-        .iter()
+    let chosen: Vec<Box<dyn Visualizer>> = visualizers()
+        .into_iter()
         .filter(|v| options.layers.is_empty() || options.layers.iter().any(|l| l == v.name()))
         .filter(|v| !options.skip.iter().any(|l| l == v.name()))
-        .filter_map(|v| v.prepare(&input))
+        .collect();
+    let layers = chosen
+        .iter()
+        .enumerate()
+        .filter_map(|(k, v)| {
+            let l = v.prepare(&input);
+            progress(v.name(), k + 1, chosen.len());
+            l
+        })
         .collect::<Vec<_>>();
     let bounds = bounds_of(&layers);
     let problems = input.problems.into_inner();

@@ -123,6 +123,34 @@ mod tests {
         assert!(pos("water_lines") < pos("boreholes") && pos("drillholes") < pos("workings"));
     }
 
+    /// `render`'s progress: every chosen visualizer is reported once, in drawing order, up to a
+    /// total that is the number chosen (a `--layers` selection counts only its layers).
+    #[test]
+    fn scene_preparation_reports_each_layer_once() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sample-surveys/coal-mine");
+        let survey = minehaz_core::io::package::read_package(&dir).expect("sample reads");
+        let a = minehaz_core::rules::Assessment::new(survey, chrono::NaiveDate::from_ymd_opt(2026, 5, 1).expect("d"))
+            .expect("check");
+        let report = a.report();
+        for (options, want) in [
+            (SceneOptions::default(), all().iter().map(|v| v.name()).collect::<Vec<_>>()),
+            (
+                SceneOptions { layers: vec!["faults".into(), "goaf".into()], ..Default::default() },
+                vec!["goaf", "faults"],
+            ),
+        ] {
+            let seen = std::cell::RefCell::new(Vec::new());
+            crate::scene::prepare_assessed_with(&a, &report, &options, &|name, done, total| {
+                seen.borrow_mut().push((name.to_string(), done, total));
+            });
+            let seen = seen.into_inner();
+            assert_eq!(seen.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(), want);
+            for (k, (_, done, total)) in seen.iter().enumerate() {
+                assert_eq!((*done, *total), (k + 1, want.len()));
+            }
+        }
+    }
+
     /// The coal-mine sample end to end through `prepare`, with its check report: every layer it
     /// has data for is drawn; counts printed for the record (`--nocapture`).
     #[test]
