@@ -481,11 +481,12 @@ pub struct ElevationAxis {
     pub ticks: Vec<([f32; 2], f64)>,
 }
 
-/// The elevation axis of a 3D view, on the box of the mine's data (what a 3D view is framed
-/// to, [`Scene::data_bounds`]) at the leftmost corner whose edge is on screen; None when no
-/// corner is, or the box's height is under 40 px on screen.
-pub fn elevation_axis(scene: &Scene, camera: &Camera, min_gap_px: f32) -> Option<ElevationAxis> {
-    let [lo, hi] = scene.data_bounds();
+/// The elevation axis of a 3D view, on `data` (local bounds: the box a 3D view is framed to,
+/// [`Scene::data_bounds`], computed once by the caller — it walks every vertex) at the leftmost
+/// corner whose edge is on screen; `origin_z` is the scene origin's world elevation. None when
+/// no corner is, or the box's height is under 40 px on screen.
+pub fn elevation_axis(data: [[f32; 3]; 2], origin_z: f64, camera: &Camera, min_gap_px: f32) -> Option<ElevationAxis> {
+    let [lo, hi] = data;
     let pr = camera.projector();
     let (w, h) = (camera.width as f32, camera.height as f32);
     let on_screen = |p: [f32; 2]| (0.0..=w).contains(&p[0]) && (0.0..=h).contains(&p[1]);
@@ -504,7 +505,7 @@ pub fn elevation_axis(scene: &Scene, camera: &Camera, min_gap_px: f32) -> Option
     if (bottom[1] - top[1]).abs() < 40.0 {
         return None;
     }
-    let world = |z_local: f32| f64::from(z_local) + scene.origin[2];
+    let world = |z_local: f32| f64::from(z_local) + origin_z;
     // Round steps at least the gap apart on screen.
     let px_per_m = (bottom[1] - top[1]).abs() / (hi[2] - lo[2]).max(1.0);
     let min_step = min_gap_px / px_per_m.max(1e-6);
@@ -517,7 +518,7 @@ pub fn elevation_axis(scene: &Scene, camera: &Camera, min_gap_px: f32) -> Option
     let mut ticks = Vec::new();
     let mut z = (world(lo[2]) / step).ceil() * step;
     while z <= world(hi[2]) + 1e-6 {
-        if let Some((px, _)) = pr.project([x, y, (z - scene.origin[2]) as f32]) {
+        if let Some((px, _)) = pr.project([x, y, (z - origin_z) as f32]) {
             ticks.push((px, z));
         }
         z += step;
@@ -527,7 +528,7 @@ pub fn elevation_axis(scene: &Scene, camera: &Camera, min_gap_px: f32) -> Option
 
 /// Draw the 3D elevation axis ([`elevation_axis`]) with labels in metres; returns its box.
 fn elevation_axis_3d(p: &Painter, img: &mut RgbaImage, scene: &Scene, camera: &Camera, small: f32) -> Option<Rect> {
-    let axis = elevation_axis(scene, camera, small * 2.2)?;
+    let axis = elevation_axis(scene.data_bounds(), scene.origin[2], camera, small * 2.2)?;
     let (bottom, top) = (axis.bottom, axis.top);
     p.line(img, bottom, top, 2, INK);
     let mut rect: Option<Rect> = None;

@@ -356,7 +356,9 @@ fn overlays_ui(ui: &egui::Ui, view: &SceneView, state: &mut AppState, rect: Rect
             galleys.push((g, color));
         }
     }
-    let mut blocked = frame_furniture(&painter, &cam, &l.scene, rect, ppp);
+    // The data box is the camera's, computed when the scene changed (never per frame).
+    let data = state.cam.data_bounds.unwrap_or(l.scene.bounds);
+    let mut blocked = frame_furniture(&painter, &cam, &l.scene, data, rect, ppp);
     blocked.extend(section_axes(&painter, &cam, &l.scene, rect, ppp));
     let (placed, _) = placement::place(&requests, rect.width(), rect.height(), &blocked);
     for pl in placed {
@@ -438,6 +440,7 @@ fn frame_furniture(
     painter: &egui::Painter,
     cam: &Camera,
     scene: &crate::scene::Scene,
+    data: [[f32; 3]; 2],
     rect: Rect,
     ppp: f32,
 ) -> Vec<placement::Rect> {
@@ -481,7 +484,7 @@ fn frame_furniture(
         boxes.push(placement::Rect::new(8.0, 8.0, 32.0, 64.0));
     }
     if matches!(cam.kind, ViewKind::ThreeD { .. }) {
-        boxes.extend(furniture_3d(painter, cam, scene, rect, ppp));
+        boxes.extend(furniture_3d(painter, cam, scene, data, rect, ppp));
     }
     boxes
 }
@@ -492,6 +495,7 @@ fn furniture_3d(
     painter: &egui::Painter,
     cam: &Camera,
     scene: &crate::scene::Scene,
+    data: [[f32; 3]; 2],
     rect: Rect,
     ppp: f32,
 ) -> Vec<placement::Rect> {
@@ -511,7 +515,7 @@ fn furniture_3d(
         boxes.push(placement::Rect::new(2.0, 6.0, 56.0, 56.0));
     }
     let to_screen = |p: [f32; 2]| rect.min + Vec2::new(p[0], p[1]) / ppp;
-    if let Some(axis) = crate::render::overlay::elevation_axis(scene, cam, 28.0 * ppp) {
+    if let Some(axis) = crate::render::overlay::elevation_axis(data, scene.origin[2], cam, 28.0 * ppp) {
         let (bottom, top) = (to_screen(axis.bottom), to_screen(axis.top));
         painter.line_segment([bottom, top], Stroke::new(2.0, ink));
         let mut r = placement::Rect::new(
@@ -642,7 +646,7 @@ mod tests {
             for kind in [ViewKind::Plan, ViewKind::ThreeD { azimuth_deg: 0.0, elevation_deg: 30.0 }] {
                 let cam = Camera::fit(kind, bounds, 800, 500);
                 let scene = crate::scene::Scene { bounds, ..Default::default() };
-                let boxes = frame_furniture(&painter, &cam, &scene, rect, 1.0);
+                let boxes = frame_furniture(&painter, &cam, &scene, bounds, rect, 1.0);
                 for b in &boxes {
                     assert!(b.x0 >= 0.0 && b.y0 >= 0.0 && b.x1 <= 800.0 && b.y1 <= 500.0, "{b:?}");
                 }
