@@ -543,16 +543,15 @@ impl Cursor {
         }
         Ok(out)
     }
+}
 
-    /// The cursor at the store's present end (what a full read of the store has seen).
-    pub fn at_end(path: &Path) -> Result<Self> {
-        let ds = gdal_vector::open_vector(path)?;
-        let mut fids = BTreeMap::new();
-        for t in FOLLOWED {
-            fids.insert(t, if ds.layer_by_name(t).is_ok() { super::seal::max_fid(&ds, path, t)? } else { 0 });
-        }
-        Ok(Self { fids })
+/// The largest row id of each followed table (0 for a table the store lacks).
+fn followed_ends(ds: &gdal::Dataset, path: &Path) -> Result<BTreeMap<&'static str, i64>> {
+    let mut ends = BTreeMap::new();
+    for t in FOLLOWED {
+        ends.insert(t, if ds.layer_by_name(t).is_ok() { super::seal::max_fid(ds, path, t)? } else { 0 });
     }
+    Ok(ends)
 }
 
 /// What `watch` committed since a [`Cursor`]: the workings and drillholes as they now stand,
@@ -574,10 +573,7 @@ pub struct Committed {
 pub fn committed_since(path: &Path, cursor: &mut Cursor) -> Result<Committed> {
     let watch = watch_state(path)?;
     let ds = gdal_vector::open_vector(path)?;
-    let mut ends = BTreeMap::new();
-    for t in FOLLOWED {
-        ends.insert(t, if ds.layer_by_name(t).is_ok() { super::seal::max_fid(&ds, path, t)? } else { 0 });
-    }
+    let ends = followed_ends(&ds, path)?;
     let range = |t: &str| {
         let from = cursor.fids.get(t).copied().unwrap_or(0);
         let to = ends.get(t).copied().unwrap_or(0);

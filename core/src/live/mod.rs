@@ -315,19 +315,22 @@ fn parse(line: &str) -> Result<Event> {
 /// Refuse an event that places something where the mine's data cannot be (SURVEY-FORMAT.md
 /// v1.1 plausibility: outside the CRS's area of use or more than 50 km from the licence).
 fn implausible(change: &Change, p: &crate::validate::plausible::Plausibility) -> Result<()> {
-    let (what, points): (&str, Vec<[f64; 3]>) = match change {
-        Change::Fixes(fs) => ("x", fs.iter().map(|f| f.pos).collect()),
-        Change::Readings(rs) => ("at", rs.iter().filter_map(|r| r.at).collect()),
-        Change::Face { to: FaceTo::Point(q), .. } => ("to", vec![*q]),
-        Change::Face { to: FaceTo::Segment(s), .. } => ("to", s.to_vec()),
-        Change::Working(w) => ("geometry", w.vertices().to_vec()),
-        Change::Drillhole(d) => ("geometry", d.vertices().to_vec()),
+    // (feature, field, its points): the error names the person, sensor, working or hole.
+    let items: Vec<(&str, &str, Vec<[f64; 3]>)> = match change {
+        Change::Fixes(fs) => fs.iter().map(|f| (f.person_id.as_str(), "x", vec![f.pos])).collect(),
+        Change::Readings(rs) => rs.iter().filter_map(|r| Some((r.sensor.as_str(), "at", vec![r.at?]))).collect(),
+        Change::Face { working, to: FaceTo::Point(q) } => vec![(working.as_str(), "to", vec![*q])],
+        Change::Face { working, to: FaceTo::Segment(s) } => vec![(working.as_str(), "to", s.to_vec())],
+        Change::Working(w) => vec![(w.id.as_str(), "geometry", w.vertices().to_vec())],
+        Change::Drillhole(d) => vec![(d.id.as_str(), "geometry", d.vertices().to_vec())],
         _ => return Ok(()),
     };
-    match points.iter().find_map(|q| p.problem(q[0], q[1])) {
-        Some(t) => Err(crate::Error::at(crate::error::Location::default().field(what), t)),
-        None => Ok(()),
+    for (feature, field, points) in items {
+        if let Some(t) = points.iter().find_map(|q| p.problem(q[0], q[1])) {
+            return Err(crate::Error::at(crate::error::Location::default().feature(feature).field(field), t));
+        }
     }
+    Ok(())
 }
 
 /// The live mine: the assessment, the persons present, the batch to commit.

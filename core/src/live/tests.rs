@@ -300,6 +300,9 @@ fn implausible_coordinates_are_refused_as_reading_refuses_them() {
         let ans = l.apply_line(&bad);
         let e = ans.outcome.expect_err(&bad);
         assert!(e.contains("area of use") || e.contains("适用范围") || e.contains("50 km"), "{bad}: {e}");
+        // Located: the person or the working, and the field.
+        let (who, field) = if bad.contains("\"fix\"") { ("P1", "x") } else { ("W1", "to") };
+        assert!(e.starts_with(&format!("要素 {who}, 字段 {field}:")), "{bad}: {e}");
     }
     assert!(l.assessment().survey().positioning.is_empty());
     assert_eq!(l.assessment().survey().layers.workings[0].line.len(), 2);
