@@ -66,11 +66,12 @@ pub fn section_cuts<'a>(
     let (ux, uy) = ((b[0] - a[0]) / len, (b[1] - a[1]) / len);
     let normal = [uy as f32, -ux as f32, 0.0];
     let spacing = len / HATCH_PER_LENGTH;
-    let line_box = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
+    let line_box = minehaz_core::geometry::seg_box(a, b);
     for o in outlines {
-        // The outline's box first: most outlines are nowhere near the line.
-        let Some(r) = geo::BoundingRect::bounding_rect(o.outline) else { continue };
-        if r.min().x > line_box[2] || r.max().x < line_box[0] || r.min().y > line_box[3] || r.max().y < line_box[1] {
+        // The outline's box first: most outlines are nowhere near the line (and preparing one
+        // indexes its edges).
+        let outline_box = minehaz_core::index::box_of(o.outline.exterior().0.iter().map(|c| [c.x, c.y]));
+        if !minehaz_core::index::overlaps(&outline_box, &line_box) {
             continue;
         }
         let spans = PreparedPolygon::new(o.outline).inside_spans(a, b);

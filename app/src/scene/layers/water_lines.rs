@@ -74,14 +74,10 @@ impl Visualizer for WaterLinesVisualizer {
         let mut legend = Legend::default();
         // The pattern unit: a 300th of the lines' extent (a 3 km mine: 10 m), so that a plan of
         // any size shows the same dashes.
-        let mut ext = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-        for r in derived.iter().flat_map(|d| &d.records) {
-            if let Some(Geom::Polygon(p)) = &r.geom {
-                for c in &p.exterior().0 {
-                    ext = [ext[0].min(c.x), ext[1].min(c.y), ext[2].max(c.x), ext[3].max(c.y)];
-                }
-            }
-        }
+        let ext = minehaz_core::index::box_of(derived.iter().flat_map(|d| &d.records).flat_map(|r| match &r.geom {
+            Some(Geom::Polygon(p)) => p.exterior().0.iter().map(|c| [c.x, c.y]).collect(),
+            _ => Vec::new(),
+        }));
         let extent = (ext[2] - ext[0]).max(ext[3] - ext[1]);
         let u = if extent.is_finite() { (extent / 300.0).clamp(1.0, 50.0) as f32 } else { 5.0 };
         // 积水线: the boundary of every water-logged goaf, at its drawing level.
