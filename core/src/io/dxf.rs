@@ -68,15 +68,16 @@ fn unescape(v: &str) -> String {
     out.replace("\\~", " ")
 }
 
+/// A DXF text as its (group code, value) pairs; a code that is not a number reads as -1.
+pub(crate) fn group_pairs(dxf: &str) -> Vec<(i32, String)> {
+    let lines: Vec<&str> = dxf.lines().collect();
+    lines.chunks(2).filter(|c| c.len() == 2).map(|c| (c[0].trim().parse().unwrap_or(-1), c[1].to_string())).collect()
+}
+
 /// Post-process GDAL's DXF (group code / value pairs): AC1015, ANSI_936, each LAYER record in
 /// its layer's colour, each MTEXT label rewritten as a single-line TEXT.
 fn finish(dxf: &str, colours: &std::collections::HashMap<&str, u8>) -> String {
-    let lines: Vec<&str> = dxf.lines().collect();
-    let pairs: Vec<(i32, String)> = lines
-        .chunks(2)
-        .filter(|c| c.len() == 2)
-        .map(|c| (c[0].trim().parse().unwrap_or(-1), c[1].to_string()))
-        .collect();
+    let pairs = group_pairs(dxf);
     // Records: from one (0, …) to the next.
     let mut out: Vec<(i32, String)> = Vec::with_capacity(pairs.len());
     let mut i = 0;

@@ -87,20 +87,13 @@ pub fn dxf_is_utf8(path: &Path) -> bool {
     if f.take(64 * 1024).read_to_end(&mut head).is_err() {
         return false;
     }
-    let text = String::from_utf8_lossy(&head);
-    let mut lines = text.lines().map(str::trim);
-    while let Some(l) = lines.next() {
-        if l == "$ACADVER" {
-            // Group code 1, then the version.
-            let _ = lines.next();
-            return lines
-                .next()
-                .and_then(|v| v.strip_prefix("AC"))
-                .and_then(|n| n.parse::<u32>().ok())
-                .is_some_and(|n| n >= 1021);
-        }
-    }
-    false
+    // The header variable (9, $ACADVER) and its value (1, AC10xx).
+    let pairs = super::dxf::group_pairs(&String::from_utf8_lossy(&head));
+    pairs
+        .windows(2)
+        .find(|w| w[0].0 == 9 && w[0].1.trim() == "$ACADVER")
+        .and_then(|w| w[1].1.trim().strip_prefix("AC").and_then(|n| n.parse::<u32>().ok()))
+        .is_some_and(|n| n >= 1021)
 }
 
 /// Check that `path` is a GeoPackage (an SQLite database) before GDAL opens it, so that a
