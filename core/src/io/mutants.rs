@@ -3,7 +3,8 @@
 //! insertions; a fixed seed, so every run tests the same mutants), read back by the product's
 //! readers. A mutant may be refused with an error — it must never panic. (`cargo fuzz` needs a
 //! nightly toolchain, which this project's machines do not have; this is its stand-in in the
-//! test suite, and a longer run is `MINEHAZ_MUTANTS=N cargo test -p minehaz-core mutants`.)
+//! test suite, and a longer run is `MINEHAZ_MUTANTS=N cargo test --workspace mutants`;
+//! `-p minehaz-core` would rebuild the dependencies with other features.)
 
 #![cfg(test)]
 
