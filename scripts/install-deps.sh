@@ -18,8 +18,9 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # pyarrow: the independent reader the tests check the roll-up's GeoParquet files with;
-# pyspark: a complete Spark for local mode, for the Spark job's test (about 450 MB, ~1 min).
-for mod in pyarrow pyspark; do
+# pyspark: a complete Spark for local mode, for the Spark job's test (about 450 MB, ~1 min);
+# ezdxf: the CAD-side reader the DXF export's round-trip test checks layers, colours and linetypes with.
+for mod in pyarrow pyspark ezdxf; do
   if ! python3 -c "import $mod" >/dev/null 2>&1; then
     python3 -m pip install --quiet "$mod" || python3 -m pip install --quiet --break-system-packages "$mod"
   fi

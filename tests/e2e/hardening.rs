@@ -503,6 +503,115 @@ fn dxf_export_round_trips_through_gdal_with_layers_counts_z_and_chinese_text() {
     assert!(t.contains("探水线") && !t.contains("巷道"));
 }
 
+/// The CAD side of the round trip: ezdxf (the reader CAD scripts use) opens the export
+/// without audit errors and sees the layers, their standard colours, the water lines' own
+/// linetypes, the counts, Z and the Chinese labels.
+#[test]
+fn dxf_export_reads_back_in_ezdxf_with_colours_linetypes_counts_and_z() {
+    let d = tempfile::tempdir().expect("tmp");
+    let coal = sample("coal-mine");
+    let out = d.path().join("plan.dxf");
+    let o = minehaz(&["export", p(&coal), "--format", "dxf", "--out", p(&out)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let script = r#"
+import json, sys, ezdxf
+doc = ezdxf.readfile(sys.argv[1])
+auditor = doc.audit()
+msp = doc.modelspace()
+counts, texts, ltypes, first = {}, [], {}, {}
+for e in msp:
+    layer = e.dxf.layer
+    kind = e.dxftype()
+    if kind == "TEXT":
+        texts.append(e.dxf.text)
+        continue
+    if kind == "POINT":
+        continue
+    counts[layer] = counts.get(layer, 0) + 1
+    lt = e.dxf.get("linetype", "BYLAYER")
+    ltypes.setdefault(layer, set()).add(lt)
+    if layer not in first:
+        if kind == "POLYLINE":
+            first[layer] = [list(v) for v in e.points()]
+        elif kind == "LWPOLYLINE":
+            z = e.dxf.elevation
+            first[layer] = [[x, y, z] for x, y in e.get_points("xy")]
+        elif kind == "LINE":
+            first[layer] = [list(e.dxf.start), list(e.dxf.end)]
+patterns = {}
+for lt in doc.linetypes:
+    pat = lt.pattern_tags.tags
+    vals = [t.value for t in pat if t.code == 49]
+    patterns[lt.dxf.name] = vals
+print(json.dumps({
+    "version": doc.dxfversion,
+    "codepage": doc.header.get("$DWGCODEPAGE", ""),
+    "audit_errors": len(auditor.errors),
+    "colours": {l.dxf.name: l.dxf.color for l in doc.layers},
+    "counts": counts,
+    "linetypes": {k: sorted(v) for k, v in ltypes.items()},
+    "patterns": patterns,
+    "first": first,
+    "texts": texts,
+}, ensure_ascii=False))
+"#;
+    let run = std::process::Command::new("python3")
+        .args(["-c", script, p(&out)])
+        .output()
+        .expect("python3 is needed (and ezdxf: pip install ezdxf)");
+    assert!(run.status.success(), "ezdxf failed (pip install ezdxf): {}", String::from_utf8_lossy(&run.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json from the ezdxf script");
+    assert_eq!(v["version"], "AC1015", "R2000");
+    assert_eq!(v["codepage"], "ANSI_936", "GBK");
+    assert_eq!(v["audit_errors"], 0, "ezdxf's audit finds no error: {v}");
+    // The standard colours (REFERENCE.md S93): 积水线 black/white, 探水线 red, 警戒线 blue.
+    for (layer, aci) in [("积水线", 7), ("探水线", 1), ("警戒线", 5), ("巷道", 7), ("采空区", 8)] {
+        assert_eq!(v["colours"][layer], aci, "colour of layer {layer}: {}", v["colours"]);
+    }
+    let survey = minehaz_core::io::open(&coal).expect("sample");
+    let count = |layer: &str| v["counts"][layer].as_u64().unwrap_or(0) as usize;
+    assert_eq!(count("巷道"), survey.layers.workings.len());
+    assert_eq!(count("断层"), survey.layers.faults.len());
+    let rings: usize =
+        survey.layers.goaf.iter().filter(|g| g.water != Some(true)).map(|g| 1 + g.outline.interiors().len()).sum();
+    assert_eq!(count("采空区"), rings);
+    assert!(count("探水线") > 0 && count("警戒线") > 0, "water lines drawn: {}", v["counts"]);
+    // The water lines carry their own linetypes: 探水线 dashed 30 m / 15 m (6 mm / 3 mm at
+    // 1:5000), 警戒线 dash-dot 40 / 12.5 / 5 / 12.5 m; the other layers are continuous.
+    let pattern_of = |layer: &str| -> Vec<f64> {
+        let names = v["linetypes"][layer].as_array().expect("linetypes of the layer");
+        assert_eq!(names.len(), 1, "one linetype on {layer}: {names:?}");
+        let name = names[0].as_str().expect("name");
+        v["patterns"][name].as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default()
+    };
+    let close = |a: &[f64], b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6);
+    let dash = pattern_of("探水线");
+    assert!(close(&dash, &[30.0, -15.0]), "探水线 pattern {dash:?}");
+    let dash_dot = pattern_of("警戒线");
+    assert!(close(&dash_dot, &[40.0, -12.5, 5.0, -12.5]), "警戒线 pattern {dash_dot:?}");
+    assert!(pattern_of("巷道").is_empty(), "巷道 is continuous");
+    // Z kept on the first working drawn.
+    let first: Vec<[f64; 3]> = v["first"]["巷道"]
+        .as_array()
+        .expect("a working")
+        .iter()
+        .map(|c| {
+            let c: Vec<f64> = c.as_array().expect("xyz").iter().filter_map(|x| x.as_f64()).collect();
+            [c[0], c[1], c[2]]
+        })
+        .collect();
+    let w = survey
+        .layers
+        .workings
+        .iter()
+        .find(|w| (w.line[0][0] - first[0][0]).abs() < 1e-6 && (w.line[0][1] - first[0][1]).abs() < 1e-6)
+        .expect("the first drawn working is a survey working");
+    assert_eq!(first.len(), w.line.len());
+    assert!(first.iter().zip(&w.line).all(|(a, b)| (a[2] - b[2]).abs() < 1e-6), "z kept: {first:?}");
+    let texts: Vec<&str> = v["texts"].as_array().expect("texts").iter().filter_map(|t| t.as_str()).collect();
+    assert!(texts.iter().any(|t| t.contains("老空区")), "Chinese labels decoded: {texts:?}");
+}
+
 /// The sample lies a few km from the test licence: a local grid of the same CRS puts its
 /// drawings over it (a pure translation).
 const SAMPLE_OVER_TEST_LICENCE: &str =

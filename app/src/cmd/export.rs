@@ -3,12 +3,17 @@
 //! pillars of the assessment included, ids and names as TEXT labels. `derive --out x.dxf` writes
 //! only the derived layers the same way.
 
+use crate::scene::style::{water_line_aci, water_line_pattern, WaterLine};
 use minehaz_core::i18n::tr;
 use minehaz_core::io::dxf::{write_dxf, DxfLayer};
 use minehaz_core::model::record::Geom;
 use minehaz_core::model::{LayerKind, Survey, ZoneClass};
 use minehaz_core::rules::{derived, Assessment};
 use std::path::{Path, PathBuf};
+
+/// The dash unit of the water lines in the drawing, in metres: 1 mm of paper on a 1:5000
+/// 采掘工程平面图, so 探水线 dashes are 30 m with 15 m gaps there.
+const DASH_UNIT_M: f64 = 5.0;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ExportFormat {
@@ -41,6 +46,7 @@ fn layer<K: LayerKind>(name: &str, aci: u8, items: &[K], name_of: impl Fn(&K) ->
     DxfLayer {
         name: name.into(),
         aci,
+        linetype: Vec::new(),
         entities: items.iter().filter_map(|f| f.write().geom.map(|g| (g, label(f.id(), name_of(f))))).collect(),
     }
 }
@@ -57,7 +63,7 @@ pub fn survey_layers(s: &Survey) -> Vec<DxfLayer> {
     let mut v = vec![
         layer("采矿许可范围", 3, &l.licence, none::<_>),
         layer("采空区", 8, &dry_goaf, |g| g.name.as_ref()),
-        layer("积水线", 5, &water_goaf, |g| g.name.as_ref()),
+        layer("积水线", water_line_aci(WaterLine::Logging), &water_goaf, |g| g.name.as_ref()),
         layer("水体", 5, &l.water_bodies, |w| w.name.as_ref()),
         layer("陷落柱", 6, &l.collapse_columns, |c| c.name.as_ref()),
         layer("瓦斯富集区", 2, &l.gas_zones, none::<_>),
@@ -76,6 +82,7 @@ pub fn survey_layers(s: &Survey) -> Vec<DxfLayer> {
     v.push(DxfLayer {
         name: "钻孔".into(),
         aci: 4,
+        linetype: Vec::new(),
         entities: s
             .boreholes
             .iter()
@@ -93,13 +100,17 @@ pub fn derived_layers(a: &Assessment) -> Vec<DxfLayer> {
     derived::layers(a)
         .into_iter()
         .map(|l| {
-            let (name, aci) = match l.name.as_str() {
-                "exploration_lines" => ("探水线", 1),
-                "warning_lines" => ("警戒线", 2),
-                "fault_pillars" => ("断层煤柱", 6),
-                "boundary_pillar" => ("境界煤柱", 6),
-                "heading_cover" => ("超前探查允许掘进距离", 3),
-                other => (other, 7),
+            let water = |kind: WaterLine| {
+                let pattern = water_line_pattern(kind, DASH_UNIT_M as f32);
+                (water_line_aci(kind), pattern.into_iter().map(f64::from).collect())
+            };
+            let (name, (aci, linetype)) = match l.name.as_str() {
+                "exploration_lines" => ("探水线", water(WaterLine::Exploration)),
+                "warning_lines" => ("警戒线", water(WaterLine::Warning)),
+                "fault_pillars" => ("断层煤柱", (6, Vec::new())),
+                "boundary_pillar" => ("境界煤柱", (6, Vec::new())),
+                "heading_cover" => ("超前探查允许掘进距离", (3, Vec::new())),
+                other => (other, (7, Vec::new())),
             };
             let entities = l
                 .records
@@ -112,7 +123,7 @@ pub fn derived_layers(a: &Assessment) -> Vec<DxfLayer> {
                     r.geom.map(|g| (g, id))
                 })
                 .collect();
-            DxfLayer { name: name.to_string(), aci, entities }
+            DxfLayer { name: name.to_string(), aci, linetype, entities }
         })
         .collect()
 }

@@ -188,6 +188,7 @@ fn dxf_layers(p: &Plan) -> Vec<DxfLayer> {
             name: format!("设计钻孔 {}", f.id),
             aci: 140,
             entities: f.holes.iter().map(line).collect(),
+            ..Default::default()
         })
         .collect();
     for d in &p.drainage {
@@ -195,11 +196,13 @@ fn dxf_layers(p: &Plan) -> Vec<DxfLayer> {
             name: format!("设计钻孔 {} 放水 {}", d.fan, d.goaf),
             aci: 140,
             entities: d.holes.iter().map(line).collect(),
+            ..Default::default()
         });
     }
     v.push(DxfLayer {
         name: "停掘点".into(),
         aci: 1,
+        linetype: Vec::new(),
         entities: p
             .fans
             .iter()

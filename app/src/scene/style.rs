@@ -153,6 +153,16 @@ pub fn water_line_pattern(kind: WaterLine, u: f32) -> Vec<f32> {
     }
 }
 
+/// The AutoCAD colour index of a water line in a DXF plan (REFERENCE.md S93): 积水线 black
+/// (ACI 7, black on paper, white on a dark screen), 探水线 red, 警戒线 blue.
+pub fn water_line_aci(kind: WaterLine) -> u8 {
+    match kind {
+        WaterLine::Logging => 7,
+        WaterLine::Exploration => 1,
+        WaterLine::Warning => 5,
+    }
+}
+
 /// The three water lines of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaterLine {

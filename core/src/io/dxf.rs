@@ -12,11 +12,14 @@ use gdal::vector::{Geometry, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeom
 use std::path::Path;
 
 /// One DXF layer: its name, AutoCAD colour index and entities (with an optional label each).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DxfLayer {
     pub name: String,
     /// AutoCAD colour index (1 red, 2 yellow, 3 green, 4 cyan, 5 blue, 6 magenta, 7 white …).
     pub aci: u8,
+    /// The line pattern in drawing units (metres): dash, gap, dash, gap …; empty for a
+    /// continuous line. Written as a linetype of its own (LTYPE) that the layer's lines use.
+    pub linetype: Vec<f64>,
     pub entities: Vec<(Geom, Option<String>)>,
 }
 
@@ -144,6 +147,16 @@ fn set_style(f: &gdal::vector::Feature<'_>, style: &str) {
     }
 }
 
+/// The OGR pen of a dashed line (GDAL's DXF writer turns its pattern into an LTYPE record,
+/// in ground units): `None` for a continuous line.
+fn pen(pattern: &[f64]) -> Option<String> {
+    if pattern.len() < 2 || pattern.iter().any(|v| !v.is_finite() || *v <= 0.0) {
+        return None;
+    }
+    let p: Vec<String> = pattern.iter().map(|v| format!("{v}g")).collect();
+    Some(format!("PEN(p:\"{}\")", p.join(" ")))
+}
+
 fn quote(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
@@ -190,6 +203,9 @@ pub fn write_dxf(layers: &[DxfLayer], out: &Path) -> Result<usize> {
                 for part in geometry(g).map_err(err)? {
                     let mut f = gdal::vector::Feature::new(defn).map_err(err)?;
                     f.set_field_string(li, &l.name).map_err(err)?;
+                    if let Some(pen) = pen(&l.linetype).filter(|_| !matches!(g, Geom::Point { .. })) {
+                        set_style(&f, &pen);
+                    }
                     f.set_geometry(part).map_err(err)?;
                     f.create(&layer).map_err(err)?;
                     n += 1;
@@ -238,10 +254,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let out = dir.path().join("p.dxf");
         let line = Geom::Line { coords: vec![[0.0, 0.0, 1.0], [10.0, 0.0, 1.0]], has_z: true };
-        let layer =
-            |label: &str| DxfLayer {
-                name: "巷道".into(), aci: 7, entities: vec![(line.clone(), Some(label.into()))]
-            };
+        let layer = |label: &str| DxfLayer {
+            name: "巷道".into(),
+            aci: 7,
+            entities: vec![(line.clone(), Some(label.into()))],
+            ..Default::default()
+        };
         let e = write_dxf(&[layer("W1 ☃\u{1F600}")], &out).expect_err("an emoji has no GBK form");
         let msg = e.to_string();
         assert!(msg.contains("巷道") && msg.contains("W1"), "{msg}");
