@@ -1095,3 +1095,139 @@ fn import_layer_killed_at_any_moment_appends_all_or_nothing() {
     assert!(none >= 4, "the early kills append nothing: {none}");
     assert!(hot > 0, "no kill landed inside the transaction (took {took:?})");
 }
+
+/// The `updated` values of the workings as a store gives them back, by id.
+fn updated_in(store: &std::path::Path) -> Vec<(String, Option<String>)> {
+    let s = minehaz_core::io::open(store).expect("store");
+    let mut v: Vec<_> = s.layers.workings.iter().map(|w| (w.id.clone(), w.updated.clone())).collect();
+    v.sort();
+    v
+}
+
+/// The OGR type of a store column, as QGIS sees it.
+fn column_type(store: &std::path::Path, layer: &str, field: &str) -> u32 {
+    use gdal::vector::LayerAccess;
+    let ds = gdal::Dataset::open(store).expect("open");
+    let l = ds.layer_by_name(layer).expect("layer");
+    let ty = l.defn().fields().find(|f| f.name() == field).map(|f| f.field_type()).expect("field");
+    ty
+}
+
+/// Dates are DATE columns in the store, dates with times DATETIME, and both read back as they
+/// were written; an offset other than UTC (which GeoPackage cannot hold) keeps a TEXT column.
+#[test]
+fn dates_are_date_and_datetime_columns_in_the_store_and_read_back_as_written() {
+    use gdal::vector::OGRFieldType as F;
+    let d = tempfile::tempdir().expect("tmp");
+    // The sample: plain dates everywhere.
+    let coal = sample("coal-mine");
+    let store = d.path().join("coal.gpkg");
+    let o = minehaz(&["import", p(&coal), "--out", p(&store)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for (layer, field) in
+        [("zones", "marked_at"), ("workings", "updated"), ("drillholes", "drilled_at"), ("boreholes", "drilled_at")]
+    {
+        assert_eq!(column_type(&store, layer, field), F::OFTDate, "{layer}.{field} is a DATE column");
+    }
+    let survey = minehaz_core::io::open(&coal).expect("sample");
+    let back = minehaz_core::io::open(&store).expect("store");
+    let marked = |s: &minehaz_core::model::Survey| {
+        let mut v: Vec<_> = s.layers.zones.iter().map(|z| (z.id.clone(), z.marked_at.clone())).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(marked(&back), marked(&survey));
+    assert!(marked(&back).iter().any(|(_, m)| m.is_some()), "the sample has dates");
+    assert_eq!(updated_in(&store), updated_in(&coal));
+    // Times: a DATETIME column; naive and UTC times come back as written.
+    let with = |updated: [&str; 3]| {
+        let mut layers = valid_layers();
+        let w = layers.iter_mut().find(|l| l.name == "workings").expect("workings");
+        w.fields.push(("updated", FieldType::Text));
+        for (r, u) in w.records.iter_mut().zip(updated) {
+            r.attrs.push(("updated".into(), Value::Text(u.into())));
+        }
+        layers
+    };
+    let pkg = d.path().join("times");
+    write_package(&pkg, SURVEY_TOML, &with(["2026-05-01T08:30:00", "2026-05-02T09:00:00.250Z", "2026-04-30"]));
+    let s1 = d.path().join("times.gpkg");
+    let o = minehaz(&["import", p(&pkg), "--out", p(&s1)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("Warning 1"), "no GDAL warnings: {}", stderr(&o));
+    assert_eq!(column_type(&s1, "workings", "updated"), F::OFTDateTime);
+    let got = updated_in(&s1);
+    assert_eq!(got[0], ("W1".to_string(), Some("2026-05-01T08:30:00".to_string())));
+    assert_eq!(got[1], ("W2".to_string(), Some("2026-05-02T09:00:00.250Z".to_string())));
+    // A plain date in a DATETIME column is midnight of that day.
+    assert_eq!(got[2], ("W3".to_string(), Some("2026-04-30T00:00:00".to_string())));
+    // Another zone's offset: TEXT, exactly as written, and no GDAL warning on read.
+    let pkg2 = d.path().join("offset");
+    write_package(&pkg2, SURVEY_TOML, &with(["2026-05-01T08:30:00+08:00", "2026-05-02", "2026-04-30"]));
+    let s2 = d.path().join("offset.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&pkg2), "--out", p(&s2)])), 0);
+    assert_eq!(column_type(&s2, "workings", "updated"), F::OFTString);
+    assert_eq!(updated_in(&s2)[0].1.as_deref(), Some("2026-05-01T08:30:00+08:00"));
+    let o = minehaz(&["info", p(&s2)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("Warning 1"), "{}", stderr(&o));
+}
+
+/// OGR reads an invalid date in a DATE column as null and cuts a time off: the stored text is
+/// read instead, so the damage is reported, located, never lost.
+#[test]
+fn an_invalid_date_in_a_date_column_of_the_store_is_an_error_not_a_null() {
+    let d = tempfile::tempdir().expect("tmp");
+    let store = d.path().join("coal.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&sample("coal-mine")), "--out", p(&store)])), 0);
+    let id = {
+        let s = minehaz_core::io::open(&store).expect("store");
+        s.layers.zones.iter().find(|z| z.marked_at.is_some()).expect("a dated zone").id.clone()
+    };
+    sql(&store, &format!("UPDATE zones SET marked_at = '2026-13-45' WHERE id = '{id}'"));
+    let o = minehaz(&["info", p(&store)]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    for n in ["zones", id.as_str(), "marked_at", "2026-13-45"] {
+        assert!(err.contains(n), "names {n}: {err}");
+    }
+}
+
+/// Appending a date with a time to a DATE column would cut the time: refused, located, and
+/// the store is left as it was.
+#[test]
+fn a_time_appended_to_a_date_column_is_refused_not_cut() {
+    let d = tempfile::tempdir().expect("tmp");
+    let store = d.path().join("coal.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&sample("coal-mine")), "--out", p(&store)])), 0);
+    let before = minehaz_core::io::open(&store).expect("store").layers.zones.len();
+    let src = d.path().join("zone.geojson");
+    std::fs::write(
+        &src,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"ZN-T","class":"deferred","hazard":"water","basis":"test","treated":0,"marked_at":"2026-05-01T08:30:00"},"geometry":{"type":"Polygon","coordinates":[[[482000,4049000],[482100,4049000],[482100,4049100],[482000,4049100],[482000,4049000]]]}}]}"#,
+    )
+    .expect("write");
+    let o = minehaz(&["import-layer", p(&src), "--kind", "zones", "--into", p(&store), "--source-crs", "EPSG:4547"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    for n in ["zones", "ZN-T", "marked_at", "DATE"] {
+        assert!(stderr(&o).contains(n), "names {n}: {}", stderr(&o));
+    }
+    assert_eq!(minehaz_core::io::open(&store).expect("store").layers.zones.len(), before, "nothing appended");
+    // The date alone goes in.
+    let o = minehaz(&[
+        "import-layer",
+        p(&src),
+        "--kind",
+        "zones",
+        "--into",
+        p(&store),
+        "--source-crs",
+        "EPSG:4547",
+        "--set",
+        "marked_at=2026-05-01",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = minehaz_core::io::open(&store).expect("store");
+    let z = s.layers.zones.iter().find(|z| z.id == "ZN-T").expect("appended");
+    assert_eq!(z.marked_at.as_deref(), Some("2026-05-01"));
+}

@@ -278,14 +278,26 @@ pub fn read_layer_where(
         })
         .map(|(i, _)| i)
         .collect();
-    let text_in_numeric = if ds.driver().short_name() == "GPKG" && !numeric.is_empty() {
+    let is_date = |t: u32| matches!(t, OGRFieldType::OFTDate | OGRFieldType::OFTDateTime);
+    let dates: Vec<usize> =
+        layer.defn().fields().enumerate().filter(|(_, f)| is_date(f.field_type())).map(|(i, _)| i).collect();
+    let datetimes: Vec<usize> = layer
+        .defn()
+        .fields()
+        .enumerate()
+        .filter(|(_, f)| f.field_type() == OGRFieldType::OFTDateTime)
+        .map(|(i, _)| i)
+        .collect();
+    let raw_cols: Vec<usize> = numeric.iter().chain(&dates).copied().collect();
+    let text_in_numeric = if ds.driver().short_name() == "GPKG" && !raw_cols.is_empty() {
         // SQLite keeps 'yes' in an INTEGER column as text, and OGR reads it as 0: find such
-        // cells so the field reader reports them.
+        // cells so the field reader reports them. Date columns are read as their stored text
+        // too: OGR reads an invalid date as null and cuts a time in a DATE column.
         // SAFETY: a valid layer handle; the returned string is owned by the layer.
         let fid = unsafe { std::ffi::CStr::from_ptr(gdal_sys::OGR_L_GetFIDColumn(layer.c_layer())) }
             .to_string_lossy()
             .to_string();
-        match text_cells(ds, layer_name, if fid.is_empty() { "fid" } else { &fid }, &names, &numeric) {
+        match text_cells(ds, layer_name, if fid.is_empty() { "fid" } else { &fid }, &names, &raw_cols) {
             Ok(cells) => cells,
             Err(e) => {
                 // The check could not run: said, never silently skipped.
@@ -313,7 +325,9 @@ pub fn read_layer_where(
             .enumerate()
             .map(|(k, n)| {
                 let v = match text_in_numeric.get(&(index, k)) {
+                    Some(t) if dates.contains(&k) => Value::Text(without_zero_ms(t)),
                     Some(t) => Value::Text(t.clone()),
+                    None if datetimes.contains(&k) => datetime_text(&f, k).map_or(Value::Null, Value::Text),
                     None => value(f.field(k).ok().flatten()),
                 };
                 (n.clone(), v)
@@ -364,7 +378,16 @@ pub fn read_layer_where(
     Ok(SourceLayer { name: layer_name.to_string(), crs, records })
 }
 
-/// Cells of numeric columns that SQLite holds as text (or blobs), by (fid, column index).
+/// GDAL writes a GeoPackage DATETIME with milliseconds (`…T08:00:00.000Z`): the text as it was
+/// given, without zero milliseconds.
+fn without_zero_ms(t: &str) -> String {
+    match t.strip_suffix(".000Z") {
+        Some(head) => format!("{head}Z"),
+        None => t.strip_suffix(".000").unwrap_or(t).to_string(),
+    }
+}
+
+/// Cells of the given columns that SQLite holds as text (or blobs), by (fid, column index).
 fn text_cells(
     ds: &Dataset,
     layer: &str,
@@ -474,11 +497,74 @@ pub fn write_layer(
                 FieldType::Text => OGRFieldType::OFTString,
                 FieldType::Real => OGRFieldType::OFTReal,
                 FieldType::Int => OGRFieldType::OFTInteger,
+                FieldType::Date => date_column(n, records),
             },
         ));
     }
     layer.create_defn_fields(&defs).map_err(err)?;
     append_to(&layer, records, file, name)
+}
+
+/// The column type of a date field: DATE when every value is a plain date, DATETIME when some
+/// carry a time (local or UTC), TEXT when one carries another offset (GeoPackage DATETIME is
+/// UTC, and GDAL would warn on every read) or is not a date at all (kept as written).
+fn date_column(name: &str, records: &[Record]) -> u32 {
+    use crate::model::record::{date_precision, DatePrecision};
+    let mut widest = Some(DatePrecision::Date);
+    for r in records {
+        if let Some((_, Value::Text(s))) = r.attrs.iter().find(|(k, _)| k == name) {
+            widest = match (widest, date_precision(s)) {
+                (Some(w), Some(p)) => Some(w.max(p)),
+                _ => None,
+            };
+        }
+    }
+    match widest {
+        Some(DatePrecision::Date) => OGRFieldType::OFTDate,
+        Some(DatePrecision::DateTime) => OGRFieldType::OFTDateTime,
+        _ => OGRFieldType::OFTString,
+    }
+}
+
+/// A DATETIME field as ISO 8601 text: seconds always, milliseconds when not zero, `Z` for UTC,
+/// the offset for another zone, nothing for an unknown (local) zone — the text it was written
+/// from (GDAL's own string form is `2026/05/01 08:00:00`).
+fn datetime_text(f: &gdal::vector::Feature<'_>, i: usize) -> Option<String> {
+    let (mut y, mut mo, mut d, mut h, mut mi, mut tz) = (0, 0, 0, 0, 0, 0);
+    let mut s = 0f32;
+    let i = i32::try_from(i).ok()?;
+    // SAFETY: a valid feature handle and field index; the out-pointers are locals.
+    let ok = unsafe {
+        gdal_sys::OGR_F_GetFieldAsDateTimeEx(
+            f.c_feature(),
+            i,
+            &mut y,
+            &mut mo,
+            &mut d,
+            &mut h,
+            &mut mi,
+            &mut s,
+            &mut tz,
+        )
+    };
+    if ok == 0 {
+        return None;
+    }
+    let ms = (f64::from(s) * 1000.0).round() as i64;
+    let (whole, frac) = (ms / 1000, ms % 1000);
+    let mut t = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{whole:02}");
+    if frac != 0 {
+        t.push_str(&format!(".{frac:03}"));
+    }
+    match tz {
+        0 | 1 => {}
+        100 => t.push('Z'),
+        _ => {
+            let m = (tz - 100) * 15;
+            t.push_str(&format!("{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60));
+        }
+    }
+    Some(t)
 }
 
 /// Append records to an existing layer (matching fields by name; unknown ones are skipped).
@@ -489,12 +575,41 @@ pub fn append_records(ds: &Dataset, name: &str, records: &[Record], file: &Path)
     append_to(&layer, records, file, name)
 }
 
+/// A value that a DATE or DATETIME column of an existing layer cannot hold as written (a time
+/// in a DATE column, another zone's offset in a DATETIME one) is refused, not cut.
+fn refuse_lossy_date(ty: u32, s: &str, rec: &Record, field: &str, file: &Path, layer: &str) -> Result<()> {
+    use crate::model::record::{date_precision, DatePrecision};
+    let fits = match ty {
+        OGRFieldType::OFTDate => date_precision(s) == Some(DatePrecision::Date),
+        OGRFieldType::OFTDateTime => matches!(date_precision(s), Some(DatePrecision::Date | DatePrecision::DateTime)),
+        _ => return Ok(()),
+    };
+    if fits {
+        return Ok(());
+    }
+    let id = match rec.get("id") {
+        Some(Value::Text(t)) => t.clone(),
+        _ => format!("#{}", rec.index),
+    };
+    let column = if ty == OGRFieldType::OFTDate { "DATE" } else { "DATETIME" };
+    Err(crate::Error::at(
+        Location::file(file).layer(layer).feature(&id).field(field),
+        text!(
+            "\"{}\" 不能无损写入 {} 列（时间或时区会丢失）：只给日期，或用 minehaz import 重新生成工程文件以改变列类型",
+            "\"{}\" cannot be written to a {} column without loss (the time or zone would be cut): give the date only, or rebuild the store with minehaz import to change the column type",
+            s,
+            column
+        ),
+    ))
+}
+
 fn append_to<L: LayerAccess>(layer: &L, records: &[Record], file: &Path, name: &str) -> Result<()> {
     let err = |e: gdal::errors::GdalError| {
         crate::Error::at(Location::file(file).layer(name), text!("写入图层失败: {}", "writing the layer failed: {}", e))
     };
     let defn = layer.defn();
     let index: Vec<(String, usize)> = defn.fields().enumerate().map(|(i, f)| (f.name(), i)).collect();
+    let types: Vec<u32> = defn.fields().map(|f| f.field_type()).collect();
     for rec in records {
         let mut f = gdal::vector::Feature::new(defn).map_err(err)?;
         if let Some(g) = &rec.geom {
@@ -506,7 +621,10 @@ fn append_to<L: LayerAccess>(layer: &L, records: &[Record], file: &Path, name: &
                 Value::Null => f.set_field_null(*i).map_err(err)?,
                 Value::Int(x) => f.set_field_integer64(*i, *x).map_err(err)?,
                 Value::Real(x) => f.set_field_double(*i, *x).map_err(err)?,
-                Value::Text(s) => f.set_field_string(*i, s).map_err(err)?,
+                Value::Text(s) => {
+                    refuse_lossy_date(types[*i], s, rec, k, file, name)?;
+                    f.set_field_string(*i, s).map_err(err)?
+                }
             }
         }
         f.create(layer).map_err(err)?;

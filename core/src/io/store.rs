@@ -269,7 +269,7 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         "boreholes",
         Some(crate::model::record::GeomType::PointZ),
         Some(mine),
-        &f(&[("depth", Real), ("drilled_at", Text)]),
+        &f(&[("depth", Real), ("drilled_at", FieldType::Date)]),
         &collars,
         path,
     )?;

@@ -59,6 +59,10 @@ pub enum FieldType {
     Real,
     /// 0/1 flags and counts.
     Int,
+    /// A date or date-time (ISO 8601 text in the model): a GeoPackage DATE column when every
+    /// value of the layer is a plain date, DATETIME when some carry a time (naive or UTC), and
+    /// TEXT when one carries another UTC offset (which the GeoPackage format cannot hold).
+    Date,
 }
 
 /// A field of a layer schema.
@@ -76,6 +80,9 @@ pub const fn real_field(name: &'static str) -> FieldDef {
 }
 pub const fn int_field(name: &'static str) -> FieldDef {
     FieldDef { name, ty: FieldType::Int }
+}
+pub const fn date_field(name: &'static str) -> FieldDef {
+    FieldDef { name, ty: FieldType::Date }
 }
 
 /// One feature from a source, before typing.
@@ -367,6 +374,30 @@ pub fn parse_iso_date(s: &str) -> Option<chrono::NaiveDate> {
         }
     }
     None
+}
+
+/// How much of a point in time an ISO 8601 text gives: the column type that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DatePrecision {
+    /// `2026-05-01`
+    Date,
+    /// `2026-05-01T08:00:00`, `2026-05-01 08:00`, `…Z`: local (unknown zone) or UTC.
+    DateTime,
+    /// `2026-05-01T08:00:00+08:00`: an offset other than UTC.
+    Offset,
+}
+
+/// The precision of a date text; `None` when it is not an ISO 8601 date.
+pub fn date_precision(s: &str) -> Option<DatePrecision> {
+    let s = s.trim();
+    if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
+        return Some(DatePrecision::Date);
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        let utc = dt.offset().local_minus_utc() == 0 && (s.ends_with('Z') || s.ends_with('z'));
+        return Some(if utc { DatePrecision::DateTime } else { DatePrecision::Offset });
+    }
+    parse_iso_date(s).map(|_| DatePrecision::DateTime)
 }
 
 /// A closed set of text values (an enum field).

@@ -28,7 +28,7 @@ impl LayerKind for Drillhole {
     const FIELDS: &'static [FieldDef] = &[
         text_field("heading_id"),
         text_field("purpose"),
-        text_field("drilled_at"),
+        date_field("drilled_at"),
         int_field("water_found"),
         real_field("inflow_m3h"),
     ];

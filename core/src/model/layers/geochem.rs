@@ -21,7 +21,7 @@ impl LayerKind for Geochem {
     const NAME: &'static str = "geochem";
     const NAME_ZH: &'static str = "化探样品";
     const GEOMETRY: GeomType = GeomType::PointZ;
-    const FIELDS: &'static [FieldDef] = &[text_field("kind"), text_field("sampled_at")];
+    const FIELDS: &'static [FieldDef] = &[text_field("kind"), date_field("sampled_at")];
     fn read(r: &mut FieldReader<'_>) -> Option<Self> {
         let id = r.id();
         let kind = r.enumerated("kind");

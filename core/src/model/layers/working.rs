@@ -38,7 +38,7 @@ impl LayerKind for Working {
         text_field("status"),
         text_field("seam"),
         int_field("declared"),
-        text_field("updated"),
+        date_field("updated"),
     ];
     fn read(r: &mut FieldReader<'_>) -> Option<Self> {
         let id = r.id();

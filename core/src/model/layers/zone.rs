@@ -32,7 +32,7 @@ impl LayerKind for Zone {
         real_field("z_floor"),
         real_field("z_roof"),
         text_field("author"),
-        text_field("marked_at"),
+        date_field("marked_at"),
     ];
     fn read(r: &mut FieldReader<'_>) -> Option<Self> {
         let id = r.id();
