@@ -109,7 +109,7 @@ pub fn run(path: &Path, format: Format, as_of: Option<String>) -> anyhow::Result
     let as_of = super::parse_as_of(as_of.as_deref())?;
     let survey = super::open(path)?;
     super::print_warnings_as(&survey.warnings, format == Format::Json);
-    let assessment = super::step("按规则检查", "checking the rules", || rules::Assessment::new(survey, as_of))?;
+    let assessment = super::assess("按规则检查", "checking the rules", survey, as_of)?;
     let report = assessment.report();
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json(lang()))?),

@@ -173,7 +173,7 @@ fn subject(h: &Hazard) -> String {
 fn assess(store: &Path, as_of: chrono::NaiveDate) -> anyhow::Result<rules::Assessment> {
     let survey = super::open(store)?;
     super::print_warnings(&survey.warnings);
-    Ok(super::step("按规则检查", "checking the rules", || rules::Assessment::new(survey, as_of))?)
+    Ok(super::assess("按规则检查", "checking the rules", survey, as_of)?)
 }
 
 fn sha256_file(p: &Path) -> anyhow::Result<Evidence> {

@@ -192,6 +192,30 @@ pub fn step_parts<T>(zh: &str, en: &str, f: impl FnOnce(&dyn Fn(&str, usize, usi
     out
 }
 
+/// Assess a survey with a progress bar of the per-working rules on stderr (drawn only when
+/// stderr is a terminal; a small mine finishes before it shows).
+pub fn assess(
+    zh: &str,
+    en: &str,
+    survey: minehaz_core::model::Survey,
+    as_of: chrono::NaiveDate,
+) -> minehaz_core::Result<minehaz_core::rules::Assessment> {
+    let bar = indicatif::ProgressBar::new(1);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {percent}% {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(minehaz_core::i18n::tr(zh, en).to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let out = minehaz_core::rules::Assessment::new_with_progress(survey, as_of, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    out
+}
+
 /// Read a survey folder or store, with a spinner.
 pub fn open(path: &std::path::Path) -> minehaz_core::Result<minehaz_core::model::Survey> {
     step("读取调查数据", "reading the survey", || minehaz_core::io::open(path))

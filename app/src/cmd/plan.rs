@@ -9,7 +9,6 @@ use minehaz_core::io::crs::Crs;
 use minehaz_core::io::dxf::DxfLayer;
 use minehaz_core::model::record::Geom;
 use minehaz_core::plan::{self, Hole, Plan};
-use minehaz_core::rules::Assessment;
 use minehaz_core::Location;
 use std::path::PathBuf;
 
@@ -243,7 +242,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     if let Some(into) = &a.into {
         minehaz_core::io::store::plan_target(into, &survey.meta)?;
     }
-    let assessment = super::step("按规则检查", "checking the rules", || Assessment::new(survey, as_of))?;
+    let assessment = super::assess("按规则检查", "checking the rules", survey, as_of)?;
     let mut named = a.headings.clone();
     if a.all_headings {
         named

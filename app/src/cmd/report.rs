@@ -594,7 +594,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     let as_of = super::parse_as_of(a.as_of.as_deref())?;
     let survey = super::open(&a.survey)?;
     super::print_warnings(&survey.warnings);
-    let assessment = super::step("按规则检查", "checking the rules", || rules::Assessment::new(survey, as_of))?;
+    let assessment = super::assess("按规则检查", "checking the rules", survey, as_of)?;
     let report = assessment.report();
     let maps = super::step("渲染图件", "rendering the maps", || maps(&assessment, &report, as_of))?;
     let doc = html(assessment.survey(), &report, &maps, &a.survey, &super::now());

@@ -12,7 +12,6 @@
 use minehaz_core::i18n::{lang, tr};
 use minehaz_core::io::live_store::{self, Batch, LiveStore};
 use minehaz_core::live::{Answer, Live};
-use minehaz_core::rules::Assessment;
 use minehaz_core::{text, Location};
 use std::io::{BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -160,7 +159,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
             date.unwrap_or_else(|| chrono::Local::now().date_naive())
         }
     };
-    let assessment = super::step("评估矿井", "assessing the mine", || Assessment::new(survey, as_of))?;
+    let assessment = super::assess("评估矿井", "assessing the mine", survey, as_of)?;
     let commit_every = Duration::from_millis(assessment.params().get("watch_commit_ms").max(1.0) as u64);
     let mut live = Live::new(assessment, state.events_applied, a.as_of_clock);
     eprintln!(

@@ -103,6 +103,9 @@ pub struct Timings {
     pub total_s: f64,
 }
 
+/// A progress callback: `(done, total)` steps; called from worker threads.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// The assessment of one mine (see the module documentation).
 #[derive(Debug)]
 pub struct Assessment {
@@ -196,10 +199,16 @@ pub fn survey_params(survey: &Survey) -> Result<(Params, Vec<Finding>)> {
 impl Assessment {
     /// Assess a survey as of a date, with the parameters of its `survey.toml`.
     pub fn new(survey: Survey, as_of: NaiveDate) -> Result<Self> {
+        Self::new_with_progress(survey, as_of, &|_, _| {})
+    }
+
+    /// [`Assessment::new`], reporting `(done, total)` steps of the per-working rules as they
+    /// run (from worker threads; for a progress bar on a large mine).
+    pub fn new_with_progress(survey: Survey, as_of: NaiveDate, progress: Progress<'_>) -> Result<Self> {
         let (params, loosened) = survey_params(&survey)?;
         // The slopes are measured from the point cloud of the latest epoch (SLOPES.md).
         let slopes = crate::slope::measure(&survey, &params, as_of)?;
-        let mut a = Self::with_params(survey, params, loosened, as_of);
+        let mut a = Self::build(survey, params, loosened, as_of, progress);
         a.set_slopes(slopes);
         Ok(a)
     }
@@ -234,6 +243,10 @@ impl Assessment {
 
     /// Assess with given parameters (and the `parameters.loosened` findings they gave).
     pub fn with_params(survey: Survey, params: Params, loosened: Vec<Finding>, as_of: NaiveDate) -> Self {
+        Self::build(survey, params, loosened, as_of, &|_, _| {})
+    }
+
+    fn build(survey: Survey, params: Params, loosened: Vec<Finding>, as_of: NaiveDate, progress: Progress<'_>) -> Self {
         let t0 = Instant::now();
         let prep = Prepared::new(&survey, &params);
         let levels = levels::derive(&survey, &params);
@@ -244,17 +257,38 @@ impl Assessment {
         let t_prep = t0.elapsed().as_secs_f64();
         let ctx = Ctx { survey: &survey, params: &params, as_of, prep: &prep };
         let burst_mine = levels.burst.level != "none";
+        // Progress: one step per working, and one more per working for the burst spacing.
+        let total = workings.len() * (1 + usize::from(burst_mine));
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let every = (total / 200).max(1);
+        let tick = || {
+            let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if d.is_multiple_of(every) || d == total {
+                progress(d, total);
+            }
+        };
         let ((results, t_work, spacing, t_spacing), (activity, t_act)) = rayon::join(
             || {
                 let t = Instant::now();
-                let results: Vec<(Vec<Finding>, Option<Cover>)> =
-                    workings.par_iter().zip(geoms.par_iter()).map(|(w, g)| eval_working(&ctx, w, g)).collect();
+                let results: Vec<(Vec<Finding>, Option<Cover>)> = workings
+                    .par_iter()
+                    .zip(geoms.par_iter())
+                    .map(|(w, g)| {
+                        let r = eval_working(&ctx, w, g);
+                        tick();
+                        r
+                    })
+                    .collect();
                 let t_work = t.elapsed().as_secs_f64();
                 let t = Instant::now();
                 let spacing: Vec<Vec<Finding>> = if burst_mine {
                     (0..workings.len())
                         .into_par_iter()
-                        .map(|i| spacing_of(&ctx, workings, &geoms, &face_index, i))
+                        .map(|i| {
+                            let r = spacing_of(&ctx, workings, &geoms, &face_index, i);
+                            tick();
+                            r
+                        })
                         .collect()
                 } else {
                     vec![Vec::new(); workings.len()]

@@ -33,7 +33,7 @@ pub mod slope;
 pub mod water;
 pub mod zones;
 
-pub use assessment::{assess, survey_params, Assessment, Change, Delta, FaceTo, Timings};
+pub use assessment::{assess, survey_params, Assessment, Change, Delta, FaceTo, Progress, Timings};
 pub use context::{Ctx, Face, WorkingGeom};
 pub use finding::{round_mm, sort_findings, Finding, Key, NotEvaluated, Severity, LINE_RULES};
 pub use levels::{Driver, DriverValue, Level, Levels};
