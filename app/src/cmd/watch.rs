@@ -63,6 +63,11 @@ enum Input {
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
+/// Input chunks (of up to 4096 lines each) read ahead of the rules.
+const INPUT_QUEUE: usize = 4;
+/// Batches queued for the store writer (it merges what queued into one transaction).
+const BATCH_QUEUE: usize = 2;
+
 extern "C" fn on_signal(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
@@ -118,7 +123,10 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
-    let (tx, rx) = mpsc::channel::<Input>();
+    // Bounded queues (input chunks of up to 4096 lines, batches for the writer): a source
+    // faster than the rules, or rules faster than the store, wait instead of piling events up
+    // in memory — memory stays flat over a long stream, and nothing is dropped.
+    let (tx, rx) = mpsc::sync_channel::<Input>(INPUT_QUEUE);
     match (&events_file, listen) {
         (Some(f), _) => {
             let (f, skip, follow) = (f.clone(), state.events_applied, !a.no_follow);
@@ -171,7 +179,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
     );
 
     // The store writer.
-    let (btx, brx) = mpsc::channel::<Batch>();
+    let (btx, brx) = mpsc::sync_channel::<Batch>(BATCH_QUEUE);
     let (who, failed) = (super::author(a.author.clone()), std::sync::Arc::new(std::sync::Mutex::new(None)));
     let failed_w = failed.clone();
     let writer_thread = std::thread::spawn(move || {
@@ -301,7 +309,7 @@ fn loopback(addr: &str) -> Result<std::net::SocketAddr, minehaz_core::Error> {
 /// Follow an events file: skip the events already applied, then send every complete line;
 /// at the end wait for it to grow (or stop, without `follow`). A last line without its
 /// newline is taken only when the file is not followed.
-fn follow_file(path: &Path, skip: u64, follow: bool, tx: &mpsc::Sender<Input>) {
+fn follow_file(path: &Path, skip: u64, follow: bool, tx: &mpsc::SyncSender<Input>) {
     let fail = |e: std::io::Error| {
         let _ = tx.send(Input::Failed(minehaz_core::Error::io(path, e)));
     };
@@ -365,7 +373,7 @@ fn follow_file(path: &Path, skip: u64, follow: bool, tx: &mpsc::Sender<Input>) {
     }
 }
 
-fn read_stdin(tx: &mpsc::Sender<Input>) {
+fn read_stdin(tx: &mpsc::SyncSender<Input>) {
     let stdin = std::io::stdin();
     let mut lock = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
     let mut line = Vec::new();
@@ -397,7 +405,7 @@ fn read_stdin(tx: &mpsc::Sender<Input>) {
     let _ = tx.send(Input::End);
 }
 
-fn serve(server: tiny_http::Server, max: Option<u64>, tx: &mpsc::Sender<Input>) {
+fn serve(server: tiny_http::Server, max: Option<u64>, tx: &mpsc::SyncSender<Input>) {
     let mut served = 0u64;
     loop {
         if STOP.load(Ordering::SeqCst) || max.is_some_and(|m| served >= m) {

@@ -341,7 +341,7 @@ impl LiveStore {
     pub fn open(path: &Path) -> Result<Self> {
         // A page cache that holds the appended tables' B-trees and R-trees (SQLite's default
         // 2 MB makes every insert into a large positioning table read pages back).
-        let _ = gdal::config::set_config_option("OGR_SQLITE_CACHE", "256");
+        let _ = gdal::config::set_config_option("OGR_SQLITE_CACHE", "64");
         let mut ds = super::store::open_update(path)?;
         let mine = super::store::mine_crs(&ds, path)?;
         let e = |err: gdal::errors::GdalError| {
