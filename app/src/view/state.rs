@@ -286,6 +286,7 @@ impl AppState {
         let (Some(f), Some(l)) = (self.follow.as_mut(), self.loaded.as_mut()) else { return false };
         let mut cursor = f.cursor.clone();
         let Ok(c) = live_store::committed_since(path, &mut cursor) else { return false };
+        let (workings_moved, holes_drilled) = (!c.workings.is_empty(), !c.drillholes.is_empty());
         let mut changes: Vec<Change> = Vec::new();
         changes.extend(c.workings.into_iter().map(Change::Working));
         changes.extend(c.drillholes.into_iter().map(Change::Drillhole));
@@ -316,17 +317,31 @@ impl AppState {
             return false;
         }
         f.cursor = cursor;
-        l.report = l.assessment.report();
-        scene::reprepare(
-            &mut l.scene,
-            &l.assessment,
-            &l.report,
-            &["workings", "drillholes", "findings", "water_lines", "planned_drillholes"],
-            &self.scene_options,
-        );
-        l.catalog.replace_layer(&l.assessment.survey().layers.workings);
-        l.catalog.replace_layer(&l.assessment.survey().layers.drillholes);
-        l.snap_vertices = l.catalog.vertices_of(marking::SNAP_LAYERS);
+        let report = l.assessment.report();
+        // Only the layers what watch committed can change are prepared again: a second of
+        // fixes alone re-meshes no working (the findings only when they changed).
+        let mut names = Vec::new();
+        if workings_moved || holes_drilled {
+            names.extend(["water_lines", "planned_drillholes"]);
+        }
+        if workings_moved {
+            names.push("workings");
+        }
+        if holes_drilled {
+            names.push("drillholes");
+        }
+        if report != l.report {
+            names.push("findings");
+        }
+        l.report = report;
+        scene::reprepare(&mut l.scene, &l.assessment, &l.report, &names, &self.scene_options);
+        if workings_moved {
+            l.catalog.replace_layer(&l.assessment.survey().layers.workings);
+            l.snap_vertices = l.catalog.vertices_of(marking::SNAP_LAYERS);
+        }
+        if holes_drilled {
+            l.catalog.replace_layer(&l.assessment.survey().layers.drillholes);
+        }
         for sl in &l.scene.layers {
             if !self.layers.iter().any(|x| x.name == sl.name) {
                 self.layers.push(LayerStyle::new(sl));

@@ -540,6 +540,29 @@ fn the_follow_mode_rereads_the_store_and_shows_the_alarms() {
             .expect("assess");
     let live_report = &h.state().state.loaded.as_ref().expect("loaded").report;
     assert_eq!(key(live_report), key(&whole.report()), "incremental = whole");
+    // A commit of fixes alone: taken in, and the workings are not meshed again.
+    let lines_of = |h: &Harness<'_, ViewerApp>, name: &str| {
+        let l = h.state().state.loaded.as_ref().expect("loaded");
+        let x = l.scene.layers.iter().find(|x| x.name == name).expect("layer");
+        assert!(!x.opaque.vertices.is_empty(), "{name} is meshed");
+        x.opaque.vertices.as_ptr()
+    };
+    let before = lines_of(&h, "workings");
+    assert!(live
+        .apply_line(
+            r#"{"type":"fix","time":"2026-11-29T13:20:00+08:00","person_id":"P0101","x":483000,"y":4050000,"z":1000}"#
+        )
+        .outcome
+        .is_ok());
+    LiveStore::open(&gpkg)
+        .expect("writer")
+        .commit(&live.take_batch(), "tester", "2026-11-29T13:20:00+08:00")
+        .expect("commit");
+    assert!(h.state_mut().state.poll_follow(true), "the store moved");
+    assert_eq!(h.state().state.follow.as_ref().map(|f| f.full_reads), Some(0), "read incrementally");
+    assert_eq!(lines_of(&h, "workings"), before, "the workings layer was not prepared again");
+    let held = h.state().state.loaded.as_ref().expect("loaded").assessment.survey().positioning.len();
+    assert_eq!(held, minehaz_core::io::open(&gpkg).expect("open").positioning.len(), "the fix is taken in");
     assert_eq!(h.state().state.alarms.len(), 4);
     h.get_by_label("报警 进入水体 2026-11-29T13:00:00+08:00 W37  立即撤人: P0101");
     h.get_by_label("报警 气象 2026-11-29T12:00:00+08:00   立即撤人: P0101, P0102, P0103, P0104");

@@ -185,54 +185,59 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
         "viewer following the store: the commits taken in {follow_s:.2} s ({} store read whole) vs reading the store whole {whole_s:.2} s",
         if whole_reads == 0 { "no".to_string() } else { format!("{whole_reads}×") }
     );
-    // What a one-second poll of a busy mine sees: another watch run commits 100 face advances
-    // and 900 fixes, and the viewer takes them in.
-    let mut small = String::new();
-    let base = ms + 2000 + fixes;
-    for k in 0..100u64 {
-        let i = k as usize % heads.len();
-        advanced[i] += 1;
-        let (id, f, d) = &heads[i];
-        let s = 0.5 * advanced[i] as f64;
-        small.push_str(&format!(
-            "{{\"type\":\"face\",\"time\":\"{}\",\"working\":\"{id}\",\"to\":[{},{},{}]}}\n",
-            time(base + k),
-            f[0] + d[0] * s,
-            f[1] + d[1] * s,
-            f[2]
-        ));
+    // What a one-second poll sees: another watch run commits a second's events (a quiet
+    // second: 900 fixes; a busy one: 100 face advances and 900 fixes), and the viewer takes
+    // them in.
+    let mut base = ms + 2000 + fixes;
+    for (label, n_faces) in [("a quiet second (900 fixes)", 0u64), ("a busy second (100 face events, 900 fixes)", 100)]
+    {
+        let mut small = String::new();
+        for k in 0..n_faces {
+            let i = k as usize % heads.len();
+            advanced[i] += 1;
+            let (id, f, d) = &heads[i];
+            let s = 0.5 * advanced[i] as f64;
+            small.push_str(&format!(
+                "{{\"type\":\"face\",\"time\":\"{}\",\"working\":\"{id}\",\"to\":[{},{},{}]}}\n",
+                time(base + k),
+                f[0] + d[0] * s,
+                f[1] + d[1] * s,
+                f[2]
+            ));
+        }
+        for k in 0..900u64 {
+            let (_, f, _) = &heads[(k % heads.len() as u64) as usize];
+            small.push_str(&format!(
+                "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B{}\",\"x\":{},\"y\":{},\"z\":{}}}\n",
+                time(base + n_faces + k),
+                k % 3000,
+                f[0],
+                f[1],
+                f[2]
+            ));
+        }
+        base += 1000;
+        // On stdin: a file would be resumed past the events the store already counts.
+        let mut second = Command::new(exe)
+            .args(["watch"])
+            .arg(store)
+            .args(["--events", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        second.stdin.take().ok_or_else(|| anyhow::anyhow!("no stdin"))?.write_all(small.as_bytes())?;
+        let st = second.wait()?;
+        anyhow::ensure!(st.success(), "the second watch run failed: {st}");
+        let t = Instant::now();
+        anyhow::ensure!(viewer.poll_follow(true), "the viewer saw no change");
+        let poll_s = t.elapsed().as_secs_f64();
+        let whole_reads = viewer.follow.as_ref().map_or(0, |f| f.full_reads);
+        println!(
+            "viewer following {label}: taken in {:.0} ms ({} store read whole)",
+            poll_s * 1e3,
+            if whole_reads == 0 { "no".to_string() } else { format!("{whole_reads}×") }
+        );
     }
-    for k in 0..900u64 {
-        let (_, f, _) = &heads[(k % heads.len() as u64) as usize];
-        small.push_str(&format!(
-            "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B{}\",\"x\":{},\"y\":{},\"z\":{}}}\n",
-            time(base + 100 + k),
-            k % 3000,
-            f[0],
-            f[1],
-            f[2]
-        ));
-    }
-    // On stdin: a file would be resumed past the events the store already counts.
-    let mut second = Command::new(exe)
-        .args(["watch"])
-        .arg(store)
-        .args(["--events", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    second.stdin.take().ok_or_else(|| anyhow::anyhow!("no stdin"))?.write_all(small.as_bytes())?;
-    let st = second.wait()?;
-    anyhow::ensure!(st.success(), "the second watch run failed: {st}");
-    let t = Instant::now();
-    anyhow::ensure!(viewer.poll_follow(true), "the viewer saw no change");
-    let poll_s = t.elapsed().as_secs_f64();
-    let whole_reads = viewer.follow.as_ref().map_or(0, |f| f.full_reads);
-    println!(
-        "viewer following a second of a busy mine (100 face events, 900 fixes): taken in {:.0} ms ({} store read whole)",
-        poll_s * 1e3,
-        if whole_reads == 0 { "no".to_string() } else { format!("{whole_reads}×") }
-    );
     Ok(())
 }
