@@ -1231,3 +1231,19 @@ fn a_time_appended_to_a_date_column_is_refused_not_cut() {
     let z = s.layers.zones.iter().find(|z| z.id == "ZN-T").expect("appended");
     assert_eq!(z.marked_at.as_deref(), Some("2026-05-01"));
 }
+
+/// A filtered read (a viewer following `watch` reads only the new rows) still finds text in a
+/// numeric column among the rows it reads, and does not look at the others.
+#[test]
+fn text_in_a_numeric_column_is_caught_in_a_filtered_read_too() {
+    let d = tempfile::tempdir().expect("tmp");
+    let store = d.path().join("coal.gpkg");
+    assert_eq!(code(&minehaz(&["import", p(&sample("coal-mine")), "--out", p(&store)])), 0);
+    sql(&store, "UPDATE workings SET declared = 'yes' WHERE fid = 2");
+    let read = |f: &str| minehaz_core::io::store::read_layers(&store, &["workings"], Some(f));
+    let e = read("fid <= 3").expect_err("the text cell is among the rows read");
+    let msg = e.to_string();
+    assert!(msg.contains("declared") && msg.contains("\"yes\""), "{msg}");
+    let (_, l) = read("fid > 3").expect("the damaged row is not read");
+    assert!(!l.workings.is_empty());
+}

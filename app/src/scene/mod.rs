@@ -348,6 +348,9 @@ pub fn reprepare(
     names: &[&str],
     options: &SceneOptions,
 ) -> Vec<&'static str> {
+    if names.is_empty() {
+        return Vec::new();
+    }
     let input = Input::new(a.survey(), (Some(a), Some(report)), scene.origin, scene.z_range, options);
     let mut changed = Vec::new();
     for v in visualizers().iter().filter(|v| names.contains(&v.name())) {

@@ -297,7 +297,7 @@ pub fn read_layer_where(
         let fid = unsafe { std::ffi::CStr::from_ptr(gdal_sys::OGR_L_GetFIDColumn(layer.c_layer())) }
             .to_string_lossy()
             .to_string();
-        match text_cells(ds, layer_name, if fid.is_empty() { "fid" } else { &fid }, &names, &raw_cols) {
+        match text_cells(ds, layer_name, if fid.is_empty() { "fid" } else { &fid }, &names, &raw_cols, filter) {
             Ok(cells) => cells,
             Err(e) => {
                 // The check could not run: said, never silently skipped.
@@ -394,6 +394,7 @@ fn text_cells(
     fid: &str,
     names: &[String],
     numeric: &[usize],
+    rows: Option<&str>,
 ) -> std::result::Result<HashMap<(u64, usize), String>, gdal::errors::GdalError> {
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let is_text = |k: usize| format!("typeof({}) IN ('text', 'blob')", q(&names[k]));
@@ -403,8 +404,16 @@ fn text_cells(
         .map(|&k| format!("CASE WHEN {} THEN CAST({} AS TEXT) END AS mh_{k}", is_text(k), q(&names[k])))
         .collect();
     let filter: Vec<String> = numeric.iter().map(|&k| is_text(k)).collect();
-    let sql =
-        format!("SELECT {} AS mh_fid, {} FROM {} WHERE {}", q(fid), cells.join(", "), q(layer), filter.join(" OR "));
+    // The layer's attribute filter too (the GeoPackage driver hands it to SQLite as it is):
+    // a viewer reading the last second's rows does not scan the whole table.
+    let only = rows.map(|w| format!(" AND ({w})")).unwrap_or_default();
+    let sql = format!(
+        "SELECT {} AS mh_fid, {} FROM {} WHERE ({}){only}",
+        q(fid),
+        cells.join(", "),
+        q(layer),
+        filter.join(" OR ")
+    );
     let mut out = HashMap::new();
     let Some(mut rs) = ds.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT)? else { return Ok(out) };
     let defn = rs.defn();
