@@ -25,6 +25,20 @@ fn time(ms: u64) -> String {
     (t0 + chrono::Duration::milliseconds(ms as i64)).to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
+/// Fix event `k` of the stream: one of 3 000 persons near one of the active headings.
+fn fix_line(k: u64, ms: u64, heads: &[(String, [f64; 3], [f64; 2])]) -> String {
+    let (_, f, _) = &heads[(k % heads.len() as u64) as usize];
+    let off = (k % 97) as f64 * 0.3;
+    format!(
+        "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B{}\",\"x\":{},\"y\":{},\"z\":{}}}",
+        time(ms + 1000 + k),
+        k % 3000,
+        f[0] - off,
+        f[1] - off,
+        f[2]
+    )
+}
+
 pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> anyhow::Result<()> {
     // A fresh store of the generated mine, imported as a user does.
     if store.exists() {
@@ -34,6 +48,9 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     let st = Command::new(exe).args(["import"]).arg(dir).arg("--out").arg(store).stdout(Stdio::null()).status()?;
     anyhow::ensure!(st.success(), "import failed: {st}");
     let import_s = t.elapsed().as_secs_f64();
+    // A copy for the run from a file (the pipe run moves the store on).
+    let copy = store.with_extension("file.gpkg");
+    std::fs::copy(store, &copy)?;
     // The active headings (id, face, direction), read from the store.
     let survey = minehaz_core::io::open(store)?;
     let heads: Vec<(String, [f64; 3], [f64; 2])> = survey
@@ -124,17 +141,7 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     let writer = std::thread::spawn(move || -> std::io::Result<()> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, stdin);
         for k in 0..fixes {
-            let (_, f, _) = &heads_w[(k % heads_w.len() as u64) as usize];
-            let off = (k % 97) as f64 * 0.3;
-            writeln!(
-                w,
-                "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B{}\",\"x\":{},\"y\":{},\"z\":{}}}",
-                time(ms + 1000 + k),
-                k % 3000,
-                f[0] - off,
-                f[1] - off,
-                f[2]
-            )?;
+            writeln!(w, "{}", fix_line(k, ms, &heads_w))?;
         }
         w.flush()
     });
@@ -172,6 +179,53 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
         rss.iter().map(|(k, m)| format!("{k}: {m:.0} MB")).collect::<Vec<_>>().join(", ")
     );
     println!("end of stream to exit (last batch committed): {close_s:.2} s");
+    // The same fixes from a followed file, as a mine's feed writes them: no generator on the
+    // same cores, the answers read from the child's stdout.
+    let events = store.with_extension("fixes.ndjson");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&events)?);
+        for k in 0..fixes {
+            writeln!(w, "{}", fix_line(k, ms, &heads))?;
+        }
+        w.flush()?;
+    }
+    let t = Instant::now();
+    let mut child = Command::new(exe)
+        .args(["--lang", "en", "watch"])
+        .arg(&copy)
+        .arg("--events")
+        .arg(&events)
+        .arg("--no-follow")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let pid = child.id();
+    let mut out = BufReader::new(child.stdout.take().ok_or_else(|| anyhow::anyhow!("no stdout"))?);
+    let mut line = String::new();
+    out.read_line(&mut line)?;
+    let first_s = t.elapsed().as_secs_f64();
+    let (mut n, mut rss_end) = (1u64, 0.0);
+    loop {
+        line.clear();
+        if out.read_line(&mut line)? == 0 {
+            break;
+        }
+        n += 1;
+        if n == fixes {
+            rss_end = rss_mb(pid);
+        }
+    }
+    let last_s = t.elapsed().as_secs_f64();
+    let st = child.wait()?;
+    anyhow::ensure!(st.success() && n == fixes, "watch on the file failed: {st}, {n} answers");
+    println!(
+        "fix events from a file (watch STORE --events FILE --no-follow): {n} answered in {:.2} s after the first = {:.0} /s; start {first_s:.2} s, whole process {:.2} s, {rss_end:.0} MB at the end",
+        last_s - first_s,
+        (n - 1) as f64 / (last_s - first_s),
+        t.elapsed().as_secs_f64()
+    );
+    std::fs::remove_file(&events)?;
+    std::fs::remove_file(&copy)?;
     // The viewer takes in everything watch committed, as `view --follow` does, and then reads
     // the store whole, as it did before (same data, same process).
     let t = Instant::now();
