@@ -1191,6 +1191,16 @@ fn an_invalid_date_in_a_date_column_of_the_store_is_an_error_not_a_null() {
     for n in ["zones", id.as_str(), "marked_at", "2026-13-45"] {
         assert!(err.contains(n), "names {n}: {err}");
     }
+    // 30 February, which SQLite's date() would roll over to March: an error too.
+    sql(&store, &format!("UPDATE zones SET marked_at = '2026-02-30' WHERE id = '{id}'"));
+    let o = minehaz(&["info", p(&store)]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("2026-02-30"), "{}", stderr(&o));
+    // A time written into the DATE column by another tool is read as stored, not cut.
+    sql(&store, &format!("UPDATE zones SET marked_at = '2026-03-02T08:15:00' WHERE id = '{id}'"));
+    let s = minehaz_core::io::open(&store).expect("a date-time is a valid date");
+    let z = s.layers.zones.iter().find(|z| z.id == id).expect("zone");
+    assert_eq!(z.marked_at.as_deref(), Some("2026-03-02T08:15:00"));
 }
 
 /// Appending a date with a time to a DATE column would cut the time: refused, located, and

@@ -288,11 +288,16 @@ pub fn read_layer_where(
         .filter(|(_, f)| f.field_type() == OGRFieldType::OFTDateTime)
         .map(|(i, _)| i)
         .collect();
-    let raw_cols: Vec<usize> = numeric.iter().chain(&dates).copied().collect();
+    let raw_cols: Vec<(usize, Cell)> = numeric
+        .iter()
+        .map(|&k| (k, Cell::Number))
+        .chain(dates.iter().map(|&k| (k, if datetimes.contains(&k) { Cell::DateTime } else { Cell::Date })))
+        .collect();
     let text_in_numeric = if ds.driver().short_name() == "GPKG" && !raw_cols.is_empty() {
         // SQLite keeps 'yes' in an INTEGER column as text, and OGR reads it as 0: find such
-        // cells so the field reader reports them. Date columns are read as their stored text
-        // too: OGR reads an invalid date as null and cuts a time in a DATE column.
+        // cells so the field reader reports them. Date cells not in the form OGR reads back
+        // exactly are taken as stored too: OGR reads an invalid date as null and cuts a time
+        // in a DATE column.
         // SAFETY: a valid layer handle; the returned string is owned by the layer.
         let fid = unsafe { std::ffi::CStr::from_ptr(gdal_sys::OGR_L_GetFIDColumn(layer.c_layer())) }
             .to_string_lossy()
@@ -387,23 +392,53 @@ fn without_zero_ms(t: &str) -> String {
     }
 }
 
-/// Cells of the given columns that SQLite holds as text (or blobs), by (fid, column index).
+/// The cells of a column that OGR would not read as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// Text or a blob in a numeric column (OGR reads it as 0).
+    Number,
+    /// A DATE cell other than a valid `YYYY-MM-DD` (OGR reads null, or cuts a time off).
+    Date,
+    /// A DATETIME cell other than a valid `YYYY-MM-DDTHH:MM:SS.SSS[Z]` (OGR reads null, or
+    /// moves another zone's offset).
+    DateTime,
+}
+
+/// The stored text of the cells OGR would not read as stored, by (fid, column index).
 fn text_cells(
     ds: &Dataset,
     layer: &str,
     fid: &str,
     names: &[String],
-    numeric: &[usize],
+    numeric: &[(usize, Cell)],
     rows: Option<&str>,
 ) -> std::result::Result<HashMap<(u64, usize), String>, gdal::errors::GdalError> {
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let is_text = |k: usize| format!("typeof({}) IN ('text', 'blob')", q(&names[k]));
-    // One scan of the table for all its numeric columns.
+    let odd = |(k, cell): (usize, Cell)| {
+        let c = q(&names[k]);
+        match cell {
+            Cell::Number => format!("typeof({c}) IN ('text', 'blob')"),
+            // SQLite's date() takes 30 February as it is; through julianday() it rolls over.
+            Cell::Date => {
+                let d = format!("date(julianday({c}))");
+                format!("({c} IS NOT NULL AND (typeof({c}) <> 'text' OR {d} IS NULL OR {d} <> {c}))")
+            }
+            Cell::DateTime => {
+                let t = format!("strftime('%Y-%m-%dT%H:%M:%f', {c})");
+                let day = format!("substr({c}, 1, 10)");
+                format!(
+                    "({c} IS NOT NULL AND (typeof({c}) <> 'text' OR {t} IS NULL OR {t} <> rtrim({c}, 'Z') \
+                     OR date(julianday({day})) <> {day}))"
+                )
+            }
+        }
+    };
+    // One scan of the table for all the columns.
     let cells: Vec<String> = numeric
         .iter()
-        .map(|&k| format!("CASE WHEN {} THEN CAST({} AS TEXT) END AS mh_{k}", is_text(k), q(&names[k])))
+        .map(|&(k, cell)| format!("CASE WHEN {} THEN CAST({} AS TEXT) END AS mh_{k}", odd((k, cell)), q(&names[k])))
         .collect();
-    let filter: Vec<String> = numeric.iter().map(|&k| is_text(k)).collect();
+    let filter: Vec<String> = numeric.iter().map(|&c| odd(c)).collect();
     // The layer's attribute filter too (the GeoPackage driver hands it to SQLite as it is):
     // a viewer reading the last second's rows does not scan the whole table.
     let only = rows.map(|w| format!(" AND ({w})")).unwrap_or_default();
@@ -420,7 +455,7 @@ fn text_cells(
     // OGR may take the fid column as the result's feature id rather than as a field.
     let fid_field = defn.field_index("mh_fid").ok();
     let cols: Vec<(usize, usize)> =
-        numeric.iter().filter_map(|&k| defn.field_index(format!("mh_{k}")).ok().map(|i| (k, i))).collect();
+        numeric.iter().filter_map(|&(k, _)| defn.field_index(format!("mh_{k}")).ok().map(|i| (k, i))).collect();
     for f in rs.features() {
         let id = match fid_field {
             Some(i) => f.field_as_integer64(i).ok().flatten().map(|v| v as u64),
