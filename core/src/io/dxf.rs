@@ -199,12 +199,13 @@ pub fn write_dxf(layers: &[DxfLayer], out: &Path) -> Result<usize> {
         let defn = layer.defn();
         let (li, ti) = (defn.field_index("Layer").map_err(err)?, defn.field_index("Text").map_err(err)?);
         for l in layers {
+            let pen = pen(&l.linetype);
             for (g, label) in &l.entities {
                 for part in geometry(g).map_err(err)? {
                     let mut f = gdal::vector::Feature::new(defn).map_err(err)?;
                     f.set_field_string(li, &l.name).map_err(err)?;
-                    if let Some(pen) = pen(&l.linetype).filter(|_| !matches!(g, Geom::Point { .. })) {
-                        set_style(&f, &pen);
+                    if let Some(pen) = pen.as_deref().filter(|_| !matches!(g, Geom::Point { .. })) {
+                        set_style(&f, pen);
                     }
                     f.set_geometry(part).map_err(err)?;
                     f.create(&layer).map_err(err)?;

@@ -269,31 +269,19 @@ pub fn read_layer_where(
     // Field names once per layer; each feature's values by index.
     let names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let id_col = names.iter().position(|k| k.eq_ignore_ascii_case("id"));
-    let numeric: Vec<usize> = layer
+    // The columns whose cells OGR may not read as stored (numbers, dates), by index.
+    let cell_of: Vec<Option<Cell>> = layer
         .defn()
         .fields()
-        .enumerate()
-        .filter(|(_, f)| {
-            matches!(f.field_type(), OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 | OGRFieldType::OFTReal)
+        .map(|f| match f.field_type() {
+            OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 | OGRFieldType::OFTReal => Some(Cell::Number),
+            OGRFieldType::OFTDate => Some(Cell::Date),
+            OGRFieldType::OFTDateTime => Some(Cell::DateTime),
+            _ => None,
         })
-        .map(|(i, _)| i)
         .collect();
-    let is_date = |t: u32| matches!(t, OGRFieldType::OFTDate | OGRFieldType::OFTDateTime);
-    let dates: Vec<usize> =
-        layer.defn().fields().enumerate().filter(|(_, f)| is_date(f.field_type())).map(|(i, _)| i).collect();
-    let datetimes: Vec<usize> = layer
-        .defn()
-        .fields()
-        .enumerate()
-        .filter(|(_, f)| f.field_type() == OGRFieldType::OFTDateTime)
-        .map(|(i, _)| i)
-        .collect();
-    let raw_cols: Vec<(usize, Cell)> = numeric
-        .iter()
-        .map(|&k| (k, Cell::Number))
-        .chain(dates.iter().map(|&k| (k, if datetimes.contains(&k) { Cell::DateTime } else { Cell::Date })))
-        .collect();
-    let text_in_numeric = if ds.driver().short_name() == "GPKG" && !raw_cols.is_empty() {
+    let raw_cols: Vec<(usize, Cell)> = cell_of.iter().enumerate().filter_map(|(k, c)| c.map(|c| (k, c))).collect();
+    let stored = if ds.driver().short_name() == "GPKG" && !raw_cols.is_empty() {
         // SQLite keeps 'yes' in an INTEGER column as text, and OGR reads it as 0: find such
         // cells so the field reader reports them. Date cells not in the form OGR reads back
         // exactly are taken as stored too: OGR reads an invalid date as null and cuts a time
@@ -309,8 +297,8 @@ pub fn read_layer_where(
                 ps.warning(
                     Location::file(file).layer(layer_name),
                     text!(
-                        "无法检查数值列中的文本（{}）：文本值可能被读作 0",
-                        "cannot check numeric columns for text ({}): text values may read as 0",
+                        "无法检查数值列与日期列的存储值（{}）：文本值可能被读作 0，无效日期可能被读作空值",
+                        "cannot check the stored values of numeric and date columns ({}): text may read as 0, an invalid date as empty",
                         e
                     ),
                 );
@@ -329,11 +317,10 @@ pub fn read_layer_where(
             .iter()
             .enumerate()
             .map(|(k, n)| {
-                let v = match text_in_numeric.get(&(index, k)) {
-                    Some(t) if dates.contains(&k) => Value::Text(without_zero_ms(t)),
-                    Some(t) => Value::Text(t.clone()),
-                    None if datetimes.contains(&k) => datetime_text(&f, k).map_or(Value::Null, Value::Text),
-                    None => value(f.field(k).ok().flatten()),
+                let v = match (stored.get(&(index, k)), cell_of[k]) {
+                    (Some(t), _) => Value::Text(t.clone()),
+                    (None, Some(Cell::DateTime)) => datetime_text(&f, k).map_or(Value::Null, Value::Text),
+                    (None, _) => value(f.field(k).ok().flatten()),
                 };
                 (n.clone(), v)
             })
@@ -383,15 +370,6 @@ pub fn read_layer_where(
     Ok(SourceLayer { name: layer_name.to_string(), crs, records })
 }
 
-/// GDAL writes a GeoPackage DATETIME with milliseconds (`…T08:00:00.000Z`): the text as it was
-/// given, without zero milliseconds.
-fn without_zero_ms(t: &str) -> String {
-    match t.strip_suffix(".000Z") {
-        Some(head) => format!("{head}Z"),
-        None => t.strip_suffix(".000").unwrap_or(t).to_string(),
-    }
-}
-
 /// The cells of a column that OGR would not read as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cell {
@@ -410,7 +388,7 @@ fn text_cells(
     layer: &str,
     fid: &str,
     names: &[String],
-    numeric: &[(usize, Cell)],
+    columns: &[(usize, Cell)],
     rows: Option<&str>,
 ) -> std::result::Result<HashMap<(u64, usize), String>, gdal::errors::GdalError> {
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
@@ -434,11 +412,11 @@ fn text_cells(
         }
     };
     // One scan of the table for all the columns.
-    let cells: Vec<String> = numeric
+    let cells: Vec<String> = columns
         .iter()
         .map(|&(k, cell)| format!("CASE WHEN {} THEN CAST({} AS TEXT) END AS mh_{k}", odd((k, cell)), q(&names[k])))
         .collect();
-    let filter: Vec<String> = numeric.iter().map(|&c| odd(c)).collect();
+    let filter: Vec<String> = columns.iter().map(|&c| odd(c)).collect();
     // The layer's attribute filter too (the GeoPackage driver hands it to SQLite as it is):
     // a viewer reading the last second's rows does not scan the whole table.
     let only = rows.map(|w| format!(" AND ({w})")).unwrap_or_default();
@@ -455,7 +433,7 @@ fn text_cells(
     // OGR may take the fid column as the result's feature id rather than as a field.
     let fid_field = defn.field_index("mh_fid").ok();
     let cols: Vec<(usize, usize)> =
-        numeric.iter().filter_map(|&(k, _)| defn.field_index(format!("mh_{k}")).ok().map(|i| (k, i))).collect();
+        columns.iter().filter_map(|&(k, _)| defn.field_index(format!("mh_{k}")).ok().map(|i| (k, i))).collect();
     for f in rs.features() {
         let id = match fid_field {
             Some(i) => f.field_as_integer64(i).ok().flatten().map(|v| v as u64),
