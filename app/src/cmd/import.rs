@@ -13,12 +13,8 @@ pub fn run(path: &Path, out: &Path, author: Option<String>, force: bool) -> anyh
     super::print_warnings(&survey.warnings);
     for pc in &survey.point_clouds {
         let total = pc.header.point_count;
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
+        let bar = super::bar("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})");
+        bar.set_length(total);
         bar.set_message(format!("{} {}", tr("校验点云", "checking point cloud"), pc.epoch));
         let stats = io::pointcloud::scan(&pc.path, 200_000, |done, _| bar.set_position(done))?;
         bar.finish_and_clear();

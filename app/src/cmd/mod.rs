@@ -172,15 +172,22 @@ pub fn step<T>(zh: &str, en: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Run one long step of several parts with a progress bar on stderr: `f` reports
-/// `(part, done, total)` as it goes. indicatif draws nothing when stderr is not a terminal.
-pub fn step_parts<T>(zh: &str, en: &str, f: impl FnOnce(&dyn Fn(&str, usize, usize)) -> T) -> T {
+/// A progress bar on stderr in the given template (indicatif draws nothing when stderr is not
+/// a terminal).
+pub fn bar(template: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(1);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+        indicatif::ProgressStyle::with_template(template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
+    bar
+}
+
+/// Run one long step of several parts with a progress bar on stderr: `f` reports
+/// `(part, done, total)` as it goes. indicatif draws nothing when stderr is not a terminal.
+pub fn step_parts<T>(zh: &str, en: &str, f: impl FnOnce(&dyn Fn(&str, usize, usize)) -> T) -> T {
+    let bar = bar("{msg} [{bar:30}] {pos}/{len} {elapsed}");
     let title = minehaz_core::i18n::tr(zh, en);
     bar.set_message(title.to_string());
     let out = f(&|part, done, total| {
@@ -200,12 +207,7 @@ pub fn assess(
     survey: minehaz_core::model::Survey,
     as_of: chrono::NaiveDate,
 ) -> minehaz_core::Result<minehaz_core::rules::Assessment> {
-    let bar = indicatif::ProgressBar::new(1);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {percent}% {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = bar("{msg} [{bar:30}] {percent}% {elapsed}");
     bar.set_message(minehaz_core::i18n::tr(zh, en).to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let out = minehaz_core::rules::Assessment::new_with_progress(survey, as_of, &|done, total| {
