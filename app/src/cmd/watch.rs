@@ -63,7 +63,8 @@ enum Input {
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
-/// Input chunks (of up to 4096 lines each) read ahead of the rules.
+/// Chunks of input lines read ahead of the rules (up to 4096 lines from stdin, 64 KiB of a
+/// followed file, one HTTP request).
 const INPUT_QUEUE: usize = 4;
 /// Batches queued for the store writer (it merges what queued into one transaction).
 const BATCH_QUEUE: usize = 2;
@@ -123,7 +124,7 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
-    // Bounded queues (input chunks of up to 4096 lines, batches for the writer): a source
+    // Bounded queues (input chunks, batches for the writer): a source
     // faster than the rules, or rules faster than the store, wait instead of piling events up
     // in memory — memory stays flat over a long stream, and nothing is dropped.
     let (tx, rx) = mpsc::sync_channel::<Input>(INPUT_QUEUE);

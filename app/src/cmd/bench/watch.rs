@@ -25,18 +25,40 @@ fn time(ms: u64) -> String {
     (t0 + chrono::Duration::milliseconds(ms as i64)).to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
-/// Fix event `k` of the stream: one of 3 000 persons near one of the active headings.
-fn fix_line(k: u64, ms: u64, heads: &[(String, [f64; 3], [f64; 2])]) -> String {
-    let (_, f, _) = &heads[(k % heads.len() as u64) as usize];
-    let off = (k % 97) as f64 * 0.3;
+/// The active headings: id, face, plan direction of the last segment.
+type Heads = [(String, [f64; 3], [f64; 2])];
+
+/// A `fix` event (one NDJSON line, without its newline).
+fn fix_event(t_ms: u64, person: u64, p: [f64; 3]) -> String {
     format!(
-        "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B{}\",\"x\":{},\"y\":{},\"z\":{}}}",
-        time(ms + 1000 + k),
-        k % 3000,
-        f[0] - off,
-        f[1] - off,
+        "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B{person}\",\"x\":{},\"y\":{},\"z\":{}}}",
+        time(t_ms),
+        p[0],
+        p[1],
+        p[2]
+    )
+}
+
+/// The `face` event of the `k`-th advance: heading `k` (round robin) 0.5 m further on.
+fn face_event(t_ms: u64, k: usize, heads: &Heads, advanced: &mut [usize]) -> String {
+    let i = k % heads.len();
+    advanced[i] += 1;
+    let (id, f, d) = &heads[i];
+    let s = 0.5 * advanced[i] as f64;
+    format!(
+        "{{\"type\":\"face\",\"time\":\"{}\",\"working\":\"{id}\",\"to\":[{},{},{}]}}",
+        time(t_ms),
+        f[0] + d[0] * s,
+        f[1] + d[1] * s,
         f[2]
     )
+}
+
+/// Fix event `k` of the stream: one of 3 000 persons near one of the active headings.
+fn fix_line(k: u64, ms: u64, heads: &Heads) -> String {
+    let (_, f, _) = &heads[(k % heads.len() as u64) as usize];
+    let off = (k % 97) as f64 * 0.3;
+    fix_event(ms + 1000 + k, k % 3000, [f[0] - off, f[1] - off, f[2]])
 }
 
 pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> anyhow::Result<()> {
@@ -97,17 +119,7 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     };
     // The first event loads and assesses the store.
     let t = Instant::now();
-    ask(
-        &mut stdin,
-        format!(
-            "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B0\",\"x\":{},\"y\":{},\"z\":{}}}\n",
-            time(0),
-            heads[0].1[0],
-            heads[0].1[1],
-            heads[0].1[2]
-        ),
-        &mut line,
-    )?;
+    ask(&mut stdin, format!("{}\n", fix_event(0, 0, heads[0].1)), &mut line)?;
     let start_s = t.elapsed().as_secs_f64();
     let rss_start = rss_mb(pid);
     // Face events: each heading advances 0.5 m at a time.
@@ -115,18 +127,8 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     let mut advanced = vec![0usize; heads.len()];
     let mut errors = 0;
     for k in 0..faces {
-        let i = k % heads.len();
-        advanced[i] += 1;
-        let (id, f, d) = &heads[i];
-        let s = 0.5 * advanced[i] as f64;
         ms += 1000;
-        let ev = format!(
-            "{{\"type\":\"face\",\"time\":\"{}\",\"working\":\"{id}\",\"to\":[{},{},{}]}}\n",
-            time(ms),
-            f[0] + d[0] * s,
-            f[1] + d[1] * s,
-            f[2]
-        );
+        let ev = format!("{}\n", face_event(ms, k, &heads, &mut advanced));
         lat.push(ask(&mut stdin, ev, &mut line)?);
         errors += usize::from(line.contains("\"error\""));
     }
@@ -217,15 +219,16 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     }
     let last_s = t.elapsed().as_secs_f64();
     let st = child.wait()?;
-    anyhow::ensure!(st.success() && n == fixes, "watch on the file failed: {st}, {n} answers");
-    println!(
-        "fix events from a file (watch STORE --events FILE --no-follow): {n} answered in {:.2} s after the first = {:.0} /s; start {first_s:.2} s, whole process {:.2} s, {rss_end:.0} MB at the end",
-        last_s - first_s,
-        (n - 1) as f64 / (last_s - first_s),
-        t.elapsed().as_secs_f64()
-    );
+    let whole_s = t.elapsed().as_secs_f64();
+    // The copy and the events file go whatever the outcome (the events file is 100+ MB).
     std::fs::remove_file(&events)?;
     std::fs::remove_file(&copy)?;
+    anyhow::ensure!(st.success() && n == fixes, "watch on the file failed: {st}, {n} answers");
+    println!(
+        "fix events from a file (watch STORE --events FILE --no-follow): {n} answered in {:.2} s after the first = {:.0} /s; start {first_s:.2} s, whole process {whole_s:.2} s, {rss_end:.0} MB at the end",
+        last_s - first_s,
+        (n - 1) as f64 / (last_s - first_s),
+    );
     // The viewer takes in everything watch committed, as `view --follow` does, and then reads
     // the store whole, as it did before (same data, same process).
     let t = Instant::now();
@@ -247,28 +250,12 @@ pub fn bench(exe: &Path, dir: &Path, store: &Path, faces: usize, fixes: u64) -> 
     {
         let mut small = String::new();
         for k in 0..n_faces {
-            let i = k as usize % heads.len();
-            advanced[i] += 1;
-            let (id, f, d) = &heads[i];
-            let s = 0.5 * advanced[i] as f64;
-            small.push_str(&format!(
-                "{{\"type\":\"face\",\"time\":\"{}\",\"working\":\"{id}\",\"to\":[{},{},{}]}}\n",
-                time(base + k),
-                f[0] + d[0] * s,
-                f[1] + d[1] * s,
-                f[2]
-            ));
+            small.push_str(&face_event(base + k, k as usize, &heads, &mut advanced));
+            small.push('\n');
         }
         for k in 0..900u64 {
-            let (_, f, _) = &heads[(k % heads.len() as u64) as usize];
-            small.push_str(&format!(
-                "{{\"type\":\"fix\",\"time\":\"{}\",\"person_id\":\"B{}\",\"x\":{},\"y\":{},\"z\":{}}}\n",
-                time(base + n_faces + k),
-                k % 3000,
-                f[0],
-                f[1],
-                f[2]
-            ));
+            small.push_str(&fix_event(base + n_faces + k, k % 3000, heads[(k % heads.len() as u64) as usize].1));
+            small.push('\n');
         }
         base += 1000;
         // On stdin: a file would be resumed past the events the store already counts.
