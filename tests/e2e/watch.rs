@@ -277,3 +277,61 @@ fn kill_9_and_resume_lose_nothing_and_apply_nothing_twice() {
     let o = minehaz(&["audit", "verify", p(&s)]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
 }
+
+/// Features of `table` inside a plan box, through GDAL's spatial filter (as QGIS reads a view).
+fn in_box(store: &Path, table: &str, b: [f64; 4]) -> usize {
+    let spat: Vec<String> = b.iter().map(|v| v.to_string()).collect();
+    let o = Command::new("ogrinfo").args(["-so", p(store), table, "-spat"]).args(&spat).output().expect("ogrinfo");
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    out.lines()
+        .find_map(|l| l.trim().strip_prefix("Feature Count: "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no feature count: {out}"))
+}
+
+#[test]
+fn fixes_are_an_unindexed_series_found_by_a_spatial_filter_and_a_users_rtree_is_kept_up_to_date() {
+    let d = tempfile::tempdir().expect("tmp");
+    let s = store(d.path());
+    let ext = sql(&s, "SELECT COUNT(*) AS n FROM gpkg_extensions WHERE table_name = 'positioning'");
+    assert!(ext.contains("n (Integer) = 0"), "positioning has no R-tree: {ext}");
+    assert!(sql(&s, "SELECT COUNT(*) AS n FROM gpkg_extensions WHERE table_name = 'workings'").contains("= 1"));
+    // A spatial filter on the unindexed layer finds what the survey's CSV has in the box.
+    let csv = std::fs::read_to_string(sample("coal-mine").join("monitoring/positioning.csv")).expect("csv");
+    let b = [484200.0, 4050000.0, 484500.0, 4050400.0];
+    let want = csv
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            let c: Vec<f64> = l.split(',').skip(2).take(2).filter_map(|v| v.parse().ok()).collect();
+            c.len() == 2 && (b[0]..=b[2]).contains(&c[0]) && (b[1]..=b[3]).contains(&c[1])
+        })
+        .count();
+    assert!(want > 10, "the box holds fixes ({want})");
+    assert_eq!(in_box(&s, "positioning", b), want);
+    // A user who wants the R-tree (QGIS on a very long series) adds it; watch keeps it whole.
+    let o = Command::new("ogrinfo")
+        .args([p(&s), "-sql", "SELECT CreateSpatialIndex('positioning', 'geom')"])
+        .output()
+        .expect("ogrinfo");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = d.path().join("fixes.ndjson");
+    let lines: Vec<String> = (0..50)
+        .map(|k| {
+            format!(
+                r#"{{"type":"fix","time":"2026-11-29T09:{:02}:00+08:00","person_id":"N{k}","x":{},"y":4050100,"z":1020}}"#,
+                k,
+                484300 + k
+            )
+        })
+        .collect();
+    std::fs::write(&f, lines.join("\n") + "\n").expect("write");
+    let o = minehaz(&["watch", p(&s), "--events", p(&f), "--no-follow"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let n = count(&s, "positioning");
+    assert_eq!(n, csv.lines().skip(1).filter(|l| !l.trim().is_empty()).count() + 50);
+    assert_eq!(count(&s, "rtree_positioning_geom"), n, "the R-tree holds every fix");
+    assert_eq!(in_box(&s, "positioning", b), want + 50, "the new fixes are found through the R-tree");
+    let o = minehaz(&["check", p(&s), "--format", "json", "--as-of", AS_OF]);
+    assert_ne!(code(&o), 2, "the store reads back whole: {}", stderr(&o));
+}

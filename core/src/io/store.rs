@@ -9,7 +9,7 @@
 //! | `borehole_surveys`, `borehole_intervals` | the down-hole tables (attributes) |
 //! | `slope_points` | slope monitoring readings (Point Z; time, point_id) |
 //! | `readings`, `weather`, `daily`, `alarms`, `minehaz_watch` | the live tables of MONITORING.md ([`super::live_store`]) |
-//! | `positioning` | personnel fixes (Point Z; `z` also as a nullable field since it may be unknown) |
+//! | `positioning` | personnel fixes (Point Z; `z` also as a nullable field since it may be unknown); an append-only time series without a GeoPackage R-tree (one a user adds is kept up to date) |
 //! | `grid_<name>` | each geophysical grid as a raster table (2D gridded coverage, Float32) |
 //! | `minehaz_grids` | grid name → raster table and its .toml (method, unit, thresholds) |
 //! | `pointclouds` | each LiDAR epoch: file path (relative to the store), SHA-256, header; points stay in the LAS/LAZ file |
@@ -363,7 +363,9 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
     )?;
     let fixes: Vec<Record> =
         s.positioning.iter().enumerate().map(|(i, fx)| super::live_store::fix_record(i as u64 + 1, fx)).collect();
-    gdal_vector::write_layer(
+    // The fixes are a time series that `watch` appends to at tens of thousands a second: no
+    // GeoPackage R-tree (see `write_layer_indexed`); minehaz indexes them in memory.
+    gdal_vector::write_layer_indexed(
         ds,
         "positioning",
         Some(crate::model::record::GeomType::PointZ),
@@ -371,6 +373,7 @@ fn write_tables(ds: &mut gdal::Dataset, s: &Survey, mine: &Crs, path: &Path, fin
         &f(&[("time", Text), ("person_id", Text), ("z", Real)]),
         &fixes,
         path,
+        false,
     )?;
     let readings: Vec<Record> = s
         .slope_points
