@@ -203,6 +203,13 @@ pub fn prepare_points(
 /// Put `layer` into the scene in drawing order (replacing one of its name), and grow the
 /// bounds to it.
 pub fn put_layer(scene: &mut Scene, layer: SceneLayer) {
+    place_layer(scene, layer);
+    scene.bounds = bounds_of(&scene.layers);
+}
+
+/// [`put_layer`] without the scene's bounds (a pass over every vertex of the scene), for a
+/// caller that puts several layers and computes the bounds once.
+fn place_layer(scene: &mut Scene, layer: SceneLayer) {
     let order = visualizers();
     let rank = |name: &str| order.iter().position(|v| v.name() == name).unwrap_or(usize::MAX);
     match scene.layers.iter().position(|l| l.name == layer.name) {
@@ -213,7 +220,6 @@ pub fn put_layer(scene: &mut Scene, layer: SceneLayer) {
             scene.layers.insert(i, layer);
         }
     }
-    scene.bounds = bounds_of(&scene.layers);
 }
 
 /// Everything a visualizer needs.
@@ -360,7 +366,7 @@ pub fn reprepare(
         let fresh = v.prepare(&input);
         let at = scene.layers.iter().position(|l| l.name == v.name());
         match (fresh, at) {
-            (Some(l), _) => put_layer(scene, l),
+            (Some(l), _) => place_layer(scene, l),
             (None, Some(i)) => {
                 scene.layers.remove(i);
             }
