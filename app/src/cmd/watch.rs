@@ -89,6 +89,16 @@ pub fn run(a: &Args) -> anyhow::Result<u8> {
         )
         .into());
     }
+    // One malloc arena: the reader, rules and writer threads pass events, batches and answers
+    // to each other, and with glibc's per-thread arenas the freed memory stays scattered
+    // over them — measured on the generated mine, 1 M fixes grew the process by 127 MB with
+    // the default arenas and by 70 MB (the fixes themselves) with one, at ~14 % less
+    // throughput (still above 140 000 fixes/s).
+    // SAFETY: mallopt only sets an allocator parameter; it is called before watch's threads.
+    #[cfg(target_env = "gnu")]
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
     if a.events.is_some() && a.listen.is_some() {
         return Err(input_error(
             "--listen",

@@ -676,7 +676,7 @@ pub fn read_positioning(path: &Path) -> Result<Vec<Fix>> {
         let (x, y) = (row.real_req(cx, ps), row.real_req(cy, ps));
         let z = row.real(cz, ps);
         let (Some(time), Some(person_id), Some(x), Some(y)) = (time, person, x, y) else { return None };
-        Some(Fix { time: time.to_string(), person_id: person_id.to_string(), pos: [x, y, z.unwrap_or(f64::NAN)] })
+        Some(Fix { time: time.into(), person_id: person_id.into(), pos: [x, y, z.unwrap_or(f64::NAN)] })
     })?;
     ps.extend(rows_ps);
     ps.into_result()?;
@@ -824,7 +824,7 @@ pub fn write_positioning(path: &Path, fixes: &[Fix]) -> Result<()> {
         &["time", "person_id", "x", "y", "z"],
         fixes.iter().map(|f| {
             let z = if f.pos[2].is_nan() { String::new() } else { fmt_f64(f.pos[2]) };
-            vec![f.time.clone(), f.person_id.clone(), fmt_f64(f.pos[0]), fmt_f64(f.pos[1]), z]
+            vec![f.time.to_string(), f.person_id.to_string(), fmt_f64(f.pos[0]), fmt_f64(f.pos[1]), z]
         }),
     )
 }

@@ -38,8 +38,8 @@ pub fn fix_record(n: u64, fx: &Fix) -> Record {
         Some(Geom::Point { pos: [fx.pos[0], fx.pos[1], if z.is_nan() { 0.0 } else { z }], has_z: true }),
         vec![
             ("id", Value::Text(n.to_string())),
-            ("time", Value::Text(fx.time.clone())),
-            ("person_id", Value::Text(fx.person_id.clone())),
+            ("time", Value::Text(fx.time.to_string())),
+            ("person_id", Value::Text(fx.person_id.to_string())),
             ("z", if z.is_nan() { Value::Null } else { Value::Real(z) }),
         ],
     )

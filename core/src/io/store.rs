@@ -482,8 +482,8 @@ pub(crate) fn table(ds: &gdal::Dataset, name: &str, path: &Path, ps: &mut Proble
 pub(crate) fn fix_of(r: &Record) -> Option<Fix> {
     let Some(Geom::Point { pos, .. }) = r.geom else { return None };
     Some(Fix {
-        time: text_of(r, "time")?,
-        person_id: text_of(r, "person_id")?,
+        time: text_of(r, "time")?.into(),
+        person_id: text_of(r, "person_id")?.into(),
         pos: [pos[0], pos[1], real_of(r, "z").unwrap_or(f64::NAN)],
     })
 }

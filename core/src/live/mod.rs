@@ -234,11 +234,8 @@ fn fast_fix(line: &str) -> Option<Event> {
         && f.y.is_finite()
         && f.z.is_none_or(f64::is_finite);
     let time = parse_time(f.time).filter(|_| ok)?;
-    let fix = Fix {
-        time: f.time.to_string(),
-        person_id: f.person_id.trim().to_string(),
-        pos: [f.x, f.y, f.z.unwrap_or(f64::NAN)],
-    };
+    let fix =
+        Fix { time: f.time.into(), person_id: f.person_id.trim().into(), pos: [f.x, f.y, f.z.unwrap_or(f64::NAN)] };
     Some(Event { time, time_text: f.time.to_string(), change: Change::Fixes(vec![fix]) })
 }
 
@@ -279,7 +276,7 @@ fn parse(line: &str) -> Result<Event> {
                 None | Some(J::Null) => f64::NAN,
                 Some(z) => number(z, "z")?,
             };
-            Change::Fixes(vec![Fix { time: time_text.clone(), person_id, pos: [x, y, z] }])
+            Change::Fixes(vec![Fix { time: time_text.as_str().into(), person_id: person_id.into(), pos: [x, y, z] }])
         }
         "reading" => {
             let sensor = string(o, "sensor")?;

@@ -3,7 +3,7 @@
 
 use crate::geometry::point_segment_distance;
 use crate::model::monitoring::parse_time;
-use crate::model::Fix;
+use crate::model::{Fix, ShortText};
 use chrono::{DateTime, Duration, FixedOffset};
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
@@ -13,7 +13,7 @@ type Entry = GeomWithData<[f64; 2], u32>;
 
 #[derive(Debug, Clone)]
 struct Latest {
-    id: String,
+    id: ShortText,
     time: DateTime<FixedOffset>,
     pos: [f64; 3],
 }
@@ -21,7 +21,7 @@ struct Latest {
 /// Every person's latest fix.
 #[derive(Debug, Clone, Default)]
 pub struct Presence {
-    slots: HashMap<String, u32>,
+    slots: HashMap<ShortText, u32>,
     latest: Vec<Latest>,
     tree: RTree<Entry>,
 }
@@ -79,7 +79,7 @@ impl Presence {
     pub fn all(&self, t: DateTime<FixedOffset>, window: Duration) -> Vec<String> {
         let mut v: Vec<String> = (0..self.latest.len() as u32)
             .filter(|&i| self.present(i, t, window))
-            .map(|i| self.latest[i as usize].id.clone())
+            .map(|i| self.latest[i as usize].id.to_string())
             .collect();
         v.sort();
         v
@@ -120,7 +120,7 @@ impl Presence {
             }
         }
         let mut v: Vec<String> =
-            hit.iter().enumerate().filter(|(_, h)| **h).map(|(i, _)| self.latest[i].id.clone()).collect();
+            hit.iter().enumerate().filter(|(_, h)| **h).map(|(i, _)| self.latest[i].id.to_string()).collect();
         v.sort();
         v
     }

@@ -8,11 +8,13 @@ pub mod layers;
 pub mod meta;
 pub mod monitoring;
 pub mod record;
+pub mod short_text;
 
 pub use kinds::{LayerKind, LayerSummary, LayerVisitor, LayerVisitorMut, Layers, ZRange};
 pub use layers::*;
 pub use meta::SurveyMeta;
 pub use monitoring::{Daily, Reading, ReadingKind, Weather, WeatherLevel};
+pub use short_text::ShortText;
 
 use crate::borehole::Borehole;
 use crate::error::Problem;
@@ -104,8 +106,8 @@ pub struct PointCloudSource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fix {
     /// ISO 8601 with offset, as written.
-    pub time: String,
-    pub person_id: String,
+    pub time: ShortText,
+    pub person_id: ShortText,
     pub pos: [f64; 3],
 }
 

@@ -1095,8 +1095,8 @@ mod tests {
         let s = spots[r.n(spots.len())];
         let p = if r.f() < 0.8 { [s[0] + r.f() * 150.0, s[1] + r.f() * 150.0] } else { r.pt() };
         Fix {
-            time: format!("2026-05-{:02}T{:02}:{:02}:00+08:00", 1 + r.n(4), r.n(24), t % 60),
-            person_id: format!("P{}", r.n(6)),
+            time: format!("2026-05-{:02}T{:02}:{:02}:00+08:00", 1 + r.n(4), r.n(24), t % 60).into(),
+            person_id: format!("P{}", r.n(6)).into(),
             pos: [p[0], p[1], 500.0],
         }
     }

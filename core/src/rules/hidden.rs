@@ -26,7 +26,7 @@ use super::{Ctx, Finding, Params, Severity};
 use crate::geometry::{point_segment_distance, segments_3d};
 use crate::i18n::Text;
 use crate::index::{expand, point_box, Index, PackedRTree};
-use crate::model::{Fix, Working, WorkingStatus};
+use crate::model::{Fix, ShortText, Working, WorkingStatus};
 use crate::text;
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -273,9 +273,9 @@ struct FarFix {
     p: [f64; 2],
     z: f64,
     t: DateTime<FixedOffset>,
-    person: String,
+    person: ShortText,
     /// The calendar day as written (the first 10 characters of the timestamp).
-    day: String,
+    day: ShortText,
     alive: bool,
     cell: (i64, i64),
 }
@@ -285,8 +285,8 @@ struct FarFix {
 struct Cluster {
     /// Earliest fix: (instant, fix index).
     first: (DateTime<FixedOffset>, usize),
-    persons: BTreeSet<String>,
-    days: BTreeSet<String>,
+    persons: BTreeSet<ShortText>,
+    days: BTreeSet<ShortText>,
     n: usize,
     sum: [f64; 2],
     z_sum: f64,
@@ -452,7 +452,7 @@ impl Activity {
                 z,
                 t,
                 person: f.person_id.clone(),
-                day: f.time.get(..10).unwrap_or(&f.time).to_string(),
+                day: f.time.get(..10).unwrap_or(&f.time).into(),
                 alive: true,
                 cell,
             });
@@ -543,7 +543,7 @@ impl Activity {
             z: f.pos[2],
             t,
             person: f.person_id.clone(),
-            day: f.time.get(..10).unwrap_or(&f.time).to_string(),
+            day: f.time.get(..10).unwrap_or(&f.time).into(),
             alive: true,
             cell,
         };
@@ -723,7 +723,7 @@ impl Activity {
             let name = format!("cluster-{}", k + 1);
             let n = c.n as f64;
             let z = if c.z_n > 0 { c.z_sum / c.z_n as f64 } else { f64::NAN };
-            let day_list = c.days.iter().map(String::as_str).collect::<Vec<_>>().join(", ");
+            let day_list = c.days.iter().map(ShortText::as_str).collect::<Vec<_>>().join(", ");
             out.push(Finding::new(
                 "hidden.undeclared_activity",
                 Severity::Major,
@@ -760,7 +760,7 @@ mod tests {
     use approx::assert_abs_diff_eq;
 
     fn fix(time: &str, person: &str, x: f64, y: f64, z: f64) -> Fix {
-        Fix { time: time.to_string(), person_id: person.to_string(), pos: [x, y, z] }
+        Fix { time: time.into(), person_id: person.into(), pos: [x, y, z] }
     }
 
     /// A survey with one declared roadway along the x axis from 0 to 1000.

@@ -1653,8 +1653,8 @@ fn positioning(workplaces: &[&Working]) -> Vec<Fix> {
                     let (r, a) = (5.0 * rng.unit().sqrt(), rng.range(0.0, std::f64::consts::TAU));
                     let (h, m, sec) = hms(minute);
                     fixes.push(Fix {
-                        time: format!("{day}T{h:02}:{m:02}:{sec:02}+08:00"),
-                        person_id: format!("P{p:04}"),
+                        time: format!("{day}T{h:02}:{m:02}:{sec:02}+08:00").into(),
+                        person_id: format!("P{p:04}").into(),
                         pos: [r2(q[0] + r * a.cos()), r2(q[1] + r * a.sin()), r2(q[2] + 1.0)],
                     });
                     minute += rng.range(22.0, 30.0);
@@ -1676,7 +1676,7 @@ fn positioning(workplaces: &[&Working]) -> Vec<Fix> {
                 let (x, y) = (HIDDEN_AT.0 + r * a.cos(), HIDDEN_AT.1 + r * a.sin());
                 let (h, m, sec) = hms(minute);
                 fixes.push(Fix {
-                    time: format!("{day}T{h:02}:{m:02}:{sec:02}+08:00"),
+                    time: format!("{day}T{h:02}:{m:02}:{sec:02}+08:00").into(),
                     person_id: (*p).into(),
                     pos: CM.xyz(x, y, z3(x, y) - 0.5),
                 });

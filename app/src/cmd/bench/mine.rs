@@ -497,8 +497,8 @@ pub fn generate(spec: &Spec) -> Survey {
             [a[0] + t * (b[0] - a[0]) + rng.range(-6.0, 6.0), a[1] + t * (b[1] - a[1]) + rng.range(-6.0, 6.0), a[2]]
         };
         s.positioning.push(Fix {
-            time: format!("2026-11-{day:02}T{h:02}:{m:02}:{sec:02}+08:00"),
-            person_id: format!("P{person}"),
+            time: format!("2026-11-{day:02}T{h:02}:{m:02}:{sec:02}+08:00").into(),
+            person_id: format!("P{person}").into(),
             pos,
         });
     }
