@@ -143,11 +143,12 @@ impl Stream {
         }
         let parts: Vec<Result<(Vec<T>, Problems)>> = chunks
             .par_iter()
-            .zip(base.par_iter())
-            .map(|(chunk, &before)| {
+            .zip(base.par_iter().zip(counts.par_iter()))
+            .map(|(chunk, (&before, &lines))| {
                 let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(*chunk);
                 let mut rec = csv::StringRecord::new();
-                let (mut out, mut ps) = (Vec::new(), Problems::default());
+                // Sized by the chunk's line count: no doubling of a large table's rows.
+                let (mut out, mut ps) = (Vec::with_capacity(lines as usize + 1), Problems::default());
                 loop {
                     match rdr.read_record(&mut rec) {
                         Ok(false) => return Ok((out, ps)),
@@ -171,11 +172,20 @@ impl Stream {
                 }
             })
             .collect();
-        let (mut out, mut ps) = (Vec::new(), Problems::default());
+        let mut ps = Problems::default();
+        let mut pieces = Vec::with_capacity(parts.len());
         for p in parts {
             let (o, q) = p?;
-            out.extend(o);
+            pieces.push(o);
             ps.extend(q);
+        }
+        // One piece (a small table) is the result as it is; more are moved into one vector.
+        if pieces.len() == 1 {
+            return Ok((pieces.pop().unwrap_or_default(), ps));
+        }
+        let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+        for o in pieces {
+            out.extend(o);
         }
         Ok((out, ps))
     }
